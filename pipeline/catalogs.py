@@ -1,0 +1,322 @@
+"""``.po``/``.pot`` I/O: faithful round trips, atomic writes, per-catalog locks.
+
+An entry nobody changed is written back with the exact bytes it was read with, so
+files from msgcat, Poedit or Lokalize keep their wrapping and reviewed entries stay
+byte-identical; only entries this tool changes are re-formatted (gettext style).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from .config import Config, Language
+from .errors import CatalogError, LockedError
+
+WRAP = 79
+_CHARSET = re.compile(r"charset=([\w-]+)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogInfo:
+    """Where one domain's catalog for one language lives."""
+
+    domain: str
+    lang: Language
+    locale_dir: Path
+
+    @property
+    def po_path(self) -> Path:
+        return self.locale_dir / self.lang.gettext / "LC_MESSAGES" / f"{self.domain}.po"
+
+    @property
+    def mo_path(self) -> Path:
+        return self.po_path.with_suffix(".mo")
+
+    @property
+    def pot_path(self) -> Path:
+        return self.locale_dir / f"{self.domain}.pot"
+
+
+def domains(config: Config) -> list[str]:
+    """The catalog domains: one per ``.pot`` in ``locale/`` (pages and ``site``), sorted."""
+    return sorted(p.stem for p in config.locale_dir.glob("*.pot"))
+
+
+def fingerprint(entry: polib.POEntry) -> tuple[object, ...]:
+    """Everything that makes an entry what it is; equal fingerprints = untouched."""
+    return (
+        entry.msgctxt,
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        tuple(sorted(entry.msgstr_plural.items())),
+        tuple(entry.flags),
+        tuple(entry.occurrences),
+        entry.comment,
+        entry.tcomment,
+        entry.previous_msgctxt,
+        entry.previous_msgid,
+        entry.previous_msgid_plural,
+        entry.obsolete,
+    )
+
+
+@dataclass(slots=True)
+class Catalog:
+    """A parsed catalog plus the raw text of each entry as read."""
+
+    po: polib.POFile
+    path: Path | None = None
+    raw: dict[int, tuple[tuple[object, ...], str]] = field(default_factory=dict)
+    raw_header: tuple[tuple[object, ...], str] | None = None
+    original: bytes | None = None
+
+    def entries(self) -> list[polib.POEntry]:
+        """Live (non-obsolete) entries in file order."""
+        return [e for e in self.po if not e.obsolete]
+
+    def obsolete(self) -> list[polib.POEntry]:
+        return [e for e in self.po if e.obsolete]
+
+    def header_fingerprint(self) -> tuple[object, ...]:
+        return (self.po.header, tuple(self.po.metadata.items()), bool(self.po.metadata_is_fuzzy))
+
+    def render(self) -> str:
+        """The file text: untouched entries verbatim, changed ones freshly formatted."""
+        chunks: list[str] = []
+        header = self.header_fingerprint()
+        if self.raw_header and self.raw_header[0] == header:
+            chunks.append(self.raw_header[1])
+        else:
+            chunks.append(_render_header(self.po))
+        for entry in self.po:
+            kept = self.raw.get(id(entry))
+            if kept and kept[0] == fingerprint(entry):
+                chunks.append(kept[1])
+            else:
+                chunks.append(entry.__unicode__(wrapwidth=WRAP).rstrip("\n"))
+        return "\n\n".join(c for c in chunks if c) + "\n"
+
+
+_BREAK = re.compile(r"[^ ]* +|[^ ]+$")
+
+
+def gettext_lines(fieldname: str, text: str, width: int = WRAP) -> list[str]:
+    """Split a field the way GNU gettext writes it: after "\\n" and after spaces.
+
+    >>> gettext_lines("msgid", "short")
+    ['short']
+    """
+    escaped = polib.escape(text)
+    if "\\n" not in escaped[:-2] and len(fieldname) + len(escaped) + 3 <= width:
+        return [escaped]
+    lines: list[str] = [""]
+    for part in re.split(r"(?<=\\n)", escaped):
+        if not part:
+            continue
+        line = ""
+        for word in _BREAK.findall(part):
+            if line and len(line) + len(word) + 2 > width:
+                lines.append(line)
+                line = ""
+            line += word
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _str_field(
+    self: polib._BaseEntry,
+    fieldname: str,
+    delflag: str,
+    plural_index: str,
+    field: str,
+    wrapwidth: int = WRAP,
+) -> list[str]:
+    lines = gettext_lines(fieldname + plural_index, field, wrapwidth)
+    name = fieldname[9:] if fieldname.startswith("previous_") else fieldname
+    out = [f'{delflag}{name}{plural_index} "{lines[0]}"']
+    out.extend(f'{delflag}"{line}"' for line in lines[1:])
+    return out
+
+
+# polib's own wrapping differs from msgcat's (it starts lines with the space it broke at);
+# catalogs written here should diff cleanly against files that gettext tools wrote.
+polib._BaseEntry._str_field = _str_field
+
+
+def _render_header(po: polib.POFile) -> str:
+    tmp = polib.POFile(wrapwidth=WRAP)
+    tmp.header = po.header
+    tmp.metadata = po.metadata
+    tmp.metadata_is_fuzzy = po.metadata_is_fuzzy
+    return tmp.__unicode__().rstrip("\n")
+
+
+def _chunks(text: str) -> list[str]:
+    """Split a catalog into blank-line separated chunks (how every tool writes them)."""
+    return [c.strip("\n") for c in re.split(r"\n[ \t]*\n", text.strip("\n")) if c.strip()]
+
+
+def parse_catalog(data: bytes, path: Path) -> Catalog:
+    """Parse catalog bytes; a syntax or encoding problem raises :class:`CatalogError`."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise CatalogError(
+            "starts with a byte-order mark; save it as UTF-8 without BOM", path=path, line=1
+        )
+    if b"\r\n" in data:
+        raise CatalogError(
+            "has Windows (CRLF) line endings; convert to LF (dos2unix)", path=path, line=1
+        )
+    match = _CHARSET.search(data[:4000].decode("ascii", "replace"))
+    charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    try:
+        text = data.decode(charset)
+    except (UnicodeDecodeError, LookupError) as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        raise CatalogError(
+            f"not valid {charset} text; declare the charset in the header or save as UTF-8",
+            path=path,
+            line=line,
+        ) from None
+    try:
+        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
+    except ValueError as exc:
+        line = _line_of_duplicate(text, str(exc))
+        raise CatalogError(f"{exc}; merge the duplicate entries", path=path, line=line) from None
+    except OSError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else None
+        raise CatalogError(
+            "syntax error; fix the entry (msgfmt -c shows details)", path=path, line=line
+        ) from None
+    if po.metadata.get("Content-Type") is None and any(ord(c) > 127 for c in text):
+        po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    cat = Catalog(po=po, path=path, original=data)
+    chunks = _chunks(text)
+    has_header = bool(po.metadata) or bool(po.header)
+    if len(chunks) == len(po) + int(has_header):
+        if has_header:
+            cat.raw_header = (cat.header_fingerprint(), chunks[0])
+        for entry, chunk in zip(po, chunks[int(has_header) :], strict=True):
+            cat.raw[id(entry)] = (fingerprint(entry), chunk)
+    return cat
+
+
+def _line_of_duplicate(text: str, message: str) -> int | None:
+    m = re.search(r'"(.*)"', message)
+    if not m:
+        return None
+    needle = f'msgid "{polib.escape(m.group(1))[:40]}'
+    hits = [i + 1 for i, line in enumerate(text.split("\n")) if line.startswith(needle)]
+    return hits[1] if len(hits) > 1 else None
+
+
+def load_catalog(path: Path) -> Catalog:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("catalog not found; run 'pipeline init' or 'update'", path=path) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
+    return parse_catalog(data, path)
+
+
+def new_catalog(path: Path | None = None) -> Catalog:
+    return Catalog(po=polib.POFile(wrapwidth=WRAP), path=path)
+
+
+def atomic_write(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` via a temporary file and rename; False if unchanged."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        if not path.exists():
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        reason = "disk full" if exc.errno == errno.ENOSPC else exc.strerror
+        raise CatalogError(f"cannot write ({reason}); nothing was changed", path=path) from None
+    return True
+
+
+def save_catalog(cat: Catalog, path: Path | None = None) -> bool:
+    """Atomically write the catalog; returns False when the bytes did not change."""
+    target = path or cat.path
+    if target is None:
+        raise ValueError("catalog has no path")
+    data = cat.render().encode("utf-8")
+    changed = atomic_write(target, data)
+    cat.path = target
+    cat.original = data
+    cat.raw = {}
+    cat.raw_header = None
+    # The new file is the new baseline: re-snapshot for the next save.
+    chunks = _chunks(data.decode("utf-8"))
+    if len(chunks) == len(cat.po) + 1:
+        cat.raw_header = (cat.header_fingerprint(), chunks[0])
+        for entry, chunk in zip(cat.po, chunks[1:], strict=True):
+            cat.raw[id(entry)] = (fingerprint(entry), chunk)
+    return changed
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock for writing catalogs in ``path``'s folder.
+
+    The lock is an advisory ``flock`` on the folder itself: no lock files are left
+    behind, and a crashed process releases it automatically.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise LockedError(
+                "another pipeline command is writing these catalogs; wait for it to finish",
+                path=path,
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def has_text(entry: polib.POEntry) -> bool:
+    """Every form of the entry has a translation."""
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(v.strip() for v in entry.msgstr_plural.values())
+    return bool(entry.msgstr.strip())
+
+
+def is_reviewed(entry: polib.POEntry) -> bool:
+    """Translated and not fuzzy."""
+    return has_text(entry) and "fuzzy" not in entry.flags and not entry.obsolete
+
+
+def is_machine(entry: polib.POEntry) -> bool:
+    """Has a draft translation still waiting for review."""
+    return has_text(entry) and "fuzzy" in entry.flags and not entry.obsolete

@@ -1,0 +1,201 @@
+"""The ``pipeline`` command: parse options, call one library function, print its result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import Config, Language, load_config, parse_language
+from .errors import PipelineError
+
+
+@dataclass(slots=True)
+class State:
+    root: Path | None
+    verbose: int
+    quiet: bool
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.root)
+        return self._config
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message)
+
+    def note(self, message: str) -> None:
+        """Progress and details: to stderr, silent with -q."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+class PipelineGroup(click.Group):
+    """Turns :class:`PipelineError` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            state = ctx.find_object(State)
+            click.echo(f"error: {exc}", err=True)
+            if state is not None and state.verbose and exc.__cause__ is not None:
+                click.echo(f"  caused by: {exc.__cause__!r}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _languages(state: State, codes: Sequence[str], *, all_if_empty: bool = True) -> list[Language]:
+    if codes:
+        seen: dict[str, Language] = {}
+        for code in codes:
+            lang = parse_language(code)
+            seen.setdefault(lang.gettext, lang)
+        return list(seen.values())
+    if not all_if_empty:
+        return []
+    langs = list(state.config.languages)
+    if not langs:
+        raise PipelineError("no languages configured; pass --lang or set [tool.pipeline] languages")
+    return langs
+
+
+lang_option = click.option(
+    "--lang", "-l", "langs", multiple=True, metavar="LANG",
+    help="Language code (es, pt-BR, zh-Hans); repeatable. Default: every configured language.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder (default: nearest folder upwards with [tool.pipeline]).",
+)
+@click.option("-v", "--verbose", count=True, help="More detail on errors and progress.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(__version__, prog_name="pipeline")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> None:
+    """Translate and publish patient-information pages.
+
+    \b
+    Translator:  pipeline update --lang es   (then edit locale/es/LC_MESSAGES/*.po)
+                 pipeline translate --lang es   (machine drafts, marked fuzzy)
+                 pipeline status
+    Publisher:   pipeline publish --lang es   (reviewed strings only)
+    """
+    ctx.obj = State(root, verbose, quiet)
+
+
+@cli.command()
+@pass_state
+def extract(state: State) -> None:
+    """Extract English strings from source/ into locale/*.pot."""
+    from .extract import extract as run
+
+    items = run(state.config)
+    for item in items:
+        mark = "wrote" if item.changed else "unchanged"
+        state.say(f"{mark:9} {_rel(state, item.path)} ({item.messages} messages)")
+
+
+@cli.command()
+@lang_option
+@pass_state
+def init(state: State, langs: tuple[str, ...]) -> None:
+    """Create .po files for a new language (existing files are left alone)."""
+    from .catalogs import CatalogInfo, domains
+    from .merge import update_one
+
+    languages = _languages(state, langs, all_if_empty=False)
+    if not languages:
+        raise click.UsageError("init needs --lang LANG")
+    for lang in languages:
+        for name in domains(state.config):
+            info = CatalogInfo(name, lang, state.config.locale_dir)
+            if info.po_path.exists():
+                state.say(f"exists    {_rel(state, info.po_path)} (use 'pipeline update')")
+                continue
+            item = update_one(info)
+            state.say(f"created   {_rel(state, Path(item.path))} ({item.new} messages)")
+
+
+@cli.command()
+@lang_option
+@pass_state
+def update(state: State, langs: tuple[str, ...]) -> None:
+    """Merge locale/*.pot into the .po files: keep translations, mark changed ones fuzzy."""
+    from .merge import update as run
+
+    def show(item: Any) -> None:
+        verb = "created" if item.created else ("updated" if item.changed else "unchanged")
+        detail = ", ".join(
+            f"{n} {k}"
+            for k, n in (
+                ("kept", item.kept), ("kept (trivial edit)", item.trivial),
+                ("fuzzy", item.fuzzy), ("new", item.new),
+                ("obsolete", item.obsolete), ("revived", item.revived),
+            )
+            if n
+        )
+        state.say(f"{verb:9} {_rel(state, Path(item.path))}: {detail or 'empty'}")
+
+    run(state.config, _languages(state, langs), progress=show)
+
+
+@cli.command()
+@lang_option
+@json_option
+@pass_state
+def status(state: State, langs: tuple[str, ...], as_json: bool) -> None:
+    """Reviewed / machine (fuzzy) / untranslated counts per language and page."""
+    from .status import language_total
+    from .status import status as run
+
+    languages = _languages(state, langs)
+    stats = run(state.config, languages)
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in stats], indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'lang':8} {'catalog':34} {'reviewed':>14} {'machine':>9} {'untransl.':>9} "
+               f"{'obsolete':>8}")
+    for lang in languages:
+        rows = [s for s in stats if s.lang == lang.gettext]
+        for s in [*rows, language_total(rows, lang.gettext)]:
+            bar = _bar(s.reviewed_percent)
+            name = s.domain + (" (no .po)" if s.missing else "")
+            click.echo(
+                f"{s.lang:8} {name:34} {s.reviewed:>4} {s.reviewed_percent:5.1f}% {bar} "
+                f"{s.machine:>9} {s.untranslated:>9} {s.obsolete:>8}"
+            )
+
+
+def _bar(percent: float, width: int = 4) -> str:
+    full = round(percent / 100 * width)
+    return "█" * full + "·" * (width - full)
+
+
+def _rel(state: State, path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(state.config.root))
+    except ValueError:
+        return str(path)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="pipeline")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Project settings from ``[tool.pipeline]`` and language-code handling."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
+
+KNOWN_KEYS = {
+    "source_language": str,
+    "languages": list,
+    "engines": dict,
+    "min_reviewed": (int, float),
+    "formats": list,
+    "page_size": str,
+    "site_name": str,
+    "base_url": str,
+    "glossary": str,
+    "online": dict,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """A language as gettext (``pt_BR``) and BCP 47 (``pt-BR``) spell it."""
+
+    gettext: str
+    bcp47: str
+
+    @property
+    def base(self) -> str:
+        """The bare language subtag: ``pt`` for ``pt_BR``."""
+        return self.gettext.split("_")[0]
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.base in RTL_LANGUAGES else "ltr"
+
+    def __str__(self) -> str:
+        return self.gettext
+
+
+@lru_cache(maxsize=1)
+def _known_locales() -> tuple[str, ...]:
+    from babel.localedata import locale_identifiers
+
+    return tuple(sorted(locale_identifiers()))
+
+
+def parse_language(code: str) -> Language:
+    """Accept ``pt-BR``, ``pt_BR``, ``zh-Hans``; reject unknown codes with a suggestion.
+
+    >>> parse_language("pt-BR")
+    Language(gettext='pt_BR', bcp47='pt-BR')
+    """
+    from babel import Locale, UnknownLocaleError
+
+    raw = code.strip()
+    norm = raw.replace("-", "_")
+    try:
+        loc = Locale.parse(norm)
+    except (UnknownLocaleError, ValueError, TypeError):
+        choices = _known_locales()
+        close = difflib.get_close_matches(norm, choices, n=3, cutoff=0.6)
+        close += [c for c in choices if c.lower().startswith(norm.lower()[:2]) and c not in close][
+            : max(0, 3 - len(close))
+        ]
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ConfigError(f"unknown language code '{raw}'{hint}") from None
+    parts = [loc.language]
+    if loc.script:
+        parts.append(loc.script)
+    if loc.territory:
+        parts.append(loc.territory)
+    return Language("_".join(parts), "-".join(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The project: where it lives and what ``[tool.pipeline]`` says."""
+
+    root: Path
+    source_language: str = "en"
+    languages: tuple[Language, ...] = ()
+    engines: dict[str, str] = field(default_factory=dict)
+    min_reviewed: float = 100.0
+    formats: tuple[str, ...] = ("html", "pdf")
+    page_size: str = "A4"
+    site_name: str = ""
+    base_url: str = ""
+    online: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.root / "source" / "pages"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "source" / "templates"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.root / "source" / "assets"
+
+    @property
+    def locale_dir(self) -> Path:
+        return self.root / "locale"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.locale_dir / "glossary.csv"
+
+    def engine_for(self, lang: Language) -> str | None:
+        return self.engines.get(lang.gettext) or self.engines.get(lang.base)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder upwards holding a ``pyproject.toml`` with ``[tool.pipeline]``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "[tool.pipeline" in candidate.read_text("utf-8", "replace"):
+            return folder
+    raise ConfigError(
+        f"no pyproject.toml with [tool.pipeline] in {start} or above; "
+        "run inside a project or pass --root DIR"
+    )
+
+
+def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
+    """Read ``[tool.pipeline]`` from the project root (found from ``cwd`` when not given)."""
+    root = find_root(cwd or Path.cwd()) if root is None else root.resolve()
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        raise ConfigError(f"{path} not found; pass --root pointing at the project folder")
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"not valid TOML ({exc}); fix the file", path=path) from None
+    settings = data.get("tool", {}).get("pipeline")
+    if not isinstance(settings, dict):
+        raise ConfigError("no [tool.pipeline] table; add one (see README)", path=path)
+    for key, value in settings.items():
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(f"unknown key '{key}' in [tool.pipeline]{hint}", path=path)
+        if not isinstance(value, KNOWN_KEYS[key]):
+            raise ConfigError(f"[tool.pipeline] {key} has the wrong type", path=path)
+    formats = tuple(settings.get("formats", ("html", "pdf")))
+    for fmt in formats:
+        if fmt not in ("html", "pdf"):
+            raise ConfigError(f"[tool.pipeline] formats: '{fmt}' is not html or pdf", path=path)
+    min_reviewed = float(settings.get("min_reviewed", 100))
+    if not 0 <= min_reviewed <= 100:
+        raise ConfigError("[tool.pipeline] min_reviewed must be 0..100 (percent)", path=path)
+    page_size = str(settings.get("page_size", "A4"))
+    if page_size not in ("A4", "Letter"):
+        raise ConfigError(f"[tool.pipeline] page_size '{page_size}': use A4 or Letter", path=path)
+    try:
+        languages = tuple(parse_language(str(code)) for code in settings.get("languages", []))
+        engines = {parse_language(k).gettext: str(v) for k, v in settings.get("engines", {}).items()}
+    except ConfigError as exc:
+        raise ConfigError(f"[tool.pipeline] {exc.message}", path=path) from None
+    return Config(
+        root=root,
+        source_language=str(settings.get("source_language", "en")),
+        languages=languages,
+        engines=engines,
+        min_reviewed=min_reviewed,
+        formats=formats,
+        page_size=page_size,
+        site_name=str(settings.get("site_name", "")),
+        base_url=str(settings.get("base_url", "")),
+        online=dict(settings.get("online", {})),
+    )

@@ -1,0 +1,250 @@
+"""``init`` and ``update``: bring ``.po`` files in line with the templates, losing nothing.
+
+msgmerge semantics: translations are kept; a changed English string is matched to its
+old version, keeps the old translation marked ``fuzzy`` with ``#|`` previous text;
+removed strings become obsolete and come back, translation and all, if they return.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import polib
+
+from .catalogs import (
+    WRAP,
+    Catalog,
+    CatalogInfo,
+    has_text,
+    load_catalog,
+    locked,
+    new_catalog,
+    parse_catalog,
+    save_catalog,
+)
+from .config import Config, Language
+from .errors import CatalogError
+from .extract import now_stamp
+
+FUZZY_CUTOFF = 60.0
+_TRIVIAL = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateItem:
+    """What ``update`` did to one catalog."""
+
+    domain: str
+    lang: str
+    path: str
+    created: bool
+    changed: bool
+    kept: int
+    trivial: int
+    fuzzy: int
+    new: int
+    obsolete: int
+    revived: int
+
+
+def plural_forms(lang: Language) -> str:
+    from babel.messages.plurals import get_plural
+
+    return str(get_plural(lang.gettext).plural_forms)
+
+
+def po_header(lang: Language, domain: str, pot_date: str) -> dict[str, str]:
+    from babel import Locale
+
+    name = Locale.parse(lang.gettext).get_display_name("en") or lang.gettext
+    return {
+        "Project-Id-Version": f"l10n-pipeline {domain}",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": pot_date,
+        "PO-Revision-Date": now_stamp(),
+        "Last-Translator": "",
+        "Language-Team": f"{name}",
+        "Language": lang.gettext,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(lang),
+    }
+
+
+def trivial_key(text: str) -> str:
+    """Text with case, punctuation and spacing removed: equal keys = a trivial edit.
+
+    >>> trivial_key("Call us, now!") == trivial_key("call us now")
+    True
+    """
+    return _TRIVIAL.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def _key(e: polib.POEntry) -> tuple[str | None, str]:
+    return (e.msgctxt, e.msgid)
+
+
+def _fresh(t: polib.POEntry) -> polib.POEntry:
+    e = polib.POEntry(
+        msgctxt=t.msgctxt,
+        msgid=t.msgid,
+        msgstr="",
+        occurrences=list(t.occurrences),
+        comment=t.comment,
+        flags=[f for f in t.flags if f != "fuzzy"],
+    )
+    if t.msgid_plural:
+        e.msgid_plural = t.msgid_plural
+        e.msgstr_plural = dict.fromkeys(range(max(2, len(t.msgstr_plural))), "")
+    return e
+
+
+def _refresh(e: polib.POEntry, t: polib.POEntry) -> None:
+    """Take references and extracted comments from the template; keep everything else."""
+    if list(e.occurrences) != list(t.occurrences):
+        e.occurrences = list(t.occurrences)
+    if e.comment != t.comment:
+        e.comment = t.comment
+
+
+class Matcher:
+    """Finds the most similar old string for a new one (rapidfuzz, C speed)."""
+
+    def __init__(self, candidates: Sequence[polib.POEntry]):
+        self.entries = list(candidates)
+        self.texts = [e.msgid for e in self.entries]
+        self.trivial = {trivial_key(e.msgid): e for e in self.entries}
+
+    def best(self, text: str) -> tuple[polib.POEntry, bool] | None:
+        """(old entry, is the change trivial) or None when nothing is similar enough."""
+        if not self.entries:
+            return None
+        same = self.trivial.get(trivial_key(text))
+        if same is not None:
+            return same, True
+        from rapidfuzz import fuzz, process
+
+        found = process.extractOne(
+            text, self.texts, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
+        )
+        if found is None:
+            return None
+        return self.entries[found[2]], False
+
+
+def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
+    """Merge template ``pot`` into ``cat`` in place; returns counts."""
+    live = {_key(e): e for e in cat.po if not e.obsolete}
+    dead = {_key(e): e for e in cat.po if e.obsolete}
+    counts = dict(kept=0, trivial=0, fuzzy=0, new=0, obsolete=0, revived=0)
+    result: list[polib.POEntry] = []
+    pending: list[polib.POEntry] = []
+    for t in pot:
+        k = _key(t)
+        if k in live:
+            e = live.pop(k)
+            counts["kept"] += 1
+        elif k in dead:
+            e = dead.pop(k)
+            e.obsolete = False
+            counts["revived"] += 1
+        else:
+            e = _fresh(t)
+            pending.append(e)
+        _refresh(e, t)
+        result.append(e)
+    leftovers = [e for e in (*live.values(), *dead.values()) if has_text(e)]
+    matcher = Matcher(leftovers)
+    for e in pending:
+        found = matcher.best(e.msgid) if not e.msgid_plural else None
+        if found is None:
+            counts["new"] += 1
+            continue
+        old, trivial = found
+        e.msgstr = old.msgstr
+        e.tcomment = old.tcomment
+        if trivial and "fuzzy" not in old.flags:
+            counts["trivial"] += 1
+            continue
+        e.flags.append("fuzzy")
+        e.previous_msgctxt = old.msgctxt if old.msgctxt != e.msgctxt else None
+        e.previous_msgid = old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
+        counts["fuzzy"] += 1
+    for e in live.values():
+        if has_text(e):
+            e.obsolete = True
+            e.occurrences = []
+            e.previous_msgid = None
+            e.previous_msgctxt = None
+            counts["obsolete"] += 1
+    obsolete = [e for e in cat.po if e.obsolete and _key(e) not in {_key(r) for r in result}]
+    cat.po[:] = result + obsolete
+    return counts
+
+
+def _template(path: polib.POFile | None, info: CatalogInfo) -> polib.POFile:
+    if path is not None:
+        return path
+    try:
+        return parse_catalog(info.pot_path.read_bytes(), info.pot_path).po
+    except FileNotFoundError:
+        raise CatalogError("template not found; run 'pipeline extract' first",
+                           path=info.pot_path) from None
+
+
+def update_one(info: CatalogInfo, pot: polib.POFile | None = None) -> UpdateItem:
+    """Create or merge one catalog, atomically, under its lock."""
+    template = _template(pot, info)
+    pot_date = str(template.metadata.get("POT-Creation-Date", now_stamp()))
+    path = info.po_path
+    with locked(path):
+        created = not path.exists()
+        if created:
+            cat = new_catalog(path)
+            cat.po.metadata = po_header(info.lang, info.domain, pot_date)
+            cat.po.header = (
+                f"{info.lang.gettext} translation of l10n-pipeline '{info.domain}'.\n"
+                "Edit msgstr lines; remove the 'fuzzy' flag once a translation is reviewed."
+            )
+        else:
+            cat = load_catalog(path)
+            if cat.po.metadata.get("POT-Creation-Date") != pot_date:
+                cat.po.metadata["POT-Creation-Date"] = pot_date
+        counts = merge(cat, template)
+        cat.po.wrapwidth = WRAP
+        changed = save_catalog(cat, path)
+    return UpdateItem(info.domain, info.lang.gettext, str(path), created, changed, **counts)
+
+
+def update(
+    config: Config,
+    languages: Sequence[Language],
+    *,
+    domains: Sequence[str] | None = None,
+    progress: Callable[[UpdateItem], None] | None = None,
+) -> list[UpdateItem]:
+    """Merge every template into every language's catalogs (creating missing ones)."""
+    from .catalogs import domains as all_domains
+
+    names = list(domains) if domains is not None else all_domains(config)
+    if not names:
+        raise CatalogError("no templates in locale/; run 'pipeline extract' first",
+                           path=config.locale_dir)
+    templates = {}
+    for name in names:
+        info = CatalogInfo(name, languages[0], config.locale_dir) if languages else None
+        if info is None:
+            break
+        templates[name] = _template(None, info)
+    items = []
+    for lang in languages:
+        for name in names:
+            item = update_one(CatalogInfo(name, lang, config.locale_dir), templates[name])
+            if progress:
+                progress(item)
+            items.append(item)
+    return items

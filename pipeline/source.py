@@ -1,0 +1,234 @@
+"""Markdown pages: one parse gives the segments to translate and the tokens to render."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import SourceError
+
+MAX_SEGMENT_CHARS = 10_000
+_SOFT_BREAK = re.compile(r"(?<!\\)[ \t]*\n[ \t]*")
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
+META_KEYS = ("title", "description")
+
+
+def make_markdown(*, html: bool) -> MarkdownIt:
+    """CommonMark plus GFM tables and strikethrough; ``html`` only for trusted source."""
+    return MarkdownIt("commonmark", {"html": html}).enable(["table", "strikethrough"])
+
+
+SOURCE_MD = make_markdown(html=True)
+
+
+def fold(text: str) -> str:
+    """Soft line breaks become single spaces: translators see one line of prose.
+
+    >>> fold("one\\n  two")
+    'one two'
+    """
+    return _SOFT_BREAK.sub(" ", text.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One translatable unit: its English text (a msgid), block kind and source line."""
+
+    text: str
+    kind: str
+    line: int
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed page. ``tokens`` are markdown-it's block tokens, reused by the renderer."""
+
+    path: Path
+    name: str
+    meta: dict[str, Any]
+    segments: tuple[Segment, ...]
+    tokens: tuple[Token, ...] = field(repr=False)
+    env: dict[str, Any] = field(repr=False)
+    body_offset: int = 0
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+    @property
+    def description(self) -> str:
+        return str(self.meta.get("description", ""))
+
+    @property
+    def updated(self) -> date | None:
+        value = self.meta.get("updated")
+        return value if isinstance(value, date) else None
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
+    """Return (meta, line of each meta key, body, body's first line offset)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(
+            "no YAML front matter; start the page with '---', a 'title:' line and '---'",
+            path=path,
+            line=1,
+        )
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise SourceError(
+            "front matter is not closed; add a line '---' after it", path=path, line=1
+        ) from None
+    raw = "\n".join(lines[1:end])
+    try:
+        meta = yaml.safe_load(raw) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise SourceError(f"front matter: {problem}; fix the YAML", path=path, line=line) from None
+    if not isinstance(meta, dict):
+        raise SourceError("front matter must be 'key: value' lines", path=path, line=2)
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise SourceError("front matter has no 'title'; add 'title: …'", path=path, line=2)
+    for key in META_KEYS:
+        if key in meta and not isinstance(meta[key], str):
+            raise SourceError(f"front matter '{key}' must be text", path=path, line=2)
+    key_lines: dict[str, int] = {}
+    for i in range(1, end):
+        m = re.match(r"([A-Za-z_]+)\s*:", lines[i])
+        if m and m.group(1) not in key_lines:
+            key_lines[m.group(1)] = i + 1
+    body = "\n".join(lines[end + 1 :])
+    return meta, key_lines, body, end + 1
+
+
+def read_page(path: Path) -> Document:
+    """Read and parse ``path``; raise :class:`SourceError` with file and line on bad input."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read page: {exc.strerror}", path=path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError("not UTF-8 text; save the page as UTF-8", path=path, line=line) from None
+    return parse_page(text.replace("\r\n", "\n"), path)
+
+
+def parse_page(text: str, path: Path) -> Document:
+    """Parse page text (front matter + Markdown)."""
+    if not text.strip():
+        raise SourceError("the page is empty; add front matter and content", path=path)
+    meta, key_lines, body, offset = _split_front_matter(text, path)
+    env: dict[str, Any] = {}
+    tokens = SOURCE_MD.parse(body, env)
+    segments = [
+        Segment(fold(str(meta[key])), key, key_lines.get(key, 2))
+        for key in META_KEYS
+        if isinstance(meta.get(key), str) and meta[key].strip()
+    ]
+    for seg_text, kind, line in _walk(tokens, path, offset):
+        if len(seg_text) > MAX_SEGMENT_CHARS:
+            raise SourceError(
+                f"a {kind} of {len(seg_text):,} characters (limit {MAX_SEGMENT_CHARS:,}); "
+                "split it into shorter paragraphs",
+                path=path,
+                line=line,
+            )
+        segments.append(Segment(seg_text, kind, line))
+    return Document(
+        path=path,
+        name=path.stem,
+        meta=meta,
+        segments=tuple(segments),
+        tokens=tuple(tokens),
+        env=env,
+        body_offset=offset,
+    )
+
+
+def image_only(token: Token) -> Token | None:
+    """The image token when an inline token holds nothing but one image."""
+    children = [c for c in token.children or () if not (c.type == "text" and not c.content.strip())]
+    if len(children) == 1 and children[0].type == "image":
+        return children[0]
+    return None
+
+
+def block_kind(stack: list[Token]) -> str:
+    """Name the kind of block an inline token sits in, from its open ancestors."""
+    parent = stack[-1] if stack else None
+    if parent is None:
+        return "paragraph"
+    if parent.type == "heading_open":
+        return parent.tag
+    if parent.type == "th_open":
+        return "table header cell"
+    if parent.type == "td_open":
+        return "table cell"
+    kinds = [t.type for t in stack]
+    if "list_item_open" in kinds:
+        return "list item"
+    if "blockquote_open" in kinds:
+        return "blockquote"
+    return "paragraph"
+
+
+def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, str, int]]:
+    stack: list[Token] = []
+    for tok in tokens:
+        line = (tok.map[0] + 1 + offset) if tok.map else (offset + 1)
+        if tok.type in ("html_block",):
+            if _COMMENT.fullmatch(tok.content):
+                continue
+            raise SourceError(
+                "raw HTML is not allowed in pages; write it as Markdown", path=path, line=line
+            )
+        if tok.nesting == 1:
+            stack.append(tok)
+        elif tok.nesting == -1:
+            stack.pop()
+        if tok.type != "inline":
+            continue
+        for child in tok.children or ():
+            if child.type == "html_inline" and not _COMMENT.fullmatch(child.content):
+                raise SourceError(
+                    f"raw HTML {child.content!r} is not allowed in pages; write it as Markdown",
+                    path=path,
+                    line=line,
+                )
+        image = image_only(tok)
+        if image is not None:
+            alt = fold(image.content)
+            if alt:
+                yield alt, "image alt", line
+            title = image.attrGet("title")
+            if title:
+                yield fold(str(title)), "image title", line
+            continue
+        text = fold(tok.content)
+        if text:
+            yield text, block_kind(stack), line
+
+
+def list_pages(pages_dir: Path) -> list[Path]:
+    """Every ``*.md`` page, sorted; a missing folder is an error."""
+    if not pages_dir.is_dir():
+        raise SourceError(
+            "source folder not found; create it or run from the project root (--root)",
+            path=pages_dir,
+        )
+    return sorted(pages_dir.glob("*.md"))
