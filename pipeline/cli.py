@@ -180,6 +180,58 @@ def status(state: State, langs: tuple[str, ...], as_json: bool) -> None:
             )
 
 
+@cli.command()
+@click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
+@click.option(
+    "--engine", "-e", metavar="NAME",
+    help="apertium, google, deepl, libre, mymemory, microsoft, or memory "
+    "(default: [tool.pipeline] engines, else apertium where installed).",
+)
+@click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Translate but write nothing.")
+@pass_state
+def translate(
+    state: State, lang: str, engine: str | None, pages: tuple[str, ...], dry_run: bool
+) -> None:
+    """Fill empty entries: translation memory first, then MT; results stay fuzzy for review."""
+    from .errors import NotReadyError
+    from .translate import translate as run
+
+    target = parse_language(lang)
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if state.quiet or not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="translating", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        report = run(state.config, target, engine_name=engine, pages=pages or None,
+                     dry_run=dry_run, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    prefix = "would fill" if dry_run else "filled"
+    state.say(
+        f"{target.gettext}: {prefix} {report.from_memory} from memory, "
+        f"{report.from_engine} from {report.engine} ({report.from_cache} cached); "
+        f"{len(report.failed)} failed; {report.skipped} already translated (untouched)"
+    )
+    for f in report.failed[:20]:
+        click.echo(f"  failed [{f.domain}] {f.msgid[:60]!r}: {f.reason}", err=True)
+    if len(report.failed) > 20:
+        click.echo(f"  … and {len(report.failed) - 20} more", err=True)
+    if report.failed:
+        raise NotReadyError(
+            f"{len(report.failed)} entries could not be translated and stay empty; "
+            "rerun later or translate them by hand"
+        )
+
+
 def _bar(percent: float, width: int = 4) -> str:
     full = round(percent / 100 * width)
     return "█" * full + "·" * (width - full)

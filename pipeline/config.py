@@ -13,7 +13,7 @@ from .errors import ConfigError
 
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
 
-KNOWN_KEYS = {
+KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "source_language": str,
     "languages": list,
     "engines": dict,
@@ -174,7 +174,9 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         raise ConfigError(f"[tool.pipeline] page_size '{page_size}': use A4 or Letter", path=path)
     try:
         languages = tuple(parse_language(str(code)) for code in settings.get("languages", []))
-        engines = {parse_language(k).gettext: str(v) for k, v in settings.get("engines", {}).items()}
+        engines = {
+            parse_language(k).gettext: str(v) for k, v in settings.get("engines", {}).items()
+        }
     except ConfigError as exc:
         raise ConfigError(f"[tool.pipeline] {exc.message}", path=path) from None
     return Config(

@@ -1,0 +1,53 @@
+"""Translation memory: reviewed translations of the same language, reused before any engine."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from .catalogs import CatalogInfo, is_reviewed, load_catalog
+
+
+def memory_key(text: str) -> str:
+    """Exact match up to case and surrounding/inner whitespace runs.
+
+    >>> memory_key("  Call  us ") == memory_key("call us")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+class Memory:
+    """Reviewed entries of every catalog of one language, by normalised English text."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[str, str, str]] = {}
+
+    def add(self, msgid: str, msgstr: str, domain: str) -> None:
+        self._items.setdefault(memory_key(msgid), (msgid, msgstr, domain))
+
+    def lookup(self, msgid: str) -> tuple[str, str] | None:
+        """(translation, domain it came from) or None."""
+        hit = self._items.get(memory_key(msgid))
+        if hit is None:
+            return None
+        source, target, domain = hit
+        if source != msgid and source[:1].islower() != msgid[:1].islower() and target:
+            # Same sentence with a different initial case: follow the new English.
+            first = target[:1].upper() if msgid[:1].isupper() else target[:1].lower()
+            target = first + target[1:]
+        return target, domain
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @classmethod
+    def from_catalogs(cls, infos: Iterable[CatalogInfo]) -> Memory:
+        memory = cls()
+        for info in infos:
+            if not info.po_path.exists():
+                continue
+            for entry in load_catalog(info.po_path).entries():
+                if is_reviewed(entry) and not entry.msgid_plural:
+                    memory.add(entry.msgid, entry.msgstr, info.domain)
+        return memory
