@@ -232,6 +232,54 @@ def translate(
         )
 
 
+@cli.command()
+@lang_option
+@click.option("--all", "all_langs", is_flag=True, help="Every configured language.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]),
+              help="Only this format (repeatable). Default: [tool.pipeline] formats.")
+@click.option("--draft", is_flag=True,
+              help="Use machine drafts too, visibly marked, with a 'not reviewed' banner.")
+@pass_state
+def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tuple[str, ...],
+            draft: bool) -> None:
+    """Write output/<lang>/<page>.html and .pdf from reviewed translations."""
+    from .publish import publish as run
+
+    if not langs and not all_langs:
+        raise click.UsageError("name a language (--lang es) or use --all")
+    if all_langs and langs:
+        raise click.UsageError("use either --lang or --all, not both")
+    languages = _languages(state, langs)
+
+    def show(item: Any) -> None:
+        where = _rel(state, item.path)
+        if not item.written:
+            state.say(f"up to date {where}")
+            return
+        extra = []
+        if item.machine:
+            extra.append(f"{item.machine} machine drafts marked")
+        if item.fallback:
+            extra.append(f"{item.fallback} blocks in English")
+        state.say(f"wrote      {where}" + (f" ({', '.join(extra)})" if extra else ""))
+        for warning in item.warnings:
+            click.echo(f"warning: {warning}", err=True)
+
+    if all_langs:
+        from .errors import NotReadyError
+        from .publish import gate
+
+        ready = []
+        for lang in languages:
+            try:
+                gate(state.config, lang, draft=draft)
+                ready.append(lang)
+            except NotReadyError as exc:
+                click.echo(f"skipped: {exc}", err=True)
+        languages = ready
+    run(state.config, languages, formats=formats or None, draft=draft, progress=show)
+
+
 def _bar(percent: float, width: int = 4) -> str:
     full = round(percent / 100 * width)
     return "█" * full + "·" * (width - full)
