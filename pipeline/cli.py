@@ -280,6 +280,32 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
     run(state.config, languages, formats=formats or None, draft=draft, progress=show)
 
 
+@cli.command()
+@lang_option
+@click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page.")
+@json_option
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@pass_state
+def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json: bool,
+          strict: bool) -> None:
+    """QA checks on translations, compiler style: FILE:LINE: error|warning: CHECK: message."""
+    from .checks import ERROR, run_checks
+    from .errors import NotReadyError
+
+    findings = run_checks(state.config, _languages(state, langs), pages or None)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for f in findings:
+            click.echo(str(f))
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = len(findings) - errors
+    if not as_json:
+        state.note(f"{errors} errors, {warnings} warnings")
+    if errors or (strict and warnings):
+        raise NotReadyError(f"{errors} errors, {warnings} warnings; fix them and check again")
+
+
 def _bar(percent: float, width: int = 4) -> str:
     full = round(percent / 100 * width)
     return "█" * full + "·" * (width - full)

@@ -1,0 +1,238 @@
+"""QA checks on translations: plain functions, each registered with a name and a severity."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polib
+
+from .catalogs import CatalogInfo, domains, has_text, load_catalog
+from .config import Config, Language
+from .protect import Glossary, load_glossary
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in one entry, reported compiler style."""
+
+    path: str
+    line: int
+    severity: str
+    check: str
+    message: str
+    msgid: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.check}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check may look at besides the entry."""
+
+    lang: Language
+    glossary: Glossary
+
+
+EntryCheck = Callable[[polib.POEntry, Context], Iterator[str]]
+
+_LINK = re.compile(r"\]\(([^)\s]*)")
+_URL = re.compile(r"\b(?:https?://|mailto:|tel:)[^\s)\]>\"]+")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_PHONE = re.compile(r"(?<![\w-])\+?\d{1,3}(?:[-. ]\d{2,4}){2,4}(?![\w-])")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_MARKUP = re.compile(r"\*\*|__|~~|`+|!\[|\[|\]\(")
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
+_END_PUNCT = re.compile(r"[.:;!?。：！？؟]$")
+_FORMAT = re.compile(r"%\(\w+\)[sdifr]|%[sdif]")
+
+
+def _differs(pattern: re.Pattern[str], entry: polib.POEntry) -> tuple[list[str], list[str]]:
+    src = Counter(pattern.findall(entry.msgid))
+    dst = Counter(pattern.findall(entry.msgstr))
+    return sorted((src - dst).elements()), sorted((dst - src).elements())
+
+
+def check_markup(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """Inline Markdown markup (emphasis, links, code) differs from the English."""
+    missing, extra = _differs(_MARKUP, entry)
+    if missing or extra:
+        yield f"markup differs: missing {missing or '-'}, extra {extra or '-'}"
+
+
+def check_links(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """Link targets, URLs or e-mail addresses differ from the English."""
+    for pattern in (_LINK, _URL, _EMAIL):
+        missing, extra = _differs(pattern, entry)
+        if missing or extra:
+            yield f"link targets differ: missing {missing or '-'}, extra {extra or '-'}"
+            return
+
+
+def check_numbers(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """Numbers, phone numbers, doses or ratios differ from the English."""
+    missing, extra = _differs(_PHONE, entry)
+    if missing or extra:
+        yield f"phone numbers differ: missing {missing or '-'}, extra {extra or '-'}"
+        return
+    missing, extra = _differs(_NUMBER, entry)
+    if missing or extra:
+        yield f"numbers differ: missing {missing or '-'}, extra {extra or '-'}"
+
+
+def check_format(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """Python format placeholders (%(name)s) differ from the English."""
+    missing, extra = _differs(_FORMAT, entry)
+    if missing or extra:
+        yield f"placeholders differ: missing {missing or '-'}, extra {extra or '-'}"
+
+
+def check_unsafe(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """Raw HTML, bidi overrides or invisible characters a reader cannot see."""
+    if _HTML.search(entry.msgstr) and not _HTML.search(entry.msgid):
+        yield "raw HTML in the translation (it is shown as text, never run); remove it"
+    if _BIDI.search(entry.msgstr) and not _BIDI.search(entry.msgid):
+        yield "bidirectional control character (can reorder digits of a phone number); remove it"
+    if _ZERO_WIDTH.search(entry.msgstr) and not _ZERO_WIDTH.search(entry.msgid):
+        yield "invisible zero-width character; remove it"
+
+
+def check_dnt(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A do-not-translate glossary term was changed."""
+    for term in ctx.glossary.do_not_translate:
+        if term in entry.msgid and entry.msgid.count(term) > entry.msgstr.count(term):
+            yield f"'{term}' must stay as it is (glossary: do not translate)"
+
+
+def check_glossary(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A glossary term's preferred translation is missing."""
+    text, out = entry.msgid.casefold(), entry.msgstr.casefold()
+    seen: list[str] = []
+    for term in sorted(ctx.glossary.for_language(ctx.lang.gettext), key=lambda t: -len(t.term)):
+        if term.translation is None or any(term.term.casefold() in s for s in seen):
+            continue
+        if re.search(rf"(?<!\w){re.escape(term.term.casefold())}(?!\w)", text):
+            seen.append(term.term.casefold())
+            if term.translation.casefold() not in out:
+                yield f"glossary: '{term.term}' is usually '{term.translation}'"
+
+
+def check_untranslated(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """The translation is identical to the English."""
+    if entry.msgstr != entry.msgid:
+        return
+    words = re.sub(r"\[|\]\([^)]*\)|\*\*|[\d\W_]+", " ", entry.msgid)
+    for term in ctx.glossary.do_not_translate:
+        words = words.replace(term, " ")
+    if len(words.split()) >= 2:
+        yield "same as the English"
+
+
+def check_spacing(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """Leading/trailing whitespace or end punctuation differs."""
+    src, dst = entry.msgid, entry.msgstr
+    if (src[:1].isspace(), src[-1:].isspace()) != (dst[:1].isspace(), dst[-1:].isspace()):
+        yield "leading or trailing whitespace differs"
+    if bool(_END_PUNCT.search(src.rstrip())) != bool(_END_PUNCT.search(dst.rstrip())):
+        yield "end punctuation differs"
+
+
+def check_doubled(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A word is doubled ("the the")."""
+    for m in _DOUBLED.finditer(entry.msgstr):
+        if not _DOUBLED.search(entry.msgid):
+            yield f"doubled word '{m.group(0)}'"
+            return
+
+
+def check_length(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """Length far outside the usual ratio to the English."""
+    if len(entry.msgid) < 20:
+        return
+    ratio = len(entry.msgstr) / len(entry.msgid)
+    low, high = (0.15, 1.2) if ctx.lang.base in ("zh", "ja", "ko") else (0.5, 2.2)
+    if not low <= ratio <= high:
+        yield f"length is {ratio:.1f}× the English (usual {low}–{high}×); is something missing?"
+
+
+def check_previous(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A fuzzy entry from an English change lacks its previous text (#| msgid)."""
+    comment = entry.tcomment or ""
+    drafted = "machine translation:" in comment or "translation memory:" in comment
+    if "fuzzy" in entry.flags and not entry.previous_msgid and not drafted:
+        yield "fuzzy without the previous English (#| msgid); compare with the source"
+
+
+CHECKS: dict[str, tuple[str, EntryCheck]] = {
+    "markup": (ERROR, check_markup),
+    "links": (ERROR, check_links),
+    "numbers": (ERROR, check_numbers),
+    "format": (ERROR, check_format),
+    "unsafe": (ERROR, check_unsafe),
+    "do-not-translate": (ERROR, check_dnt),
+    "glossary": (WARNING, check_glossary),
+    "untranslated": (WARNING, check_untranslated),
+    "spacing": (WARNING, check_spacing),
+    "doubled": (WARNING, check_doubled),
+    "length": (WARNING, check_length),
+    "previous": (WARNING, check_previous),
+}
+"""Every entry check by name: (severity, function). Titles are the docstrings."""
+
+
+def check_header(po: polib.POFile, lang: Language) -> Iterator[str]:
+    """Header fields: Language, Plural-Forms and charset right for the language."""
+    from .merge import plural_forms
+
+    meta = po.metadata
+    if meta.get("Language", "").replace("-", "_") != lang.gettext:
+        yield f"header Language is '{meta.get('Language', '')}', expected '{lang.gettext}'"
+    expected = plural_forms(lang)
+    if " ".join(meta.get("Plural-Forms", "").split()) != " ".join(expected.split()):
+        yield f"header Plural-Forms should be '{expected}'"
+    if "charset=utf-8" not in meta.get("Content-Type", "").lower():
+        yield "header charset should be UTF-8"
+
+
+def check_catalog(path: Path, lang: Language, glossary: Glossary,
+                  root: Path | None = None) -> list[Finding]:
+    """Every finding in one catalog, in file order."""
+    cat = load_catalog(path)
+    shown = str(path.relative_to(root)) if root else str(path)
+    ctx = Context(lang, glossary)
+    findings = [Finding(shown, 1, ERROR, "header", msg) for msg in check_header(cat.po, lang)]
+    for entry in cat.entries():
+        if not has_text(entry) or entry.msgid_plural:
+            continue
+        for name, (severity, check) in CHECKS.items():
+            for message in check(entry, ctx):
+                findings.append(
+                    Finding(shown, entry.linenum or 1, severity, name, message, entry.msgid)
+                )
+    return findings
+
+
+def run_checks(config: Config, languages: Sequence[Language],
+               pages: Sequence[str] | None = None) -> list[Finding]:
+    glossary = load_glossary(config.glossary_path)
+    findings: list[Finding] = []
+    for lang in languages:
+        for name in domains(config):
+            if pages and name not in pages:
+                continue
+            info = CatalogInfo(name, lang, config.locale_dir)
+            if info.po_path.exists():
+                findings += check_catalog(info.po_path, lang, glossary, config.root)
+    return findings
