@@ -1,0 +1,73 @@
+"""QA checks: each planted fault is found by its check; the reviewed catalog is clean."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks import CHECKS, ERROR, check_catalog
+from pipeline.config import parse_language
+from pipeline.catalogs import load_catalog
+from pipeline.protect import load_glossary
+
+REPO = Path(__file__).resolve().parent.parent
+FAULTS = REPO / "tests" / "data" / "qa" / "faults.po"
+SPANISH = REPO / "locale" / "es" / "LC_MESSAGES"
+
+
+def expected() -> dict[str, str]:
+    return {
+        e.msgid: re.search(r"expect: (\S+)", e.tcomment).group(1)  # type: ignore[union-attr]
+        for e in load_catalog(FAULTS).entries()
+    }
+
+
+@pytest.mark.parametrize(("msgid", "check"), sorted(expected().items()))
+def test_planted_fault_is_found_by_its_check(msgid: str, check: str) -> None:
+    findings = check_catalog(FAULTS, parse_language("es"), load_glossary(REPO / "locale" /
+                                                                           "glossary.csv"))
+    names = {f.check for f in findings if f.msgid == msgid}
+    assert check in names, f"{check} missed {msgid!r}; found {names}"
+
+
+def test_every_check_has_a_planted_fault() -> None:
+    assert set(expected().values()) == set(CHECKS)
+
+
+@pytest.mark.parametrize("po", sorted(SPANISH.glob("*.po")), ids=lambda p: p.name)
+def test_reviewed_spanish_catalog_is_clean(po: Path) -> None:
+    findings = check_catalog(po, parse_language("es"),
+                             load_glossary(REPO / "locale" / "glossary.csv"))
+    assert findings == []
+
+
+def test_header_problems_are_errors(tmp_path: Path) -> None:
+    po = tmp_path / "x.po"
+    po.write_text(FAULTS.read_text("utf-8").replace("nplurals=2; plural=(n != 1);",
+                                                    "nplurals=1; plural=0;"), "utf-8")
+    findings = check_catalog(po, parse_language("es"), load_glossary(tmp_path / "none.csv"))
+    header = [f for f in findings if f.check == "header"]
+    assert header and header[0].severity == ERROR and "Plural-Forms" in header[0].message
+
+
+def test_cli_check_reports_compiler_style_and_exit_1(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    root = tmp_path / "proj"
+    (root / "locale" / "es" / "LC_MESSAGES").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.pipeline]\nlanguages = ["es"]\n', "utf-8")
+    shutil.copy(FAULTS, root / "locale" / "es" / "LC_MESSAGES" / "page.po")
+    (root / "locale" / "page.pot").write_text('msgid ""\nmsgstr ""\n', "utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(root), "check", "--lang", "es"])
+    assert result.exit_code == 1
+    line = next(x for x in result.stdout.splitlines() if "error: links:" in x)
+    assert re.match(r"locale/es/LC_MESSAGES/page\.po:\d+: error: links: ", line)
+    result = CliRunner().invoke(cli, ["--root", str(root), "check", "--json"])
+    data = json.loads(result.stdout)
+    assert {d["check"] for d in data} >= {"markup", "links", "unsafe"}
