@@ -11,7 +11,7 @@ DEB_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0          # WeasyPrint (PDF)
   poppler-utils                 # pdftotext / pdffonts / pdftoppm for PDF checks
 )
-[ "${WITH_BROWSER:-0}" = 1 ] && DEB_PACKAGES+=(chromium)
+[ "${WITHOUT_BROWSER:-0}" = 1 ] || DEB_PACKAGES+=(chromium)   # headless browser test
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
