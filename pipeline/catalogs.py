@@ -101,11 +101,39 @@ class Catalog:
             chunks.append(_render_header(self.po))
         for entry in self.po:
             kept = self.raw.get(id(entry))
-            if kept and kept[0] == fingerprint(entry):
+            fresh = fingerprint(entry)
+            if kept and kept[0] == fresh:
                 chunks.append(kept[1])
+            elif kept and not entry.obsolete and _text_part(kept[0]) == _text_part(fresh):
+                chunks.append(_new_references(entry, kept[1]))
             else:
                 chunks.append(entry.__unicode__(wrapwidth=WRAP).rstrip("\n"))
         return "\n\n".join(c for c in chunks if c) + "\n"
+
+
+# fingerprint() positions of the parts extraction owns: references and "#." comments
+_EXTRACTED = (6, 7)
+
+
+def _text_part(fp: tuple[object, ...]) -> tuple[object, ...]:
+    return tuple(v for i, v in enumerate(fp) if i not in _EXTRACTED)
+
+
+def _new_references(entry: polib.POEntry, raw: str) -> str:
+    """``raw`` with fresh ``#.`` and ``#:`` lines: a page edit that only moved an entry
+    must not re-wrap the strings as the translator's tool wrote them."""
+    fresh = [
+        line
+        for line in entry.__unicode__(wrapwidth=WRAP).split("\n")
+        if line.startswith(("#.", "#:"))
+    ]
+    lines = raw.split("\n")
+    at = next(
+        (i for i, line in enumerate(lines) if line.startswith(("#.", "#:"))),
+        next((i for i, line in enumerate(lines) if not line.startswith("# ") and line != "#"), 0),
+    )
+    rest = [line for line in lines if not line.startswith(("#.", "#:"))]
+    return "\n".join(rest[:at] + fresh + rest[at:])
 
 
 _BREAK = re.compile(r"[^ ]* +|[^ ]+$")
@@ -160,7 +188,7 @@ def _render_header(po: polib.POFile) -> str:
     tmp.header = po.header
     tmp.metadata = po.metadata
     tmp.metadata_is_fuzzy = po.metadata_is_fuzzy
-    return tmp.__unicode__().rstrip("\n")
+    return str(tmp.__unicode__()).rstrip("\n")
 
 
 def _chunks(text: str) -> list[str]:
@@ -189,16 +217,21 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             path=path,
             line=line,
         ) from None
+    check_syntax(text, path)
     try:
         po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
     except ValueError as exc:
-        line = _line_of_duplicate(text, str(exc))
-        raise CatalogError(f"{exc}; merge the duplicate entries", path=path, line=line) from None
+        raise CatalogError(
+            f"{exc}; merge the duplicate entries",
+            path=path,
+            line=_line_of_duplicate(text, str(exc)),
+        ) from None
     except OSError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else None
         raise CatalogError(
-            "syntax error; fix the entry (msgfmt -c shows details)", path=path, line=line
+            "syntax error; fix the entry (msgfmt -c shows details)",
+            path=path,
+            line=int(m.group(1)) if m else None,
         ) from None
     if po.metadata.get("Content-Type") is None and any(ord(c) > 127 for c in text):
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
@@ -211,6 +244,45 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         for entry, chunk in zip(po, chunks[int(has_header) :], strict=True):
             cat.raw[id(entry)] = (fingerprint(entry), chunk)
     return cat
+
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD_LINE = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+" + _STRING)
+_STRING_LINE = re.compile(_STRING)
+
+
+def check_syntax(text: str, path: Path) -> None:
+    """Reject what polib would quietly misread (an unterminated or unquoted string, a
+    msgid without msgstr): such a file could otherwise lose a translation on save."""
+    waiting: int | None = None  # line of a msgid still waiting for its msgstr
+    in_string = False  # the previous line may be continued by a "..." line
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            in_string = False
+            continue
+        m = _KEYWORD_LINE.fullmatch(stripped)
+        if m is None:
+            if in_string and _STRING_LINE.fullmatch(stripped):
+                continue
+            raise CatalogError(
+                "syntax error (expected a keyword and a quoted string); fix the entry "
+                "(msgfmt -c shows details)",
+                path=path,
+                line=number,
+            )
+        in_string = True
+        keyword = m.group(1)
+        if keyword in ("msgctxt", "msgid") and waiting is not None:
+            break
+        if keyword == "msgid":
+            waiting = number
+        elif keyword.startswith("msgstr"):
+            waiting = None
+    if waiting is not None:
+        raise CatalogError(
+            "syntax error (msgid without msgstr); add the msgstr line", path=path, line=waiting
+        )
 
 
 def _line_of_duplicate(text: str, message: str) -> int | None:
@@ -226,7 +298,9 @@ def load_catalog(path: Path) -> Catalog:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise CatalogError("catalog not found; run 'pipeline init' or 'update'", path=path) from None
+        raise CatalogError(
+            "catalog not found; run 'pipeline init' or 'update'", path=path
+        ) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
     return parse_catalog(data, path)
@@ -263,19 +337,32 @@ def atomic_write(path: Path, data: bytes) -> bool:
     return True
 
 
+def encode_catalog(cat: Catalog) -> tuple[bytes, str]:
+    """The file bytes in the charset the header declares (a Latin-1 file stays Latin-1);
+    when a new string does not fit that charset, the catalog becomes UTF-8, header too."""
+    match = _CHARSET.search(str(cat.po.metadata.get("Content-Type", "")))
+    charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    text = cat.render()
+    try:
+        return text.encode(charset), charset
+    except (UnicodeEncodeError, LookupError):
+        cat.po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+        return cat.render().encode("utf-8"), "utf-8"
+
+
 def save_catalog(cat: Catalog, path: Path | None = None) -> bool:
     """Atomically write the catalog; returns False when the bytes did not change."""
     target = path or cat.path
     if target is None:
         raise ValueError("catalog has no path")
-    data = cat.render().encode("utf-8")
+    data, charset = encode_catalog(cat)
     changed = atomic_write(target, data)
     cat.path = target
     cat.original = data
     cat.raw = {}
     cat.raw_header = None
     # The new file is the new baseline: re-snapshot for the next save.
-    chunks = _chunks(data.decode("utf-8"))
+    chunks = _chunks(data.decode(charset))
     if len(chunks) == len(cat.po) + 1:
         cat.raw_header = (cat.header_fingerprint(), chunks[0])
         for entry, chunk in zip(cat.po, chunks[1:], strict=True):

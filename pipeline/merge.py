@@ -172,7 +172,9 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
             continue
         e.flags.append("fuzzy")
         e.previous_msgctxt = old.msgctxt if old.msgctxt != e.msgctxt else None
-        e.previous_msgid = old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
+        e.previous_msgid = (
+            old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
+        )
         counts["fuzzy"] += 1
     for e in live.values():
         if has_text(e):
@@ -192,8 +194,9 @@ def _template(path: polib.POFile | None, info: CatalogInfo) -> polib.POFile:
     try:
         return parse_catalog(info.pot_path.read_bytes(), info.pot_path).po
     except FileNotFoundError:
-        raise CatalogError("template not found; run 'pipeline extract' first",
-                           path=info.pot_path) from None
+        raise CatalogError(
+            "template not found; run 'pipeline extract' first", path=info.pot_path
+        ) from None
 
 
 def update_one(info: CatalogInfo, pot: polib.POFile | None = None) -> UpdateItem:
@@ -232,14 +235,21 @@ def update(
 
     names = list(domains) if domains is not None else all_domains(config)
     if not names:
-        raise CatalogError("no templates in locale/; run 'pipeline extract' first",
-                           path=config.locale_dir)
+        raise CatalogError(
+            "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
+        )
     templates = {}
     for name in names:
         info = CatalogInfo(name, languages[0], config.locale_dir) if languages else None
         if info is None:
             break
         templates[name] = _template(None, info)
+    # Read every existing catalog before writing any: one broken file leaves all untouched.
+    for lang in languages:
+        for name in names:
+            path = CatalogInfo(name, lang, config.locale_dir).po_path
+            if path.exists():
+                load_catalog(path)
     items = []
     for lang in languages:
         for name in names:

@@ -17,6 +17,9 @@ from .errors import SourceError
 
 MAX_SEGMENT_CHARS = 10_000
 _SOFT_BREAK = re.compile(r"(?<!\\)[ \t]*\n[ \t]*")
+# A hard break written as two trailing spaces would vanish among folded spaces; keep it
+# in its visible form, a backslash before the newline.
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)\n[ \t]*")
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 META_KEYS = ("title", "description")
 
@@ -34,8 +37,10 @@ def fold(text: str) -> str:
 
     >>> fold("one\\n  two")
     'one two'
+    >>> fold("hard  \\nbreak")
+    'hard\\\\\\nbreak'
     """
-    return _SOFT_BREAK.sub(" ", text.strip())
+    return _SOFT_BREAK.sub(" ", _HARD_BREAK.sub("\\\\\n", text.strip()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,11 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise SourceError(f"front matter: {problem}; fix the YAML", path=path, line=line) from None
+    except ValueError as exc:  # a well-formed but impossible date: "updated: 2026-13-45"
+        line = next((i + 1 for i in range(1, end) if _bad_date(lines[i])), None)
+        raise SourceError(
+            f"front matter: {exc} (a date?); write dates as YYYY-MM-DD", path=path, line=line
+        ) from None
     if not isinstance(meta, dict):
         raise SourceError("front matter must be 'key: value' lines", path=path, line=2)
     title = meta.get("title")
@@ -112,6 +122,17 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
             key_lines[m.group(1)] = i + 1
     body = "\n".join(lines[end + 1 :])
     return meta, key_lines, body, end + 1
+
+
+def _bad_date(line: str) -> bool:
+    m = re.match(r"\s*\w+\s*:\s*['\"]?(\d{4})-(\d\d?)-(\d\d?)\b", line)
+    if m is None:
+        return False
+    try:
+        date(*map(int, m.groups()))
+    except ValueError:
+        return True
+    return False
 
 
 def read_page(path: Path) -> Document:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from .catalogs import CatalogInfo, domains, has_text, is_machine, is_reviewed, load_catalog
 from .config import Config, Language
+from .errors import CatalogError
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,11 @@ def catalog_stats(info: CatalogInfo) -> Stats:
 def status(config: Config, languages: Sequence[Language]) -> list[Stats]:
     """Stats for every (language, domain), languages in the order given, domains sorted."""
     names = domains(config)
+    if not names:
+        # without templates every language would show a vacuous "100 % reviewed"
+        raise CatalogError(
+            "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
+        )
     return [
         catalog_stats(CatalogInfo(name, lang, config.locale_dir))
         for lang in languages

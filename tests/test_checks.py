@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.catalogs import load_catalog
 from pipeline.checks import CHECKS, ERROR, check_catalog
 from pipeline.config import parse_language
-from pipeline.catalogs import load_catalog
 from pipeline.protect import load_glossary
 
 REPO = Path(__file__).resolve().parent.parent
