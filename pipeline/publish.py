@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import polib
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__
 from .catalogs import CatalogInfo, atomic_write, is_machine, is_reviewed, load_catalog
@@ -22,6 +23,23 @@ from .source import Document, fold, list_pages, read_page
 from .status import Stats, language_total, status
 
 MANIFEST = ".manifest.json"
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+def placeholders_match(msgid: str, msgstr: str) -> bool:
+    """True when ``msgstr`` can stand in for ``msgid`` in Jinja's ``%`` formatting.
+
+    >>> placeholders_match("Last updated: %(date)s", "Actualizado: %(date)s")
+    True
+    >>> placeholders_match("Draft", "100% borrador")
+    False
+    """
+    def spec(text: str) -> tuple[set[str], bool]:
+        stray = "%" in _NAMED.sub("", text).replace("%%", "")
+        return set(_NAMED.findall(text)), stray
+
+    names, stray = spec(msgstr)
+    return not stray and names == spec(msgid)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +62,26 @@ class Translations:
 
     entries: dict[str, tuple[str, bool]] = field(default_factory=dict)
     draft: bool = False
+    warnings: list[str] = field(default_factory=list)
+    origin: dict[str, str] = field(default_factory=dict)
 
-    def add(self, po: polib.POFile) -> None:
+    def add(self, po: polib.POFile, path: str = "") -> None:
         for e in po:
             if e.obsolete or e.msgid_plural:
                 continue
+            key = fold(e.msgid)
             if is_reviewed(e):
-                self.entries[fold(e.msgid)] = (e.msgstr, False)
-            elif self.draft and is_machine(e):
-                self.entries.setdefault(fold(e.msgid), (e.msgstr, True))
+                self.entries[key] = (e.msgstr, False)
+            elif self.draft and is_machine(e) and key not in self.entries:
+                self.entries[key] = (e.msgstr, True)
+            else:
+                continue
+            self.origin[key] = f"{path}:{e.linenum}" if path and e.linenum else path
+
+    @property
+    def machine(self) -> int:
+        """How many unreviewed machine strings this lookup may show."""
+        return sum(1 for _, is_draft in self.entries.values() if is_draft)
 
     def lookup(self, msgid: str) -> Choice | None:
         hit = self.entries.get(msgid)
@@ -64,6 +93,23 @@ class Translations:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return singular if n == 1 else plural
+
+    def template_gettext(self, msgid: str) -> Markup:
+        """``gettext`` for Jinja templates, which trust what it returns (``Markup``) and
+        ``%``-format it: the translation is escaped here, and one whose placeholders do
+        not match the msgid's shows the msgid (with a warning) instead of crashing."""
+        text = self.gettext(msgid)
+        if text != msgid and not placeholders_match(msgid, text):
+            where = self.origin.get(fold(msgid)) or "template string"
+            self.warnings.append(
+                f"{where}: the translation of {msgid!r} has other %(name)s placeholders or "
+                "'%' signs than the English; showing English"
+            )
+            text = msgid
+        return escape(text)
+
+    def template_ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        return escape(self.ngettext(singular, plural, n))
 
 
 def gate(config: Config, lang: Language, *, draft: bool) -> Stats:
@@ -160,7 +206,7 @@ class Publisher:
         for domain in (page, SITE_DOMAIN):
             info = CatalogInfo(domain, lang, self.config.locale_dir)
             if info.po_path.exists():
-                t.add(load_catalog(info.po_path).po)
+                t.add(load_catalog(info.po_path).po, str(info.po_path))
         return t
 
     def inputs_digest(self, doc: Document, lang: Language, languages: Sequence[Language],
@@ -168,11 +214,15 @@ class Publisher:
         files = [doc.path, *self.assets.values(), *sorted(self.config.templates_dir.rglob("*"))]
         for domain in (doc.name, SITE_DOMAIN):
             files.append(CatalogInfo(domain, lang, self.config.locale_dir).po_path)
-        parts: list[bytes | str] = [__version__, fmt, lang.gettext, str(self.draft),
+        translating = lang.gettext != self.source_lang.gettext
+        parts: list[bytes | str] = [__version__, fmt, lang.gettext,
+                                    str(self.draft and translating),
                                     ",".join(x.gettext for x in languages),
-                                    repr(self.config)]
+                                    # relative: a moved or copied project stays up to date
+                                    repr(replace(self.config, root=Path()))]
         for f in files:
-            parts.append(str(f))
+            parts.append(f.relative_to(self.config.root).as_posix()
+                         if f.is_relative_to(self.config.root) else str(f))
             parts.append(f.read_bytes() if f.is_file() else b"-")
         return _digest(*parts)
 
@@ -187,9 +237,10 @@ class Publisher:
             tr.lookup if translating else None,
             machine_title=tr.gettext("Machine translation, not reviewed"),
             fallback_lang=self.source_lang.bcp47,
+            drop_comments=True,
         )
         env = self.env
-        env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True)
+        env.install_gettext_callables(tr.template_gettext, tr.template_ngettext, newstyle=True)
         page_file = f"{doc.name}.html"
         alternates = [
             {"hreflang": other.bcp47, "href": f"../{other.gettext}/{page_file}"}
@@ -211,7 +262,8 @@ class Publisher:
             "alternates": alternates,
             "switcher": switcher,
             "assets": "../assets",
-            "draft": self.draft and translating and body.machine > 0,
+            # the title, banner or footer may be machine strings too, not only the body
+            "draft": self.draft and translating and (body.machine > 0 or tr.machine > 0),
             "body": Markup(body.html),
             "updated": format_date(updated, "long", locale=lang.gettext) if updated else "",
             "fallback": translating and body.fallback > 0,
@@ -220,7 +272,9 @@ class Publisher:
             "page_of": Markup(css_string(tr.gettext("Page"))),
             "draft_word_text": tr.gettext("Draft"),
         }
-        return env.get_template("page.html").render(context), body
+        page = env.get_template("page.html").render(context)
+        body.warnings.extend(tr.warnings)
+        return page, body
 
 
 def publish(
@@ -249,8 +303,11 @@ def publish(
     items: list[PublishItem] = []
     for lang in targets:
         for doc in docs:
+            seen: set[str] = set()  # the HTML and the PDF of a page find the same problems
             for fmt in fmts:
                 item = _publish_one(publisher, doc, lang, published, fmt)
+                item = replace(item, warnings=tuple(w for w in item.warnings if w not in seen))
+                seen.update(item.warnings)
                 items.append(item)
                 if progress:
                     progress(item)
@@ -290,6 +347,7 @@ def _publish_one(publisher: Publisher, doc: Document, lang: Language,
                    for n, p in publisher.assets.items()}
         fetcher = make_fetcher(config.root / "source", mapping)
         data = write_pdf(html, target.resolve().as_uri(), fetcher, target)
+        body.warnings.extend(f"{target.name}: refused to fetch {url}" for url in fetcher.refused)
     try:
         atomic_write(target, data)
     except CatalogError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -18,6 +19,8 @@ from .source import SOURCE_MD, Document, fold, image_only, make_markdown
 
 SAFE_MD = make_markdown(html=False)
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel", ""})
+# The only raw HTML a source page may hold (source.py rejects the rest): notes to editors.
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +77,53 @@ def _container(stack: list[Token]) -> Token | None:
     return None
 
 
-def _mark(children: list[Token], title: str) -> list[Token]:
+def _wrap(children: list[Token], start: str, end: str) -> list[Token]:
     open_tok = Token("html_inline", "", 0)
-    open_tok.content = f'<mark class="machine" title="{html.escape(title, quote=True)}">'
+    open_tok.content = start
     close_tok = Token("html_inline", "", 0)
-    close_tok.content = "</mark>"
+    close_tok.content = end
     return [open_tok, *children, close_tok]
+
+
+def _mark(children: list[Token], title: str) -> list[Token]:
+    return _wrap(children, f'<mark class="machine" title="{html.escape(title, quote=True)}">',
+                 "</mark>")
+
+
+def _tag_english(tokens: list[Token], index: int, stack: list[Token], lang: str) -> None:
+    """Put ``lang`` on the element holding the English inline ``tokens[index]``.
+
+    A tight list item's paragraph is hidden, so the item itself is tagged — unless the
+    item also holds a nested (translated) list, which would inherit the wrong language:
+    then only the text is wrapped in a ``<span lang>``.
+    """
+    tok = tokens[index]
+    parent = stack[-1] if stack else None
+    if parent is not None and not parent.hidden:
+        parent.attrSet("lang", lang)
+        return
+    container = _container(stack)
+    sole = index + 2 < len(tokens) and tokens[index + 2].type == "list_item_close"
+    if container is not None and (container.type != "list_item_open" or sole):
+        container.attrSet("lang", lang)
+        return
+    tok.children = _wrap(list(tok.children or []), f'<span lang="{html.escape(lang)}">',
+                         "</span>")
+
+
+def _is_comment(tok: Token) -> bool:
+    return tok.type in ("html_block", "html_inline") and bool(_COMMENT.fullmatch(tok.content))
+
+
+def _drop_comments(tokens: list[Token]) -> list[Token]:
+    kept = []
+    for tok in tokens:
+        if _is_comment(tok):
+            continue
+        if tok.type == "inline" and tok.children:
+            tok.children = [c for c in tok.children if not _is_comment(c)]
+        kept.append(tok)
+    return kept
 
 
 def render_body(
@@ -88,15 +132,20 @@ def render_body(
     *,
     machine_title: str = "Machine translation, not reviewed",
     fallback_lang: str = "en",
+    drop_comments: bool = False,
 ) -> Rendered:
     """HTML for ``doc``'s body. ``lookup`` maps a msgid to a :class:`Choice` (None: English).
 
-    With ``lookup=None`` the result is exactly markdown-it's rendering of the source.
+    With ``lookup=None`` (and comments kept) the result is exactly markdown-it's rendering
+    of the source. ``drop_comments`` leaves out ``<!-- notes -->`` meant for editors.
     """
-    tokens = list(doc.tokens) if lookup is None else copy.deepcopy(list(doc.tokens))
+    copied = lookup is not None or drop_comments
+    tokens = copy.deepcopy(list(doc.tokens)) if copied else list(doc.tokens)
+    if drop_comments:
+        tokens = _drop_comments(tokens)
     out = Rendered("")
     stack: list[Token] = []
-    for tok in tokens:
+    for index, tok in enumerate(tokens):
         if tok.nesting == 1:
             stack.append(tok)
         elif tok.nesting == -1:
@@ -106,7 +155,7 @@ def render_body(
         line = (tok.map[0] + 1 + doc.body_offset) if tok.map else doc.body_offset + 1
         image = image_only(tok)
         if image is not None:
-            _image(image, lookup, out, fallback_lang)
+            _image(image, lookup, out, fallback_lang, doc.env)
             continue
         source_text = fold(tok.content)
         if not source_text:
@@ -125,9 +174,7 @@ def render_body(
             if problem:
                 out.warnings.append(f"{doc.path}:{line}: {problem}; showing English")
             out.fallback += 1
-            container = _container(stack)
-            if container is not None:
-                container.attrSet("lang", fallback_lang)
+            _tag_english(tokens, index, stack, fallback_lang)
             continue
         out.translated += 1
         if choice.machine:
@@ -138,7 +185,8 @@ def render_body(
     return out
 
 
-def _image(image: Token, lookup: Lookup, out: Rendered, fallback_lang: str) -> None:
+def _image(image: Token, lookup: Lookup, out: Rendered, fallback_lang: str,
+           env: dict[str, object]) -> None:
     alt = fold(image.content)
     if alt:
         choice = lookup(alt)
@@ -148,9 +196,9 @@ def _image(image: Token, lookup: Lookup, out: Rendered, fallback_lang: str) -> N
         else:
             out.translated += 1
             out.machine += choice.machine
-            text = Token("text", "", 0)
-            text.content = choice.text
-            image.children = [text]
+            # markdown-it renders alt as the plain text of the parsed label: parse it the
+            # same (untrusted) way so "a *b*" becomes "a b", as it does in the source
+            image.children = parse_translation(choice.text, env)
             image.content = choice.text
     title = image.attrGet("title")
     if title:
