@@ -238,6 +238,7 @@ class Publisher:
             machine_title=tr.gettext("Machine translation, not reviewed"),
             fallback_lang=self.source_lang.bcp47,
             drop_comments=True,
+            rtl=lang.direction == "rtl",
         )
         env = self.env
         env.install_gettext_callables(tr.template_gettext, tr.template_ngettext, newstyle=True)

@@ -111,6 +111,40 @@ def _tag_english(tokens: list[Token], index: int, stack: list[Token], lang: str)
                          "</span>")
 
 
+# In right-to-left text, a phone number's digit groups and a Latin name's words are laid
+# out right to left unless isolated: "1-888-226-4343" would read "4343-226-888-1".
+_LTR_RUN = re.compile(
+    r"\+?\d[\d\-. ():/]*\d"
+    r"|[A-Za-z][A-Za-z0-9’'.\-]*(?:[ \u00a0]+(?:&[ \u00a0]+)?[A-Za-z0-9][A-Za-z0-9’'.\-]*)*"
+)
+
+
+def isolate_ltr(children: list[Token]) -> list[Token]:
+    """Wrap numbers and Latin-script runs of text tokens in ``<bdi dir="ltr">``."""
+    out: list[Token] = []
+    for tok in children:
+        if tok.type != "text" or not _LTR_RUN.search(tok.content):
+            out.append(tok)
+            continue
+        pos = 0
+        for m in _LTR_RUN.finditer(tok.content):
+            # A sentence's final period belongs to the sentence, not to the name.
+            end = m.end() - 1 if m.group(0).endswith(".") else m.end()
+            if m.start() > pos:
+                out.append(_text(tok.content[pos : m.start()]))
+            out.extend(_wrap([_text(tok.content[m.start() : end])], '<bdi dir="ltr">', "</bdi>"))
+            pos = end
+        if pos < len(tok.content):
+            out.append(_text(tok.content[pos:]))
+    return out
+
+
+def _text(content: str) -> Token:
+    tok = Token("text", "", 0)
+    tok.content = content
+    return tok
+
+
 def _is_comment(tok: Token) -> bool:
     return tok.type in ("html_block", "html_inline") and bool(_COMMENT.fullmatch(tok.content))
 
@@ -133,11 +167,13 @@ def render_body(
     machine_title: str = "Machine translation, not reviewed",
     fallback_lang: str = "en",
     drop_comments: bool = False,
+    rtl: bool = False,
 ) -> Rendered:
     """HTML for ``doc``'s body. ``lookup`` maps a msgid to a :class:`Choice` (None: English).
 
     With ``lookup=None`` (and comments kept) the result is exactly markdown-it's rendering
-    of the source. ``drop_comments`` leaves out ``<!-- notes -->`` meant for editors.
+    of the source. ``drop_comments`` leaves out ``<!-- notes -->`` meant for editors;
+    ``rtl`` isolates numbers and Latin names in translated text (right-to-left pages).
     """
     copied = lookup is not None or drop_comments
     tokens = copy.deepcopy(list(doc.tokens)) if copied else list(doc.tokens)
@@ -177,6 +213,8 @@ def render_body(
             _tag_english(tokens, index, stack, fallback_lang)
             continue
         out.translated += 1
+        if rtl:
+            children = isolate_ltr(children)
         if choice.machine:
             out.machine += 1
             children = _mark(children, machine_title)
