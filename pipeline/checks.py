@@ -126,7 +126,7 @@ def check_glossary(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         if re.search(rf"(?<!\w){re.escape(term.term.casefold())}(?!\w)", text):
             seen.append(term.term.casefold())
             if term.translation.casefold() not in out:
-                yield f"glossary: '{term.term}' is usually '{term.translation}'"
+                yield f"'{term.term}' is usually '{term.translation}'"
 
 
 def check_untranslated(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
@@ -167,10 +167,14 @@ def check_length(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield f"length is {ratio:.1f}× the English (usual {low}–{high}×); is something missing?"
 
 
+DRAFT_SOURCES = ("machine translation:", "translation memory:", "XLIFF import:")
+"""Comment prefixes naming where a fuzzy draft came from (``translate``, ``import``)."""
+
+
 def check_previous(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """A fuzzy entry from an English change lacks its previous text (#| msgid)."""
     comment = entry.tcomment or ""
-    drafted = "machine translation:" in comment or "translation memory:" in comment
+    drafted = any(source in comment for source in DRAFT_SOURCES)
     if "fuzzy" in entry.flags and not entry.previous_msgid and not drafted:
         yield "fuzzy without the previous English (#| msgid); compare with the source"
 
@@ -214,18 +218,24 @@ def check_catalog(path: Path, lang: Language, glossary: Glossary,
     ctx = Context(lang, glossary)
     findings = [Finding(shown, 1, ERROR, "header", msg) for msg in check_header(cat.po, lang)]
     for entry in cat.entries():
-        if not has_text(entry) or entry.msgid_plural:
-            continue
-        for name, (severity, check) in CHECKS.items():
-            for message in check(entry, ctx):
-                findings.append(
-                    Finding(shown, entry.linenum or 1, severity, name, message, entry.msgid)
-                )
+        findings += check_entry(entry, ctx, shown)
     return findings
+
+
+def check_entry(entry: polib.POEntry, ctx: Context, path: str = "") -> list[Finding]:
+    """Every finding for one entry (none for an entry without text or with plurals)."""
+    if not has_text(entry) or entry.msgid_plural:
+        return []
+    return [
+        Finding(path, entry.linenum or 1, severity, name, message, entry.msgid)
+        for name, (severity, check) in CHECKS.items()
+        for message in check(entry, ctx)
+    ]
 
 
 def run_checks(config: Config, languages: Sequence[Language],
                pages: Sequence[str] | None = None) -> list[Finding]:
+    """Findings for every existing catalog of the languages (header checks included)."""
     glossary = load_glossary(config.glossary_path)
     findings: list[Finding] = []
     for lang in languages:

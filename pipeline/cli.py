@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,7 +92,8 @@ def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> Non
     \b
     Translator:  pipeline update --lang es   (then edit locale/es/LC_MESSAGES/*.po)
                  pipeline translate --lang es   (machine drafts, marked fuzzy)
-                 pipeline status
+                 pipeline review --lang es   (accept or edit drafts one by one)
+                 pipeline status --html output/status.html
     Publisher:   pipeline publish --lang es   (reviewed strings only)
     """
     ctx.obj = State(root, verbose, quiet)
@@ -156,13 +158,20 @@ def update(state: State, langs: tuple[str, ...]) -> None:
 @cli.command()
 @lang_option
 @json_option
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Also write a status page with progress bars and QA errors.")
 @pass_state
-def status(state: State, langs: tuple[str, ...], as_json: bool) -> None:
+def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path | None) -> None:
     """Reviewed / machine (fuzzy) / untranslated counts per language and page."""
     from .status import language_total
     from .status import status as run
 
     languages = _languages(state, langs)
+    if html_path is not None:
+        from .report import write_status_html
+
+        changed = write_status_html(state.config, languages, html_path)
+        state.note(f"{'wrote' if changed else 'unchanged'} {_rel(state, html_path)}")
     stats = run(state.config, languages)
     if as_json:
         click.echo(json.dumps([s.as_dict() for s in stats], indent=2, ensure_ascii=False))
@@ -304,6 +313,112 @@ def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json:
         state.note(f"{errors} errors, {warnings} warnings")
     if errors or (strict and warnings):
         raise NotReadyError(f"{errors} errors, {warnings} warnings; fix them and check again")
+
+
+@dataclass(slots=True)
+class ClickConsole:
+    """The review loop's terminal: prompts that need Enter, so any terminal (and CliRunner)
+    works; end of input or Ctrl-C becomes EOFError, which stops the session cleanly."""
+
+    inline: bool
+
+    def show(self, text: str) -> None:
+        click.echo(text)
+
+    def choose(self, prompt: str, keys: str) -> str:
+        try:
+            answer: str = click.prompt(prompt, type=click.Choice(list(keys), case_sensitive=False),
+                                       show_choices=False, prompt_suffix=" ")
+        except click.Abort:
+            raise EOFError from None
+        return answer.lower()
+
+    def confirm(self, question: str) -> bool:
+        try:
+            return click.confirm(question, default=False)
+        except click.Abort:
+            raise EOFError from None
+
+    def edit(self, text: str) -> str | None:
+        if not self.inline:
+            edited: str | None = click.edit(text + "\n", require_save=True)
+            return edited
+        try:
+            answer: str = click.prompt("New text (Enter = keep)", default="", show_default=False)
+        except click.Abort:
+            raise EOFError from None
+        return answer or None
+
+
+@cli.command()
+@click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
+@click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
+@click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
+              help="Name recorded on accepted entries (default: $PIPELINE_REVIEWER, else $USER).")
+@click.option("--inline", is_flag=True,
+              help="Edit at a prompt instead of $EDITOR (the default when $EDITOR is unset).")
+@pass_state
+@click.pass_context
+def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
+           reviewer: str | None, inline: bool) -> None:
+    """Review machine drafts one by one: accept, edit, skip, back, quit; each decision saved."""
+    from .review import Review, run_review
+
+    session = Review.start(state.config, parse_language(lang), pages=pages or None,
+                           reviewer=reviewer or os.environ.get("USER", ""))
+    if not session.items:
+        state.say(f"{parse_language(lang).gettext}: nothing waiting for review")
+        return
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    summary = run_review(session, ClickConsole(inline=inline or not editor))
+    click.echo(str(summary))
+    if summary.interrupted:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
+@click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True,
+              help="Exchange format (XLIFF 1.2).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: output/xliff/LANG.xlf).")
+@click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
+@pass_state
+def export(state: State, lang: str, fmt: str, output: Path | None,
+           pages: tuple[str, ...]) -> None:
+    """Export a language's catalogs as XLIFF 1.2 for CAT tools (states and notes kept)."""
+    from .xliff import export_xliff
+
+    target = parse_language(lang)
+    path = output or state.config.output_dir / "xliff" / f"{target.gettext}.xlf"
+    done = export_xliff(state.config, target, path, pages or None)
+    state.say(f"wrote {_rel(state, done.path)}: {done.catalogs} catalogs, {done.reviewed} "
+              f"reviewed, {done.fuzzy} fuzzy, {done.untranslated} untranslated")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", "-l", "lang", metavar="LANG",
+              help="Target language (default: the file's target-language).")
+@pass_state
+def import_(state: State, file: Path, lang: str | None) -> None:
+    """Merge an XLIFF file's translations into the .po files (by msgctxt and msgid)."""
+    from .xliff import import_xliff
+
+    items = import_xliff(state.config, file, parse_language(lang) if lang else None)
+    for item in items:
+        detail = ", ".join(
+            f"{n} {k}" for k, n in (
+                ("translated", item.translated), ("drafted (fuzzy)", item.drafted),
+                ("approved", item.approved), ("reopened for review", item.reopened),
+                ("unchanged", item.unchanged), ("without target", item.empty),
+            ) if n
+        )
+        verb = "updated" if item.changed else "unchanged"
+        state.say(f"{verb:9} {_rel(state, item.path)}: {detail or 'no units'}")
+        for msgid in item.kept:
+            click.echo(f"warning: {_rel(state, item.path)}: kept the reviewed translation of "
+                       f"{msgid[:60]!r}: the file changed it without approving it", err=True)
 
 
 def _bar(percent: float, width: int = 4) -> str:

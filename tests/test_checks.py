@@ -71,3 +71,31 @@ def test_cli_check_reports_compiler_style_and_exit_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--root", str(root), "check", "--json"])
     data = json.loads(result.stdout)
     assert {d["check"] for d in data} >= {"markup", "links", "unsafe"}
+
+
+def test_check_entry_gives_the_catalog_findings_of_one_entry() -> None:
+    from pipeline.checks import Context, check_entry
+
+    glossary = load_glossary(REPO / "locale" / "glossary.csv")
+    lang = parse_language("es")
+    whole = check_catalog(FAULTS, lang, glossary)
+    for entry in load_catalog(FAULTS).entries():
+        one = check_entry(entry, Context(lang, glossary), str(FAULTS))
+        assert one == [f for f in whole if f.msgid == entry.msgid and f.check != "header"]
+    assert not any(f.message.startswith(f"{f.check}:") for f in whole)  # no "glossary: glossary:"
+
+
+@pytest.mark.parametrize(("comment", "flagged"), [
+    ("", True),
+    ("machine translation: apertium en→es, 2026-01-01", False),
+    ("translation memory: site", False),
+    ("XLIFF import: es.xlf, 2026-01-01", False),
+])
+def test_previous_check_accepts_named_draft_sources(comment: str, flagged: bool) -> None:
+    import polib
+
+    from pipeline.checks import Context, check_previous
+
+    entry = polib.POEntry(msgid="Hello there", msgstr="Hola", flags=["fuzzy"], tcomment=comment)
+    ctx = Context(parse_language("es"), load_glossary(Path("/nonexistent.csv")))
+    assert bool(list(check_previous(entry, ctx))) is flagged

@@ -1,0 +1,395 @@
+"""XLIFF 1.2 exchange with CAT tools (memoQ, Trados, Phrase): export a language, import it back.
+
+States travel both ways: reviewed ↔ ``state="translated" approved="yes"``; fuzzy ↔
+``state="needs-review-translation" approved="no"``; untranslated ↔ no ``<target>``.
+Translator and extracted comments become ``<note>``s, references location
+``<context-group>``s, ``#|`` previous text an ``<alt-trans origin="previous">``, msgctxt the
+``resname``. Import matches units by msgctxt and msgid, changes only what the file says
+changed, and refuses the whole file (nothing written) if any unit matches no entry.
+
+Written with the standard library: Translate Toolkit's ``po2xliff`` writes XLIFF 1.1, maps
+fuzzy to ``needs-translation`` and drops msgctxt, which our catalogs need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from . import __version__
+from .catalogs import (
+    Catalog,
+    CatalogInfo,
+    atomic_write,
+    domains,
+    has_text,
+    is_reviewed,
+    load_catalog,
+    locked,
+    save_catalog,
+)
+from .config import Config, Language, parse_language
+from .errors import CatalogError, ConfigError
+
+NS = "urn:oasis:names:tc:xliff:document:1.2"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PLURALS = "x-gettext-plurals"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+REVIEWED_STATES = frozenset({"final", "signed-off"})
+IMPORT_NOTE = "XLIFF import:"
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What ``export`` wrote."""
+
+    path: Path
+    catalogs: int
+    reviewed: int
+    fuzzy: int
+    untranslated: int
+
+
+@dataclass(slots=True)
+class Imported:
+    """What ``import`` did to one catalog."""
+
+    domain: str
+    path: Path
+    changed: bool = False
+    translated: int = 0  # new text, reviewed
+    drafted: int = 0  # new text, fuzzy
+    approved: int = 0  # same text, now reviewed
+    reopened: int = 0  # was reviewed, the file says it needs review
+    unchanged: int = 0
+    empty: int = 0  # unit without target text: entry left alone
+    kept: list[str] = field(default_factory=list)  # reviewed, changed without approval
+
+
+# ── export ─────────────────────────────────────────────────────────────────────────────
+
+
+def _text(el: ET.Element, value: str, where: str) -> None:
+    if _NOT_XML.search(value):
+        raise CatalogError(f"{where}: a control character XML cannot carry; remove it")
+    el.text = value
+
+
+def _fill_unit(unit: ET.Element, source: str, target: str | None, reviewed: bool,
+               where: str) -> None:
+    unit.set(_XML_SPACE, "preserve")
+    _text(ET.SubElement(unit, _q("source")), source, where)
+    if target is not None:
+        unit.set("approved", "yes" if reviewed else "no")
+        state = "translated" if reviewed else "needs-review-translation"
+        _text(ET.SubElement(unit, _q("target"), state=state), target, where)
+
+
+def _annotate(el: ET.Element, e: polib.POEntry, where: str) -> None:
+    for path, line in e.occurrences:
+        group = ET.SubElement(el, _q("context-group"), name="po-reference", purpose="location")
+        ET.SubElement(group, _q("context"), {"context-type": "sourcefile"}).text = path
+        if line:
+            ET.SubElement(group, _q("context"), {"context-type": "linenumber"}).text = line
+    for origin, text in (("translator", e.tcomment), ("developer", e.comment)):
+        if text:
+            _text(ET.SubElement(el, _q("note"), {"from": origin}), text, where)
+
+
+def _entry_xml(body: ET.Element, n: int, e: polib.POEntry, where: str) -> str:
+    """Append one entry; returns its state: reviewed, fuzzy or untranslated."""
+    state = "reviewed" if is_reviewed(e) else ("fuzzy" if has_text(e) else "untranslated")
+    if not e.msgid_plural:
+        unit = ET.SubElement(body, _q("trans-unit"), id=str(n))
+        _fill_unit(unit, e.msgid, e.msgstr if state != "untranslated" else None,
+                   state == "reviewed", where)
+        holder = unit
+    else:
+        holder = ET.SubElement(body, _q("group"), id=str(n), restype=_PLURALS)
+        for i in sorted(e.msgstr_plural):
+            unit = ET.SubElement(holder, _q("trans-unit"), id=f"{n}[{i}]")
+            _fill_unit(unit, e.msgid if i == 0 else e.msgid_plural,
+                       e.msgstr_plural[i] if state != "untranslated" else None,
+                       state == "reviewed", where)
+    if e.msgctxt is not None:
+        holder.set("resname", e.msgctxt)
+    _annotate(holder, e, where)
+    if e.previous_msgid and not e.msgid_plural:
+        alt = ET.SubElement(holder, _q("alt-trans"), origin="previous")
+        _text(ET.SubElement(alt, _q("source")), e.previous_msgid, where)
+        _text(ET.SubElement(alt, _q("target")), e.msgstr, where)
+    return state
+
+
+def export_xliff(config: Config, lang: Language, output: Path,
+                 pages: Sequence[str] | None = None) -> Exported:
+    """Write every live entry of the language's catalogs to ``output`` (atomically)."""
+    source = parse_language(config.source_language)
+    names = _domains(config, pages)
+    ET.register_namespace("", NS)
+    root = ET.Element(_q("xliff"), version="1.2")
+    counts = {"reviewed": 0, "fuzzy": 0, "untranslated": 0}
+    written = 0
+    for name in names:
+        po_path = CatalogInfo(name, lang, config.locale_dir).po_path
+        if not po_path.exists():
+            continue
+        cat = load_catalog(po_path)
+        file_el = ET.SubElement(root, _q("file"), {
+            "original": name, "datatype": "po", "source-language": source.bcp47,
+            "target-language": lang.bcp47, "tool-id": "l10n-pipeline"})
+        header = ET.SubElement(file_el, _q("header"))
+        ET.SubElement(header, _q("tool"), {"tool-id": "l10n-pipeline",
+                                           "tool-name": "l10n-pipeline",
+                                           "tool-version": __version__})
+        body = ET.SubElement(file_el, _q("body"))
+        for n, e in enumerate(cat.entries(), start=1):
+            counts[_entry_xml(body, n, e, f"{po_path}:{e.linenum}")] += 1
+        written += 1
+    if not written:
+        raise CatalogError(f"no catalogs for {lang.gettext}; run 'pipeline init --lang "
+                           f"{lang.gettext}'", path=config.locale_dir)
+    ET.indent(root, space="  ")
+    data = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
+    atomic_write(output, data)
+    return Exported(output, written, counts["reviewed"], counts["fuzzy"], counts["untranslated"])
+
+
+def _domains(config: Config, pages: Sequence[str] | None) -> list[str]:
+    names = domains(config)
+    unknown = sorted(set(pages or ()) - set(names))
+    if unknown:
+        raise ConfigError(f"no catalog named '{unknown[0]}'; choose from {', '.join(names)}")
+    return [n for n in names if not pages or n in pages]
+
+
+# ── import ─────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One entry's worth of XLIFF: a trans-unit, or a plural group of them."""
+
+    uid: str
+    msgctxt: str | None
+    sources: tuple[str, ...]
+    targets: tuple[str, ...] | None
+    approved: str | None
+    state: str | None
+
+
+def _content(el: ET.Element | None) -> str | None:
+    # itertext: a CAT tool may split a target into <mrk mtype="seg"> sentences
+    return None if el is None else "".join(el.itertext())
+
+
+def _read_unit(unit: ET.Element, ns: str) -> tuple[str, str | None, str | None, str | None]:
+    source = _content(unit.find(f"{{{ns}}}source")) or ""
+    target_el = unit.find(f"{{{ns}}}target")
+    state = target_el.get("state") if target_el is not None else None
+    return source, _content(target_el), unit.get("approved"), state
+
+
+def _units(body: ET.Element, ns: str) -> Iterator[_Unit]:
+    for el in body:
+        if el.get("restype") == "x-gettext-domain-header":
+            continue  # po2xliff's copy of the .po header: the catalog keeps its own
+        if el.tag == f"{{{ns}}}trans-unit":
+            source, target, approved, state = _read_unit(el, ns)
+            yield _Unit(el.get("id", "?"), el.get("resname"), (source,),
+                        (target,) if target else None, approved, state)
+        elif el.tag == f"{{{ns}}}group" and el.get("restype") == _PLURALS:
+            forms = [_read_unit(u, ns) for u in el.findall(f"{{{ns}}}trans-unit")]
+            targets = tuple(f[1] or "" for f in forms)
+            approvals = {f[2] for f in forms}
+            states = {f[3] for f in forms}
+            yield _Unit(el.get("id", "?"), el.get("resname"),
+                        tuple(dict.fromkeys(f[0] for f in forms)),
+                        targets if targets and all(targets) else None,
+                        approvals.pop() if len(approvals) == 1 else "no",
+                        states.pop() if len(states) == 1 else "needs-review-translation")
+        elif el.tag == f"{{{ns}}}group":
+            yield from _units(el, ns)  # a CAT tool's own grouping
+
+
+def _parse(path: Path) -> tuple[ET.Element, str]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise CatalogError("has a DOCTYPE or entity declarations; XLIFF needs none", path=path)
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise CatalogError(f"not well-formed XML ({exc}); export again or repair it",
+                           path=path, line=exc.position[0]) from None
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if root.tag != f"{{{ns}}}xliff" or not ns.startswith("urn:oasis:names:tc:xliff:document:1."):
+        raise CatalogError("not an XLIFF 1.x file; export XLIFF 1.2 from your CAT tool",
+                           path=path)
+    return root, ns
+
+
+def _plan_lang(root: ET.Element, ns: str, path: Path, config: Config,
+               lang: Language | None) -> Language:
+    source = parse_language(config.source_language)
+    targets = set()
+    for file_el in root.findall(f"{{{ns}}}file"):
+        src = file_el.get("source-language", "")
+        try:  # "en-US" is English for a project written in "en"
+            ok = source.gettext in (parse_language(src).gettext, parse_language(src).base)
+        except ConfigError:
+            ok = False
+        if not ok:
+            raise CatalogError(f"source language is '{src}', this project translates from "
+                               f"'{source.bcp47}'; this file is not from this project", path=path)
+        target = file_el.get("target-language", "")
+        try:
+            targets.add(parse_language(target).gettext)
+        except ConfigError:
+            raise CatalogError(f"unknown target-language '{target}'", path=path) from None
+    if len(targets) > 1:
+        raise CatalogError(f"mixes target languages ({', '.join(sorted(targets))}); "
+                           "import one language at a time", path=path)
+    if lang is not None:
+        if targets and lang.gettext not in targets:
+            raise CatalogError(f"is for '{targets.pop()}', not '{lang.gettext}'; check --lang",
+                               path=path)
+        return lang
+    if not targets:
+        raise CatalogError("names no target-language; pass --lang", path=path)
+    return parse_language(targets.pop())
+
+
+def _says(unit: _Unit) -> tuple[bool, bool]:
+    """(the file marks it reviewed, the file explicitly marks it as needing work)."""
+    state = unit.state or ""
+    needs = state.startswith("needs-") or state == "new"
+    reviewed = state in REVIEWED_STATES or (unit.approved == "yes" and not needs)
+    return reviewed, not reviewed and (needs or unit.approved == "no")
+
+
+def _set_texts(e: polib.POEntry, texts: tuple[str, ...]) -> None:
+    if e.msgid_plural:
+        e.msgstr_plural = dict(enumerate(texts))
+    else:
+        e.msgstr = texts[0]
+
+
+def _mark(e: polib.POEntry, *, reviewed: bool) -> None:
+    if reviewed:
+        if "fuzzy" in e.flags:
+            e.flags.remove("fuzzy")
+        e.previous_msgid = e.previous_msgid_plural = e.previous_msgctxt = None
+    elif "fuzzy" not in e.flags:
+        e.flags.append("fuzzy")
+
+
+def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported) -> None:
+    if unit.targets is None:
+        result.empty += 1
+        return
+    current = (tuple(e.msgstr_plural[k] for k in sorted(e.msgstr_plural)) if e.msgid_plural
+               else (e.msgstr,))
+    was_reviewed = is_reviewed(e)
+    says_reviewed, says_draft = _says(unit)
+    if unit.targets == current:
+        if says_reviewed and not was_reviewed:
+            _mark(e, reviewed=True)
+            result.approved += 1
+        elif says_draft and was_reviewed:
+            _mark(e, reviewed=False)
+            result.reopened += 1
+        else:
+            result.unchanged += 1
+        return
+    if was_reviewed and not says_reviewed and not says_draft:
+        result.kept.append(e.msgid)  # not explicit: a reviewed text is not replaced
+        return
+    _set_texts(e, unit.targets)
+    _mark(e, reviewed=says_reviewed)
+    lines = [x for x in (e.tcomment or "").split("\n") if x and not x.startswith(IMPORT_NOTE)]
+    e.tcomment = "\n".join([*lines, note])
+    if says_reviewed:
+        result.translated += 1
+    else:
+        result.drafted += 1
+        result.reopened += was_reviewed
+
+
+def import_xliff(config: Config, path: Path, lang: Language | None = None,
+                 today: str | None = None) -> list[Imported]:
+    """Merge the file's targets into the language's catalogs; refuse it whole if any unit
+    does not match an entry (by msgctxt and msgid)."""
+    root, ns = _parse(path)
+    lang = _plan_lang(root, ns, path, config, lang)
+    names = set(domains(config))
+    plan: list[tuple[str, list[_Unit]]] = []
+    for file_el in root.findall(f"{{{ns}}}file"):
+        name = re.sub(r"\.pot?$", "", Path(file_el.get("original", "")).name)
+        if name not in names:
+            raise CatalogError(f"<file original=\"{file_el.get('original', '')}\"> names no "
+                               f"catalog of this project ({', '.join(sorted(names))})", path=path)
+        body = file_el.find(f"{{{ns}}}body")
+        plan.append((name, list(_units(body, ns)) if body is not None else []))
+    if not plan:
+        raise CatalogError("has no <file> elements; nothing to import", path=path)
+    note = f"{IMPORT_NOTE} {path.name}, {today or dt.date.today().isoformat()}"
+    first = CatalogInfo(plan[0][0], lang, config.locale_dir).po_path
+    with locked(first):  # one lock per language folder covers all its catalogs
+        work: list[tuple[Catalog, list[tuple[polib.POEntry, _Unit]], Imported]] = []
+        for name, units in plan:
+            po_path = CatalogInfo(name, lang, config.locale_dir).po_path
+            cat = load_catalog(po_path)
+            work.append((cat, _match(cat, units, path, po_path), Imported(name, po_path)))
+        for cat, pairs, result in work:
+            for e, unit in pairs:
+                _apply(e, unit, note, result)
+            result.changed = save_catalog(cat)
+    return [result for _, _, result in work]
+
+
+def _match(cat: Catalog, units: list[_Unit], path: Path,
+           po_path: Path) -> list[tuple[polib.POEntry, _Unit]]:
+    entries = {(e.msgctxt, e.msgid): e for e in cat.entries()}
+    pairs: list[tuple[polib.POEntry, _Unit]] = []
+    seen: set[tuple[str | None, str]] = set()
+    missing: list[_Unit] = []
+    for unit in units:
+        key = (unit.msgctxt, unit.sources[0])
+        e = entries.get(key)
+        plural_ok = e is not None and (
+            (not e.msgid_plural and len(unit.sources) == 1)
+            or (bool(e.msgid_plural) and unit.sources[1:2] in ((e.msgid_plural,), ())))
+        if e is None or not plural_ok:
+            missing.append(unit)
+            continue
+        if key in seen:
+            raise CatalogError(f"unit {unit.uid} repeats the English of an earlier unit; "
+                               "one unit per entry", path=path)
+        seen.add(key)
+        pairs.append((e, unit))
+    if missing:
+        raise CatalogError(
+            f"{len(missing)} unit(s) match no entry of {po_path.name} (first: unit "
+            f"{missing[0].uid}, {_short(missing[0].sources[0])!r}); the English "
+            "changed since the export: run 'pipeline update', export again, nothing imported",
+            path=path)
+    return pairs
+
+
+def _short(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
