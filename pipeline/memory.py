@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from .catalogs import CatalogInfo, is_reviewed, load_catalog
+from .catalogs import Catalog, CatalogInfo, is_reviewed, load_catalog
 
 
 def memory_key(text: str) -> str:
@@ -32,9 +32,10 @@ class Memory:
         if hit is None:
             return None
         source, target, domain = hit
-        if source != msgid and source[:1].islower() != msgid[:1].islower() and target:
+        old, new, target = source.strip(), msgid.strip(), target.strip()
+        if old != new and old[:1].islower() != new[:1].islower() and target:
             # Same sentence with a different initial case: follow the new English.
-            first = target[:1].upper() if msgid[:1].isupper() else target[:1].lower()
+            first = target[:1].upper() if new[:1].isupper() else target[:1].lower()
             target = first + target[1:]
         return target, domain
 
@@ -42,12 +43,18 @@ class Memory:
         return len(self._items)
 
     @classmethod
-    def from_catalogs(cls, infos: Iterable[CatalogInfo]) -> Memory:
+    def from_catalogs(
+        cls, infos: Iterable[CatalogInfo], loaded: Mapping[str, Catalog] | None = None
+    ) -> Memory:
+        """Reviewed entries of ``infos``; ``loaded`` (by domain) spares reading a file twice."""
         memory = cls()
         for info in infos:
-            if not info.po_path.exists():
-                continue
-            for entry in load_catalog(info.po_path).entries():
+            cat = (loaded or {}).get(info.domain)
+            if cat is None:
+                if not info.po_path.exists():
+                    continue
+                cat = load_catalog(info.po_path)
+            for entry in cat.entries():
                 if is_reviewed(entry) and not entry.msgid_plural:
                     memory.add(entry.msgid, entry.msgstr, info.domain)
         return memory

@@ -1,49 +1,76 @@
 """Placeholders: markup, links, numbers and glossary terms hidden from MT engines, then restored.
 
-``protect`` replaces each piece an engine must not touch with an opaque word (``ZX0QZ``),
+``protect`` replaces each piece an engine must not touch with an opaque word (``zx0qz``),
 set apart by spaces so the engine sees a separate word. ``restore`` puts the pieces back
 and checks that every placeholder came back exactly once; otherwise the entry is rejected.
+
+A glossary term may instead travel as a *stand-in*: an ordinary English word the engine
+knows and inflects like the term (``lymphoma`` for "paraspinal sarcoma"), so the sentence
+around it is translated as a sentence. ``restore`` swaps the stand-in's translation for the
+glossary's, and rejects the entry unless each stand-in came back exactly as often as sent.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import SourceError
 
-TOKEN = "ZX{}QZ"
-_TOKEN_RE = re.compile(r"ZX(\d+)QZ", re.I)
-_GLUED_RE = re.compile(r"(\s*)ZX(\d+)QZ(\s*)", re.I)
+# Lower case on purpose: Apertium's Galician analyser splits upper-case words with digits
+# ("ZX0QZ" came back as "ZX0inicios de QZ"); "zx0qz" survives all three installed pairs.
+TOKEN = "zx{}qz"
+TOKEN_PATTERN = r"zx(\d+)qz"
+"""A placeholder, case-insensitively (engines may capitalise it); group 1 is its number."""
+_TOKEN_RE = re.compile(TOKEN_PATTERN, re.I)
+_GLUED_RE = re.compile(rf"(\s*){TOKEN_PATTERN}(\s*)", re.I)
 
 _PATTERNS: tuple[tuple[str, str], ...] = (
+    ("token", r"(?i:zx\d+qz)"),  # text that already looks like a placeholder travels as one
     ("code", r"`+[^`]*`+"),
-    ("format", r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}"),
+    ("format", r"%\(\w+\)[sdifr]|%[sdif%]|\{\w*\}"),
     ("image", r"!\[[^\]]*\]\([^)]*\)"),
     ("autolink", r"<(?:https?|mailto|tel):[^>\s]+>|<[^@>\s]+@[^>\s]+>"),
+    ("html", r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);"),
     ("link-end", r"\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)"),
     ("link-start", r"\[(?=[^\]]*\]\()"),
     ("url", r"\bhttps?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?]"),
     ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
-    ("phone", r"(?<![\w-])\+?\d{1,3}(?:[-. ]\d{2,4}){2,4}(?![\w-])"),
-    ("dose", r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|kg|ml|mL|L|mmol|%|Gy)\b"),
+    ("phone", r"(?<![\w-])(?:\+?1[-. ]?)?\(\d{3}\)[-. ]?\d{3}[-. ]\d{4}(?![\w-])"
+              r"|(?<![\w-])\+?\d{1,3}(?:[-. ]\d{2,4}){2,4}(?![\w-])"),
+    ("dose", r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|kg|ml|mL|L|mmol|%|Gy)(?!\w)"),
     ("ratio", r"\b\d+:\d+\b"),
-    ("emphasis", r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|~~"),
+    ("escape", r"\\[\\`*_{}\[\]()#+\-.!|<>~]"),
+    ("break", r"\n"),
+    ("emphasis", r"\*\*|__|~~|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])"
+                 r"|(?<![\w_])_(?=[^\s_])|(?<=[^\s_])_(?![\w_])"),
 )
 _MASTER = re.compile("|".join(f"(?P<{n.replace('-', '_')}>{p})" for n, p in _PATTERNS))
 
 
 @dataclass(frozen=True, slots=True)
 class GlossaryTerm:
-    """A term: do-not-translate (``translation`` is None) or with a preferred translation."""
+    """A term: do-not-translate (``translation`` is None) or with a preferred translation.
+
+    ``stand_in`` is an English word the engine knows and that behaves like the term in a
+    sentence (same part of speech, gender and number in the target language).
+    """
 
     term: str
     lang: str | None
     translation: str | None
     note: str = ""
+    stand_in: str | None = None
+
+    @property
+    def candidate(self) -> str | None:
+        """What the engine may see instead of a placeholder: the stand-in, or the term itself
+        when it has a translation (usable only if the engine already renders it that way)."""
+        return self.stand_in or (self.term if self.translation else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +88,8 @@ class Glossary:
 
 
 def load_glossary(path: Path) -> Glossary:
-    """``term,lang,translation,note`` rows; an empty ``lang`` marks a do-not-translate term."""
+    """``term,lang,translation,note[,stand_in]`` rows; an empty ``lang`` marks a
+    do-not-translate term."""
     if not path.exists():
         return Glossary()
     terms = []
@@ -74,7 +102,13 @@ def load_glossary(path: Path) -> Glossary:
                                       line=lineno)
                 lang = (row.get("lang") or "").strip().replace("-", "_") or None
                 translation = (row.get("translation") or "").strip() or None
-                terms.append(GlossaryTerm(term, lang, translation, (row.get("note") or "").strip()))
+                stand_in = (row.get("stand_in") or "").strip() or None
+                if stand_in is not None and not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)*",
+                                                             stand_in):
+                    raise SourceError(f"stand_in '{stand_in}': use plain English words",
+                                      path=path, line=lineno)
+                terms.append(GlossaryTerm(term, lang, translation,
+                                          (row.get("note") or "").strip(), stand_in))
     except UnicodeDecodeError:
         raise SourceError("glossary is not UTF-8; save it as UTF-8", path=path) from None
     return Glossary(tuple(terms))
@@ -82,20 +116,27 @@ def load_glossary(path: Path) -> Glossary:
 
 @dataclass(frozen=True, slots=True)
 class Protected:
-    """Text as sent to the engine, and what each placeholder stands for."""
+    """Text as sent to the engine, and what each placeholder and stand-in stands for."""
 
     text: str
     values: tuple[str, ...]
     glue: tuple[tuple[bool, bool], ...]  # (no space before, no space after) in the original
+    subs: tuple[tuple[str, str], ...] = ()  # (stand-in, value) in order of appearance
+    verbatim: frozenset[str] = frozenset()  # stand-ins for names: value kept as written
 
 
-def _glossary_regex(terms: Sequence[GlossaryTerm]) -> re.Pattern[str] | None:
+@lru_cache(maxsize=16)
+def _glossary_index(
+    terms: tuple[GlossaryTerm, ...],
+) -> tuple[re.Pattern[str] | None, dict[str, GlossaryTerm]]:
+    """One regex for every term (longest first) and each term by its folded text."""
     if not terms:
-        return None
+        return None, {}
     names = sorted({t.term for t in terms}, key=len, reverse=True)
-    return re.compile(
+    regex = re.compile(
         r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I
     )
+    return regex, {t.term.casefold(): t for t in terms}
 
 
 def _adapt_case(found: str, replacement: str) -> str:
@@ -104,48 +145,85 @@ def _adapt_case(found: str, replacement: str) -> str:
     return replacement
 
 
-def protect(text: str, terms: Sequence[GlossaryTerm] = ()) -> Protected:
-    """Replace markup, links, numbers and glossary terms with placeholders."""
-    spans: list[tuple[int, int, str]] = []
+def _word_re(words: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words.split())) + r"(?!\w)", re.I)
+
+
+def protect(
+    text: str, terms: Sequence[GlossaryTerm] = (), stand_ins: Iterable[str] = ()
+) -> Protected:
+    """Replace markup, links, numbers and glossary terms with placeholders.
+
+    A glossary term whose ``candidate`` is in ``stand_ins`` travels as that word instead,
+    unless the word already occurs in ``text`` or stands for another value in it.
+    """
+    # start, end, value, stand-in, value kept as written (a name, not a translation)
+    spans: list[tuple[int, int, str, str | None, bool]] = []
     for m in _MASTER.finditer(text):
-        spans.append((m.start(), m.end(), m.group(0)))
-    gloss = _glossary_regex(terms)
+        spans.append((m.start(), m.end(), m.group(0), None, True))
+    gloss, by_term = _glossary_index(tuple(terms))
+    usable = {s.casefold() for s in stand_ins}
     if gloss is not None:
-        by_term = {t.term.casefold(): t for t in terms}
+        meaning: dict[str, str] = {}
         for m in gloss.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e, _ in spans):
+            if any(s < m.end() and m.start() < e for s, e, *_ in spans):
                 continue
             term = by_term[m.group(1).casefold()]
-            value = m.group(0) if term.translation is None else _adapt_case(
-                m.group(0), term.translation
-            )
-            spans.append((m.start(), m.end(), value))
+            value = term.translation or m.group(0)
+            word = term.candidate
+            if (
+                word is None
+                or word.casefold() not in usable
+                or meaning.setdefault(word.casefold(), value) != value
+                or (word != term.term and _word_re(word).search(text))
+            ):
+                word = None
+            if word is None:  # a placeholder: the translation takes the source's case
+                spans.append((m.start(), m.end(), _adapt_case(m.group(0), value), None, True))
+            else:  # a stand-in: the translation takes the case of the engine's rendering
+                spans.append((m.start(), m.end(), value, _adapt_case(m.group(0), word),
+                              term.translation is None))
     spans.sort()
+    kept: list[tuple[int, int, str, str | None, bool]] = []
+    for span in spans:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    # A line break is itself a placeholder, so it is no space to keep around its neighbour.
+    starts = {s for s, _, _, w, _ in kept if w is None}
+    ends = {e for _, e, _, w, _ in kept if w is None}
     out: list[str] = []
     values: list[str] = []
     glue: list[tuple[bool, bool]] = []
+    subs: list[tuple[str, str]] = []
+    verbatim: set[str] = set()
     pos = 0
-    for start, end, value in spans:
-        if start < pos:
-            continue
-        before = start > 0 and not text[start - 1].isspace()
-        after = end < len(text) and not text[end].isspace()
+    for start, end, value, word, keep in kept:
         out.append(text[pos:start])
-        token = TOKEN.format(len(values))
-        out.append((" " if before else "") + token + (" " if after else ""))
+        pos = end
+        if word is not None:
+            out.append(word)
+            subs.append((word.casefold(), value))
+            if keep:
+                verbatim.add(word.casefold())
+            continue
+        before = start > 0 and (not text[start - 1].isspace() or start in ends)
+        after = end < len(text) and (not text[end].isspace() or end in starts)
+        out.append((" " if before else "") + TOKEN.format(len(values)) + (" " if after else ""))
         values.append(value)
         glue.append((before, after))
-        pos = end
     out.append(text[pos:])
-    return Protected("".join(out), tuple(values), tuple(glue))
+    return Protected("".join(out), tuple(values), tuple(glue), tuple(subs), frozenset(verbatim))
 
 
 class RestoreError(ValueError):
     """Placeholders were lost, duplicated or invented by the engine."""
 
 
-def restore(translated: str, prot: Protected) -> str:
-    """Put the protected pieces back; raise :class:`RestoreError` unless each came back once."""
+def restore(translated: str, prot: Protected, renderings: Mapping[str, str] | None = None) -> str:
+    """Put the protected pieces back; raise :class:`RestoreError` unless each came back once.
+
+    ``renderings`` maps each stand-in (lower case) to the engine's translation of it alone.
+    """
     found = [int(m.group(1)) for m in _TOKEN_RE.finditer(translated)]
     expected = list(range(len(prot.values)))
     if sorted(found) != expected:
@@ -156,6 +234,7 @@ def restore(translated: str, prot: Protected) -> str:
             + (f" (missing {len(missing)})" if missing else "")
             + (f" (duplicated or unknown {len(extra)})" if extra else "")
         )
+    translated = _swap_stand_ins(translated, prot, renderings or {})
 
     def put(m: re.Match[str]) -> str:
         i = int(m.group(2))
@@ -164,6 +243,43 @@ def restore(translated: str, prot: Protected) -> str:
         return ("" if before else m.group(1)) + prot.values[i] + ("" if after else m.group(3))
 
     return _GLUED_RE.sub(put, translated)
+
+
+def _swap_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, str]) -> str:
+    subs = prot.subs
+    if not subs:
+        return translated
+    values = dict(subs)
+    sent = {word: sum(1 for w, _ in subs if w == word) for word in values}
+    renders: dict[str, str] = {}
+    for word in values:
+        rendering = " ".join((renderings.get(word) or "").split())
+        if not rendering:
+            raise RestoreError(f"no translation known for the stand-in '{word}'")
+        renders[word] = rendering
+    # One pass, longest first, so "región lumbar" is not also counted as "lumbar".
+    order = sorted(values, key=lambda w: len(renders[w]), reverse=True)
+    pattern = re.compile(
+        "|".join(
+            f"(?P<s{i}>" + r"(?<!\w)" + r"\s+".join(map(re.escape, renders[w].split()))
+            + r"(?!\w))"
+            for i, w in enumerate(order)
+        ),
+        re.I,
+    )
+    back = dict.fromkeys(values, 0)
+    for m in pattern.finditer(translated):
+        back[order[int((m.lastgroup or "s0")[1:])]] += 1
+    for word, count in sent.items():
+        if back[word] != count:
+            raise RestoreError(f"glossary stand-in '{word}' came back {back[word]} times, "
+                               f"not {count}")
+
+    def put(m: re.Match[str]) -> str:
+        word = order[int((m.lastgroup or "s0")[1:])]
+        return values[word] if word in prot.verbatim else _adapt_case(m.group(0), values[word])
+
+    return pattern.sub(put, translated)
 
 
 def placeholders_of(texts: Iterable[str]) -> set[str]:

@@ -6,7 +6,10 @@ batch, so an interrupted run keeps every finished entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,16 +18,26 @@ import polib
 from .cache import Cache
 from .catalogs import Catalog, CatalogInfo, domains, has_text, load_catalog, locked, save_catalog
 from .config import Config, Language, parse_language
-from .engines import Engine, Failure, get_engine
-from .errors import CatalogError, EngineError
+from .engines import ENGINES, Engine, Failure, Result, get_engine
+from .errors import CatalogError, ConfigError, EngineError, PipelineError
 from .memory import Memory
-from .protect import Protected, RestoreError, load_glossary, protect, restore
+from .protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
 
 BATCH = 64
+"""Entries in the first engine call; later calls are sized to take about ``BATCH_SECONDS``."""
+BATCH_SECONDS = 4.0
+MAX_BATCH = 5000
+BATCH_ENV = "PIPELINE_MT_BATCH"
+"""Environment variable fixing the batch size (entries per engine call and per save)."""
+
+_PROVENANCE = re.compile(r"^(machine translation|translation memory): ")
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
 class Failed:
+    """An entry left empty, and why."""
+
     domain: str
     msgid: str
     reason: str
@@ -55,34 +68,65 @@ def choose_engine(config: Config, lang: Language, name: str | None) -> Engine | 
         return None
     if chosen is None:
         apertium = get_engine("apertium", config)
-        chosen = "apertium" if apertium.supports(source, lang) else "google"
-        if chosen == "apertium":
+        if apertium.supports(source, lang):
             return apertium
+        chosen = "google"
     engine = get_engine(chosen, config)
     if not engine.supports(source, lang):
-        from .engines.apertium import Apertium
-
-        offline = Apertium()
-        hint = (
-            "use --engine apertium" if offline.supports(source, lang)
-            else f"use --engine google (online) or --engine memory; for Apertium install the "
-            f"Debian pair for {source.gettext}→{lang.gettext} if one exists"
-        )
-        raise EngineError(f"engine '{chosen}' does not serve {source}→{lang}; {hint}")
+        raise EngineError(f"engine '{chosen}' does not translate {source}→{lang}; "
+                          + _alternatives(config, source, lang, chosen))
     return engine
 
 
+def _alternatives(config: Config, source: Language, lang: Language, chosen: str) -> str:
+    """Which engines would serve the pair, and how to get Apertium's."""
+    from .engines.apertium import debian_package
+
+    serving = []
+    for other in ENGINES:
+        if other == chosen:
+            continue
+        try:
+            if get_engine(other, config).supports(source, lang):
+                serving.append(other)
+        except PipelineError:
+            continue  # needs a key or URL: not usable as configured
+    hint = f"use --engine {' or --engine '.join(serving)}" if serving else "no engine here does"
+    if "apertium" not in serving:
+        hint += f"; for Apertium install {debian_package(source, lang)} if Debian has the pair"
+    return hint + "; --engine memory uses translation memory only"
+
+
 def _provenance(entry: polib.POEntry, note: str) -> None:
-    lines = [line for line in (entry.tcomment or "").split("\n") if line]
+    lines = [line for line in (entry.tcomment or "").split("\n")
+             if line and not _PROVENANCE.match(line)]
     lines.append(note)
     entry.tcomment = "\n".join(lines)
 
 
-def _draft(entry: polib.POEntry, text: str, note: str) -> None:
-    entry.msgstr = text
+def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
+    if entry.msgid_plural:
+        singular, plural = texts
+        entry.msgstr_plural = {
+            i: (singular if i == 0 and nplurals > 1 else plural) for i in range(nplurals)
+        }
+    else:
+        entry.msgstr = texts[0]
     if "fuzzy" not in entry.flags:
-        entry.flags.append("fuzzy")
+        entry.flags.insert(0, "fuzzy")  # where msgmerge and Poedit put it
     _provenance(entry, note)
+
+
+def _batch_size(explicit: int | None) -> int | None:
+    """A fixed batch size from the caller or ``PIPELINE_MT_BATCH``; None = adaptive."""
+    if explicit is not None:
+        return max(1, explicit)
+    raw = os.environ.get(BATCH_ENV, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{BATCH_ENV}={raw!r}: use a whole number of entries, at least 1")
+    return int(raw)
 
 
 def translate(
@@ -96,11 +140,18 @@ def translate(
     cache: Cache | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    batch: int | None = None,
 ) -> TranslateReport:
-    """Fill every empty entry of ``lang``'s catalogs (or of ``pages``)."""
+    """Fill every empty entry of ``lang``'s catalogs (or of ``pages``).
+
+    ``progress(done, total)`` counts entries over the whole run. ``batch`` fixes how many
+    entries go to the engine per call (and per save); by default calls grow to about
+    ``BATCH_SECONDS`` each, so a slow engine saves often and Apertium starts few processes.
+    """
     source = parse_language(config.source_language)
     if engine is None:
         engine = choose_engine(config, lang, engine_name)
+    fixed = _batch_size(batch)
     names = domains(config)
     if pages:
         unknown = sorted(set(pages) - set(names))
@@ -109,84 +160,249 @@ def translate(
         names = [n for n in names if n in pages]
     infos = [CatalogInfo(n, lang, config.locale_dir) for n in names]
     missing = [i for i in infos if not i.po_path.exists()]
-    if missing:
+    if missing or not infos:
         raise CatalogError(
             f"no catalog yet; run 'pipeline update --lang {lang.bcp47}' first",
-            path=missing[0].po_path,
+            path=missing[0].po_path if missing else config.locale_dir,
         )
-    memory = Memory.from_catalogs(CatalogInfo(n, lang, config.locale_dir) for n in domains(config))
-    terms = load_glossary(config.glossary_path).for_language(lang.gettext)
+    own_cache = cache is None
     if cache is None:
-        cache = Cache(None if dry_run else config.cache_dir / "mt.sqlite")
-    day = (today or date.today()).isoformat()
+        path = config.cache_dir / "mt.sqlite"
+        cache = Cache(path, readonly=True) if dry_run else Cache(path)
     report = TranslateReport(lang.gettext, engine.name if engine else "memory", dry_run=dry_run)
-    for info in infos:
-        with locked(info.po_path):
-            cat = load_catalog(info.po_path)
-            _fill(cat, info, engine, source, lang, memory, terms, cache, report, day, dry_run,
-                  progress)
+    run = _Run(
+        engine=engine, source=source, lang=lang, cache=cache, report=report,
+        terms=load_glossary(config.glossary_path).for_language(lang.gettext),
+        day=(today or date.today()).isoformat(), dry_run=dry_run, fixed=fixed,
+        progress=progress,
+    )
+    try:
+        # Every catalog of a language lives in one folder, and the lock is on the folder.
+        with locked(infos[0].po_path):
+            cats = [(info, load_catalog(info.po_path)) for info in infos]
+            memory = Memory.from_catalogs(
+                (CatalogInfo(n, lang, config.locale_dir) for n in domains(config)),
+                loaded={info.domain: cat for info, cat in cats},
+            )
+            todo = {info.domain: _todo(cat, report) for info, cat in cats}
+            run.total = sum(len(t) for t in todo.values())
+            for info, cat in cats:
+                run.fill(cat, info, todo[info.domain], memory)
+    finally:
+        if own_cache:
+            cache.close()
     return report
 
 
-def _fill(
-    cat: Catalog,
-    info: CatalogInfo,
-    engine: Engine | None,
-    source: Language,
-    lang: Language,
-    memory: Memory,
-    terms: Sequence[object],
-    cache: Cache,
-    report: TranslateReport,
-    day: str,
-    dry_run: bool,
-    progress: Progress | None,
-) -> None:
+def _todo(cat: Catalog, report: TranslateReport) -> list[polib.POEntry]:
     entries = cat.entries()
-    todo = [e for e in entries if not has_text(e) and not e.msgid_plural]
+    todo = [e for e in entries if not has_text(e)]
     report.skipped += len(entries) - len(todo)
-    remaining = []
-    for e in todo:
-        hit = memory.lookup(e.msgid)
-        if hit is not None:
-            _draft(e, hit[0], f"translation memory: {hit[1]}")
-            report.from_memory += 1
-        else:
-            remaining.append(e)
-    if not dry_run and report.from_memory:
-        save_catalog(cat)
-    if engine is None:
-        report.failed.extend(Failed(info.domain, e.msgid, "no match in memory") for e in remaining)
-        return
-    note = f"machine translation: {engine.name} {source.bcp47}→{lang.bcp47}, {day}"
-    done = 0
-    for start in range(0, len(remaining), BATCH):
-        batch = remaining[start : start + BATCH]
-        prots: list[Protected] = [protect(e.msgid, terms) for e in batch]  # type: ignore[arg-type]
-        texts = [p.text for p in prots]
-        cached = cache.get_many(engine.name, engine.version, source.gettext, lang.gettext, texts)
-        misses = [t for t in dict.fromkeys(texts) if t not in cached]
-        results: dict[str, str | Failure] = dict(cached)
+    return todo
+
+
+@dataclass(slots=True)
+class _Job:
+    entry: polib.POEntry
+    sources: tuple[str, ...]  # msgid, and msgid_plural for plural entries
+    prots: list[Protected] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Run:
+    """One run's engine, cache and counters, shared by every catalog."""
+
+    engine: Engine | None
+    source: Language
+    lang: Language
+    cache: Cache
+    report: TranslateReport
+    terms: Sequence[GlossaryTerm]
+    day: str
+    dry_run: bool
+    fixed: int | None
+    progress: Progress | None
+    total: int = 0
+    done: int = 0
+    renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
+    timings: list[tuple[int, float]] = field(default_factory=list)  # (entries, seconds)
+
+    def call(self, texts: Iterable[str]) -> tuple[dict[str, Result], set[str]]:
+        """Results for ``texts`` from the cache, else the engine (one call); and the cached."""
+        assert self.engine is not None
+        eng, src, tgt = self.engine, self.source.gettext, self.lang.gettext
+        wanted = list(dict.fromkeys(texts))
+        cached = self.cache.get_many(eng.name, eng.version, src, tgt, wanted)
+        results: dict[str, Result] = dict(cached)
+        misses = [t for t in wanted if t not in cached]
         if misses:
-            fresh = engine.translate_batch(misses, source, lang)
+            fresh = eng.translate_batch(misses, self.source, self.lang)
+            if len(fresh) != len(misses):
+                raise EngineError(f"{eng.name} returned {len(fresh)} results for "
+                                  f"{len(misses)} texts")
             results.update(zip(misses, fresh, strict=True))
-            good = {t: r for t, r in zip(misses, fresh, strict=True) if isinstance(r, str)}
-            if good and not dry_run:
-                cache.put_many(engine.name, engine.version, source.gettext, lang.gettext, good)
-        report.from_cache += sum(1 for t in texts if t in cached)
-        for e, prot in zip(batch, prots, strict=True):
-            raw = results.get(prot.text) or Failure("engine returned nothing")
-            try:
-                if isinstance(raw, Failure):
-                    raise RestoreError(raw.reason)
-                text = restore(raw, prot)
-            except RestoreError as exc:
-                report.failed.append(Failed(info.domain, e.msgid, str(exc)))
+            if not self.dry_run:
+                good = {t: r for t, r in zip(misses, fresh, strict=True)
+                        if isinstance(r, str) and r.strip()}
+                self.cache.put_many(eng.name, eng.version, src, tgt, good)
+        return results, set(cached)
+
+    def learn(self) -> dict[str, str]:
+        """How the engine renders each glossary stand-in (one call, then cached).
+
+        Every candidate of the glossary is learnt, not only those a run needs, so whether
+        a stand-in is usable never depends on which entries happen to be empty.
+        """
+        words = {t.candidate.casefold(): t for t in self.terms if t.candidate}
+        if not words:
+            return {}
+        results, _ = self.call(words)
+        renders: dict[str, str] = {}
+        for word, term in words.items():
+            out = results.get(word)
+            if not isinstance(out, str) or not out.strip() or protect(out).values:
                 continue
-            _draft(e, text, note)
-            report.from_engine += 1
-        if not dry_run:
+            out = " ".join(out.split()).strip(" .")
+            if term.stand_in is None and out.casefold() != (term.translation or "").casefold():
+                continue  # the engine says it differently: the term travels as a placeholder
+            renders[word] = out
+        # Two stand-ins rendered alike could not be told apart afterwards.
+        seen: dict[str, int] = {}
+        for out in renders.values():
+            seen[out.casefold()] = seen.get(out.casefold(), 0) + 1
+        return {w: o for w, o in renders.items() if seen[o.casefold()] == 1}
+
+    def fill(self, cat: Catalog, info: CatalogInfo, todo: list[polib.POEntry],
+             memory: Memory) -> None:
+        report = self.report
+        nplurals = _nplurals(cat)
+        jobs: list[_Job] = []
+        from_memory = 0
+        for e in todo:
+            hit = None if e.msgid_plural else memory.lookup(e.msgid)
+            if hit is not None:
+                _draft(e, [_keep_edges(e.msgid, hit[0])], f"translation memory: {hit[1]}",
+                       nplurals)
+                from_memory += 1
+            else:
+                jobs.append(_Job(e, (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)))
+        report.from_memory += from_memory
+        if from_memory:
+            self._save(cat)
+            self._advance(from_memory)
+        if self.engine is None:
+            report.failed.extend(Failed(info.domain, j.entry.msgid, "no match in memory")
+                                 for j in jobs)
+            self._advance(len(jobs))
+            return
+        note = (f"machine translation: {self.engine.name} "
+                f"{self.source.bcp47}→{self.lang.bcp47}, {self.day}")
+        if jobs and self.renderings is None:
+            self.renderings = self.learn()
+        usable = list(self.renderings or {})
+        retry: list[_Job] = []
+        start = 0
+        while start < len(jobs):
+            size = self._next_size()
+            if len(jobs) - start <= size * 3 // 2:
+                size = len(jobs) - start  # no small call for a short tail
+            batch = jobs[start : start + size]
+            start += len(batch)
+            for job in batch:
+                job.prots = [protect(s, self.terms, usable) for s in job.sources]
+            began = time.perf_counter()
+            bent = self._translate(batch, info, note, nplurals)
+            self._learn_speed(len(batch), time.perf_counter() - began)
+            finished = len(batch) - len(bent)
+            retry += bent
+            if retry and (len(retry) >= size or start >= len(jobs)):
+                # The engine bent a stand-in (inflected, dropped or merged it): those entries
+                # go again with plain placeholders, together, to spare a process start.
+                for job in retry:
+                    job.prots = [protect(s, self.terms) for s in job.sources]
+                self._translate(retry, info, note, nplurals)
+                finished, retry = finished + len(retry), []
+            self._save(cat)
+            self._advance(finished)
+
+    def _translate(self, batch: list[_Job], info: CatalogInfo, note: str,
+                   nplurals: int) -> list[_Job]:
+        """Translate and fill ``batch``; the jobs whose stand-ins did not survive."""
+        results, cached = self.call(p.text for j in batch for p in j.prots)
+        bent: list[_Job] = []
+        for job in batch:
+            outcome = self._restore(job, results)
+            if isinstance(outcome, list):
+                self._done(job, outcome, note, nplurals, cached)
+            elif any(p.subs for p in job.prots) and not any(
+                isinstance(results.get(p.text), Failure) for p in job.prots
+            ):
+                bent.append(job)
+            else:
+                self._fail(info, job, outcome)
+        return bent
+
+    def _restore(self, job: _Job, results: Mapping[str, Result]) -> list[str] | str:
+        """The finished texts, or why not."""
+        texts = []
+        for source, prot in zip(job.sources, job.prots, strict=True):
+            raw = results.get(prot.text)
+            if isinstance(raw, Failure):
+                return raw.reason
+            if not raw or not raw.strip():
+                return "engine returned nothing"
+            try:
+                texts.append(_keep_edges(source, restore(raw, prot, self.renderings)))
+            except RestoreError as exc:
+                return str(exc)
+        return texts
+
+    def _done(self, job: _Job, texts: list[str], note: str, nplurals: int,
+              cached: set[str]) -> None:
+        _draft(job.entry, texts, note, nplurals)
+        self.report.from_engine += 1
+        if all(p.text in cached for p in job.prots):
+            self.report.from_cache += 1
+
+    def _fail(self, info: CatalogInfo, job: _Job, reason: str) -> None:
+        self.report.failed.append(Failed(info.domain, job.entry.msgid, reason))
+
+    def _next_size(self) -> int:
+        if self.fixed is not None:
+            return self.fixed
+        if not self.timings:
+            return BATCH
+        (n1, t1), (n2, t2) = self.timings[-2:] if len(self.timings) > 1 else (
+            (0, 0.0), self.timings[-1])
+        # Time per entry at the margin, so a process start-up does not shrink the next call.
+        per_entry = (t2 - t1) / (n2 - n1) if n2 > n1 and t2 > t1 else t2 / n2
+        return max(BATCH, min(MAX_BATCH, int(BATCH_SECONDS / max(per_entry, 1e-6))))
+
+    def _learn_speed(self, entries: int, seconds: float) -> None:
+        if entries:
+            self.timings.append((entries, seconds))
+            self.timings.sort()
+
+    def _save(self, cat: Catalog) -> None:
+        if not self.dry_run:
             save_catalog(cat)
-        done += len(batch)
-        if progress:
-            progress(done, len(remaining))
+
+    def _advance(self, entries: int) -> None:
+        self.done += entries
+        if self.progress is not None and entries:
+            self.progress(self.done, self.total)
+
+
+def _keep_edges(source: str, text: str) -> str:
+    """The translation with the source's leading and trailing whitespace (engines trim it)."""
+    core = source.strip()
+    if not core:
+        return text
+    lead = source[: len(source) - len(source.lstrip())]
+    trail = source[len(source.rstrip()):]
+    return lead + text.strip() + trail
+
+
+def _nplurals(cat: Catalog) -> int:
+    m = _NPLURALS.search(cat.po.metadata.get("Plural-Forms", ""))
+    return int(m.group(1)) if m and int(m.group(1)) > 0 else 2
