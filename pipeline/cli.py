@@ -225,9 +225,12 @@ def translate(
         if bar is not None:
             bar.__exit__(None, None, None)
     prefix = "would fill" if dry_run else "filled"
+    source = (
+        f"{report.unmatched} without a match (left empty)" if report.engine == "memory"
+        else f"{report.from_engine} from {report.engine} ({report.from_cache} cached)"
+    )
     state.say(
-        f"{target.gettext}: {prefix} {report.from_memory} from memory, "
-        f"{report.from_engine} from {report.engine} ({report.from_cache} cached); "
+        f"{target.gettext}: {prefix} {report.from_memory} from memory, {source}; "
         f"{len(report.failed)} failed; {report.skipped} already translated (untouched)"
     )
     for f in report.failed[:20]:

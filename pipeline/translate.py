@@ -53,6 +53,7 @@ class TranslateReport:
     from_engine: int = 0
     from_cache: int = 0
     skipped: int = 0
+    unmatched: int = 0
     failed: list[Failed] = field(default_factory=list)
     dry_run: bool = False
 
@@ -291,8 +292,8 @@ class _Run:
             self._save(cat)
             self._advance(from_memory)
         if self.engine is None:
-            report.failed.extend(Failed(info.domain, j.entry.msgid, "no match in memory")
-                                 for j in jobs)
+            # Memory only: no match is expected, not a failure; the entries stay empty.
+            report.unmatched += len(jobs)
             self._advance(len(jobs))
             return
         note = (f"machine translation: {self.engine.name} "

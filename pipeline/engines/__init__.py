@@ -22,7 +22,7 @@ Progress = Callable[[int], None]
 
 
 class Engine(Protocol):
-    """Translate protected plain text. Placeholders (``⟦0⟧``-style tokens) must pass through."""
+    """Translate protected plain text. Placeholders (``zx0qz``-style words) must pass through."""
 
     name: str
 
