@@ -13,7 +13,7 @@ import fcntl
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,6 +206,18 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         raise CatalogError(
             "has Windows (CRLF) line endings; convert to LF (dos2unix)", path=path, line=1
         )
+    if not data.strip():
+        # Every gettext tool writes at least a header: an empty file is a truncated one.
+        raise CatalogError(
+            "the file is empty (truncated?); restore it from a backup or version control",
+            path=path,
+        )
+    if b"\0" in data:
+        raise CatalogError(
+            "contains a NUL byte (UTF-16, or a binary file?); save it as UTF-8 text",
+            path=path,
+            line=data[: data.index(b"\0")].count(b"\n") + 1,
+        )
     match = _CHARSET.search(data[:4000].decode("ascii", "replace"))
     charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
     try:
@@ -219,7 +231,7 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         ) from None
     check_syntax(text, path)
     try:
-        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
+        po = _polib_parse(text)
     except ValueError as exc:
         raise CatalogError(
             f"{exc}; merge the duplicate entries",
@@ -242,47 +254,150 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         if has_header:
             cat.raw_header = (cat.header_fingerprint(), chunks[0])
         for entry, chunk in zip(po, chunks[int(has_header) :], strict=True):
+            if entry.obsolete and "#~|" in chunk:
+                _read_obsolete_previous(entry, chunk)
             cat.raw[id(entry)] = (fingerprint(entry), chunk)
     return cat
 
 
+def _read_obsolete_previous(entry: polib.POEntry, chunk: str) -> None:
+    """polib skips ``#~| msgid`` lines (the previous English of an obsolete draft, as
+    msgmerge keeps it): read them here, so a revived entry still shows what changed."""
+    found: dict[str, str] = {}
+    name: str | None = None
+    for line in chunk.split("\n"):
+        m = re.fullmatch(r"#~\|\s*(msgctxt|msgid|msgid_plural)?\s*(" + _STRING + r")\s*", line)
+        if m is None:
+            name = None
+            continue
+        name = m.group(1) or name
+        if name is not None:
+            found[name] = found.get(name, "") + polib.unescape(m.group(2)[1:-1])
+    entry.previous_msgctxt = found.get("msgctxt", entry.previous_msgctxt)
+    entry.previous_msgid = found.get("msgid", entry.previous_msgid)
+    entry.previous_msgid_plural = found.get("msgid_plural", entry.previous_msgid_plural)
+
+
+def _polib_parse(text: str) -> polib.POFile:
+    """polib's parser fed lines split at "\\n" only: given a string, polib splits it with
+    ``str.splitlines``, which also breaks at U+2028, U+0085 or \\x1c inside a translation,
+    so a file with one of them (gettext writes them raw) would not read back."""
+    parser = polib._POFileParser(text, encoding="utf-8", check_for_duplicates=True)
+    parser.fhandle = text.split("\n")
+    po: polib.POFile = parser.parse()
+    po.wrapwidth = WRAP
+    return po
+
+
 _STRING = r'"(?:[^"\\]|\\.)*"'
-_KEYWORD_LINE = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+" + _STRING)
+_KEYWORD_LINE = re.compile(
+    r"(msgctxt|msgid|msgid_plural|msgstr|msgstr\[(\d+)\])\s+(" + _STRING + ")"
+)
 _STRING_LINE = re.compile(_STRING)
+# The escapes polib reads back as characters; any other (\a, octal, \x..) it would keep as
+# a literal backslash and write back doubled, silently changing the string.
+_BAD_ESCAPE = re.compile(r'\\([^\\ntrvbf"])')
+# Comment lines that belong to the entry after them: at the end of a file, the entry is gone.
+_ENTRY_COMMENT = ("#:", "#.", "#,", "#|")
+_SYNTAX = "syntax error ({}); fix the entry (msgfmt -c shows details)"
 
 
 def check_syntax(text: str, path: Path) -> None:
     """Reject what polib would quietly misread (an unterminated or unquoted string, a
-    msgid without msgstr): such a file could otherwise lose a translation on save."""
-    waiting: int | None = None  # line of a msgid still waiting for its msgstr
+    msgid without msgstr, a misplaced plural form, an escape it does not know, a file
+    cut off inside an entry): such a file could otherwise lose a translation on save.
+
+    Live (``msgid``), obsolete (``#~ msgid``) and previous (``#| msgid``) lines are held
+    to the same string syntax; live and obsolete entries to the same order of keywords.
+    """
+
+    def fail(reason: str, line: int) -> CatalogError:
+        return CatalogError(_SYNTAX.format(reason), path=path, line=line)
+
+    state = "start"  # start | ctxt | id | plural | str | strN
+    state_line = 0  # where the current entry's msgctxt/msgid began
+    plural_index = -1
     in_string = False  # the previous line may be continued by a "..." line
+    dangling: int | None = None  # first entry comment after the last keyword line
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        previous = False
+        if stripped.startswith("#~"):
+            stripped = stripped[2:].strip()
+            if stripped.startswith("|"):
+                previous, stripped = True, stripped[1:].strip()
+        elif stripped.startswith("#|"):
+            previous, stripped = True, stripped[2:].strip()
+        if stripped.startswith("#") or not stripped:  # a comment (also "#~ #: ref")
             in_string = False
+            if stripped.startswith(_ENTRY_COMMENT) and dangling is None:
+                dangling = number
             continue
         m = _KEYWORD_LINE.fullmatch(stripped)
         if m is None:
             if in_string and _STRING_LINE.fullmatch(stripped):
+                _check_escapes(stripped, number, fail)
                 continue
-            raise CatalogError(
-                "syntax error (expected a keyword and a quoted string); fix the entry "
-                "(msgfmt -c shows details)",
-                path=path,
-                line=number,
-            )
+            raise fail("expected a keyword and a quoted string", number)
+        _check_escapes(m.group(3), number, fail)
         in_string = True
-        keyword = m.group(1)
-        if keyword in ("msgctxt", "msgid") and waiting is not None:
-            break
-        if keyword == "msgid":
-            waiting = number
-        elif keyword.startswith("msgstr"):
-            waiting = None
-    if waiting is not None:
+        if previous:  # "#| msgid": belongs to the entry after it, like a comment
+            if m.group(1) not in ("msgctxt", "msgid", "msgid_plural"):
+                raise fail(f"'#| {m.group(1)}' is not a previous-string keyword", number)
+            if dangling is None:
+                dangling = number
+            continue
+        dangling = None
+        keyword, index = m.group(1), m.group(2)
+        if keyword in ("msgctxt", "msgid"):
+            if state in ("id", "plural"):
+                raise CatalogError(
+                    "syntax error (msgid without msgstr); add the msgstr line",
+                    path=path,
+                    line=state_line,
+                )
+            if state == "ctxt" and keyword == "msgctxt":
+                raise fail("msgctxt without msgid", state_line)
+            if state != "ctxt":
+                state_line = number
+            state = "ctxt" if keyword == "msgctxt" else "id"
+        elif keyword == "msgid_plural":
+            if state != "id":
+                raise fail("msgid_plural without msgid", number)
+            state = "plural"
+        elif index is None:  # msgstr
+            if state == "plural":
+                raise fail("a plural entry needs msgstr[0], msgstr[1]…, not msgstr", number)
+            if state != "id":
+                raise fail("msgstr without msgid", number)
+            state = "str"
+        else:  # msgstr[N]
+            if state == "id":
+                raise fail(f"msgstr[{index}] without msgid_plural", number)
+            expected = 0 if state == "plural" else plural_index + 1
+            if state not in ("plural", "strN") or int(index) != expected:
+                raise fail(f"msgstr[{index}] out of order; expected msgstr[{expected}]", number)
+            plural_index = int(index)
+            state = "strN"
+    if state in ("id", "plural"):
         raise CatalogError(
-            "syntax error (msgid without msgstr); add the msgstr line", path=path, line=waiting
+            "syntax error (msgid without msgstr); add the msgstr line", path=path, line=state_line
         )
+    if state == "ctxt":
+        raise fail("msgctxt without msgid", state_line)
+    if dangling is not None:
+        raise CatalogError(
+            "the file ends inside an entry (comments but no msgid after them): truncated? "
+            "restore it from a backup or version control",
+            path=path,
+            line=dangling,
+        )
+
+
+def _check_escapes(quoted: str, number: int, fail: Callable[[str, int], CatalogError]) -> None:
+    for m in re.finditer(r"\\.", quoted[1:-1]):
+        if _BAD_ESCAPE.fullmatch(m.group(0)):
+            raise fail(f"unsupported escape '{m.group(0)}'; write the character itself", number)
 
 
 def _line_of_duplicate(text: str, message: str) -> int | None:
@@ -311,15 +426,20 @@ def new_catalog(path: Path | None = None) -> Catalog:
 
 
 def atomic_write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` via a temporary file and rename; False if unchanged."""
+    """Write ``data`` to ``path`` via a temporary file and rename; False if unchanged.
+
+    Any failure (disk full, I/O error, read-only folder) raises :class:`CatalogError` and
+    leaves ``path`` as it was, with no temporary file behind.
+    """
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -330,9 +450,10 @@ def atomic_write(path: Path, data: bytes) -> bool:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        reason = "disk full" if exc.errno == errno.ENOSPC else exc.strerror
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        reason = "disk full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
         raise CatalogError(f"cannot write ({reason}); nothing was changed", path=path) from None
     return True
 

@@ -173,6 +173,7 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
     if page_size not in ("A4", "Letter"):
         raise ConfigError(f"[tool.pipeline] page_size '{page_size}': use A4 or Letter", path=path)
     try:
+        source_language = parse_language(str(settings.get("source_language", "en"))).gettext
         languages = tuple(parse_language(str(code)) for code in settings.get("languages", []))
         engines = {
             parse_language(k).gettext: str(v) for k, v in settings.get("engines", {}).items()
@@ -181,7 +182,7 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         raise ConfigError(f"[tool.pipeline] {exc.message}", path=path) from None
     return Config(
         root=root,
-        source_language=str(settings.get("source_language", "en")),
+        source_language=source_language,
         languages=languages,
         engines=engines,
         min_reviewed=min_reviewed,

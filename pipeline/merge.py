@@ -22,7 +22,6 @@ from .catalogs import (
     load_catalog,
     locked,
     new_catalog,
-    parse_catalog,
     save_catalog,
 )
 from .config import Config, Language
@@ -191,12 +190,9 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
 def _template(path: polib.POFile | None, info: CatalogInfo) -> polib.POFile:
     if path is not None:
         return path
-    try:
-        return parse_catalog(info.pot_path.read_bytes(), info.pot_path).po
-    except FileNotFoundError:
-        raise CatalogError(
-            "template not found; run 'pipeline extract' first", path=info.pot_path
-        ) from None
+    if not info.pot_path.exists():
+        raise CatalogError("template not found; run 'pipeline extract' first", path=info.pot_path)
+    return load_catalog(info.pot_path).po  # other read errors: one line, not a traceback
 
 
 def update_one(info: CatalogInfo, pot: polib.POFile | None = None) -> UpdateItem:
@@ -254,6 +250,39 @@ def update(
     for lang in languages:
         for name in names:
             item = update_one(CatalogInfo(name, lang, config.locale_dir), templates[name])
+            if progress:
+                progress(item)
+            items.append(item)
+    return items
+
+
+def init(
+    config: Config,
+    languages: Sequence[Language],
+    *,
+    progress: Callable[[UpdateItem], None] | None = None,
+) -> list[UpdateItem]:
+    """Create the missing catalogs of ``languages``; existing ones are left alone (their item
+    has ``created`` False). Every template is read before any file is written, so a broken
+    template leaves no language half-initialised."""
+    from .catalogs import domains as all_domains
+
+    names = all_domains(config)
+    if not names:
+        raise CatalogError(
+            "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
+        )
+    templates = {n: _template(None, CatalogInfo(n, languages[0], config.locale_dir))
+                 for n in names} if languages else {}
+    items = []
+    for lang in languages:
+        for name in names:
+            info = CatalogInfo(name, lang, config.locale_dir)
+            if info.po_path.exists():
+                item = UpdateItem(name, lang.gettext, str(info.po_path), False, False,
+                                  0, 0, 0, 0, 0, 0)
+            else:
+                item = update_one(info, templates[name])
             if progress:
                 progress(item)
             items.append(item)

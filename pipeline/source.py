@@ -146,6 +146,13 @@ def read_page(path: Path) -> Document:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError("not UTF-8 text; save the page as UTF-8", path=path, line=line) from None
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise SourceError(
+            "contains a NUL byte (UTF-16, or a binary file?); save the page as UTF-8 text",
+            path=path,
+            line=line,
+        )
     return parse_page(text.replace("\r\n", "\n"), path)
 
 
