@@ -54,9 +54,27 @@ _MARKUP = re.compile(r"\*\*|__|~~|`+|!\[|\[|\]\(")
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_HANDLER = re.compile(r"\bon[a-z]+\s*=", re.I)
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
 _END_PUNCT = re.compile(r"[.:;!?。：！？؟]$")
 _FORMAT = re.compile(r"%\(\w+\)[sdifr]|%[sdif]")
+
+
+def deceptive(source: str, translation: str) -> str | None:
+    """Why ``translation`` could mislead a reader where the English would not, or None.
+
+    Bidi controls can reverse a phone number's digits; invisible characters can hide inside
+    one; a phone number, URL or e-mail address the English lacks may be someone else's.
+    """
+    for pattern, what in ((_BIDI, "a bidirectional control character"),
+                          (_ZERO_WIDTH, "an invisible character")):
+        if pattern.search(translation) and not pattern.search(source):
+            return f"translation holds {what}"
+    for pattern, what in ((_PHONE, "phone number"), (_URL, "URL"), (_EMAIL, "e-mail address")):
+        extra = set(pattern.findall(translation)) - set(pattern.findall(source))
+        if extra:
+            return f"translation adds the {what} {sorted(extra)[0]!r}"
+    return None
 
 
 def _differs(pattern: re.Pattern[str], entry: polib.POEntry) -> tuple[list[str], list[str]]:
@@ -103,6 +121,8 @@ def check_unsafe(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """Raw HTML, bidi overrides or invisible characters a reader cannot see."""
     if _HTML.search(entry.msgstr) and not _HTML.search(entry.msgid):
         yield "raw HTML in the translation (it is shown as text, never run); remove it"
+    if _HANDLER.search(entry.msgstr) and not _HANDLER.search(entry.msgid):
+        yield "looks like an HTML event handler (onmouseover=…); remove it"
     if _BIDI.search(entry.msgstr) and not _BIDI.search(entry.msgid):
         yield "bidirectional control character (can reorder digits of a phone number); remove it"
     if _ZERO_WIDTH.search(entry.msgstr) and not _ZERO_WIDTH.search(entry.msgid):

@@ -116,20 +116,20 @@ def extract(state: State) -> None:
 @pass_state
 def init(state: State, langs: tuple[str, ...]) -> None:
     """Create .po files for a new language (existing files are left alone)."""
-    from .catalogs import CatalogInfo, domains
-    from .merge import update_one
+    from .merge import init as run
 
     languages = _languages(state, langs, all_if_empty=False)
     if not languages:
         raise click.UsageError("init needs --lang LANG")
-    for lang in languages:
-        for name in domains(state.config):
-            info = CatalogInfo(name, lang, state.config.locale_dir)
-            if info.po_path.exists():
-                state.say(f"exists    {_rel(state, info.po_path)} (use 'pipeline update')")
-                continue
-            item = update_one(info)
-            state.say(f"created   {_rel(state, Path(item.path))} ({item.new} messages)")
+
+    def show(item: Any) -> None:
+        where = _rel(state, Path(item.path))
+        if item.created:
+            state.say(f"created   {where} ({item.new} messages)")
+        else:
+            state.say(f"exists    {where} (use 'pipeline update')")
+
+    run(state.config, languages, progress=show)
 
 
 @cli.command()

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
+from .checks import deceptive
 from .source import SOURCE_MD, Document, fold, image_only, make_markdown
 
 SAFE_MD = make_markdown(html=False)
@@ -206,6 +207,8 @@ def render_body(
                 problem = f"link target '{bad}' is not allowed"
             elif found != expected:
                 problem = "translation changes link targets or images"
+            else:
+                problem = deceptive(source_text, choice.text)
         if choice is None or problem is not None:
             if problem:
                 out.warnings.append(f"{doc.path}:{line}: {problem}; showing English")
@@ -228,7 +231,10 @@ def _image(image: Token, lookup: Lookup, out: Rendered, fallback_lang: str,
     alt = fold(image.content)
     if alt:
         choice = lookup(alt)
-        if choice is None:
+        problem = deceptive(alt, choice.text) if choice is not None else None
+        if problem is not None:
+            out.warnings.append(f"image alt {alt!r}: {problem}; showing English")
+        if choice is None or problem is not None:
             out.fallback += 1
             image.attrSet("lang", fallback_lang)
         else:
@@ -241,5 +247,5 @@ def _image(image: Token, lookup: Lookup, out: Rendered, fallback_lang: str,
     title = image.attrGet("title")
     if title:
         choice = lookup(fold(str(title)))
-        if choice is not None:
+        if choice is not None and deceptive(str(title), choice.text) is None:
             image.attrSet("title", choice.text)

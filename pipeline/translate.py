@@ -166,21 +166,23 @@ def translate(
             f"no catalog yet; run 'pipeline update --lang {lang.bcp47}' first",
             path=missing[0].po_path if missing else config.locale_dir,
         )
-    own_cache = cache is None
-    if cache is None:
-        path = config.cache_dir / "mt.sqlite"
-        cache = Cache(path, readonly=True) if dry_run else Cache(path)
     report = TranslateReport(lang.gettext, engine.name if engine else "memory", dry_run=dry_run)
-    run = _Run(
-        engine=engine, source=source, lang=lang, cache=cache, report=report,
-        terms=load_glossary(config.glossary_path).for_language(lang.gettext),
-        day=(today or date.today()).isoformat(), dry_run=dry_run, fixed=fixed,
-        progress=progress,
-    )
+    own_cache = cache is None
     try:
         # Every catalog of a language lives in one folder, and the lock is on the folder.
         with locked(infos[0].po_path):
             cats = [(info, load_catalog(info.po_path)) for info in infos]
+            if cache is None:
+                # Opened only once the catalogs are known good, and never for memory only:
+                # a refused run leaves no .cache behind.
+                path = None if engine is None else config.cache_dir / "mt.sqlite"
+                cache = Cache(path, readonly=dry_run and path is not None)
+            run = _Run(
+                engine=engine, source=source, lang=lang, cache=cache, report=report,
+                terms=load_glossary(config.glossary_path).for_language(lang.gettext),
+                day=(today or date.today()).isoformat(), dry_run=dry_run, fixed=fixed,
+                progress=progress,
+            )
             memory = Memory.from_catalogs(
                 (CatalogInfo(n, lang, config.locale_dir) for n in domains(config)),
                 loaded={info.domain: cat for info, cat in cats},
@@ -190,7 +192,7 @@ def translate(
             for info, cat in cats:
                 run.fill(cat, info, todo[info.domain], memory)
     finally:
-        if own_cache:
+        if own_cache and cache is not None:
             cache.close()
     return report
 
