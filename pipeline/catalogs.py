@@ -233,11 +233,7 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
     try:
         po = _polib_parse(text)
     except ValueError as exc:
-        raise CatalogError(
-            f"{exc}; merge the duplicate entries",
-            path=path,
-            line=_line_of_duplicate(text, str(exc)),
-        ) from None
+        raise CatalogError(f"{exc}; fix the entry", path=path) from None
     except OSError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise CatalogError(
@@ -245,6 +241,7 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             path=path,
             line=int(m.group(1)) if m else None,
         ) from None
+    _refuse_duplicates(po, path, text.split("\n"))
     if po.metadata.get("Content-Type") is None and any(ord(c) > 127 for c in text):
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     cat = Catalog(po=po, path=path, original=data)
@@ -282,7 +279,9 @@ def _polib_parse(text: str) -> polib.POFile:
     """polib's parser fed lines split at "\\n" only: given a string, polib splits it with
     ``str.splitlines``, which also breaks at U+2028, U+0085 or \\x1c inside a translation,
     so a file with one of them (gettext writes them raw) would not read back."""
-    parser = polib._POFileParser(text, encoding="utf-8", check_for_duplicates=True)
+    # Duplicates are found afterwards with a set: polib's own check scans the whole catalog
+    # for every entry (O(n²): 3 s instead of 0.2 s for 6,600 entries).
+    parser = polib._POFileParser(text, encoding="utf-8", check_for_duplicates=False)
     parser.fhandle = text.split("\n")
     po: polib.POFile = parser.parse()
     po.wrapwidth = WRAP
@@ -400,13 +399,20 @@ def _check_escapes(quoted: str, number: int, fail: Callable[[str, int], CatalogE
             raise fail(f"unsupported escape '{m.group(0)}'; write the character itself", number)
 
 
-def _line_of_duplicate(text: str, message: str) -> int | None:
-    m = re.search(r'"(.*)"', message)
-    if not m:
-        return None
-    needle = f'msgid "{polib.escape(m.group(1))[:40]}'
-    hits = [i + 1 for i, line in enumerate(text.split("\n")) if line.startswith(needle)]
-    return hits[1] if len(hits) > 1 else None
+def _refuse_duplicates(po: polib.POFile, path: Path, lines: list[str]) -> None:
+    seen: set[tuple[bool, str | None, str]] = set()
+    for entry in po:
+        key = (bool(entry.obsolete), entry.msgctxt, entry.msgid)
+        if key in seen:
+            # polib's linenum is where the entry's comments start; name the msgid line.
+            line = next((i + 1 for i in range(max(entry.linenum - 1, 0), len(lines))
+                         if lines[i].lstrip("#~ ").startswith("msgid ")), entry.linenum)
+            raise CatalogError(
+                f'Entry "{entry.msgid[:60]}" already exists; merge the duplicate entries',
+                path=path,
+                line=line,
+            )
+        seen.add(key)
 
 
 def load_catalog(path: Path) -> Catalog:
