@@ -1,6 +1,7 @@
 """Publish benchmark: HTML and PDF times, a no-op re-publish, and bare WeasyPrint beside it.
 
 Run: .venv/bin/python bench/publish.py [--repeat N]. Prints a table; asserts nothing.
+(One process, no pool: ``bench/run.py`` measures the pool at size.)
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         def fresh(fmt: str) -> Callable[[], object]:
             def run() -> object:
                 shutil.rmtree(output, ignore_errors=True)
-                return publish(config, [es], formats=[fmt])
+                return publish(config, [es], formats=[fmt], jobs=1)  # per-page figures
 
             return run
 

@@ -32,7 +32,9 @@ def sentences() -> list[str]:
     return [e.msgid for e in pot]
 
 
-def build(n: int, rng: random.Random) -> tuple[polib.POFile, polib.POFile]:
+def build(n: int, rng: random.Random, changes: int = 250) -> tuple[polib.POFile, polib.POFile]:
+    """An ``n``-entry catalog and a template that edits ``changes`` of its strings, adds
+    ``changes`` new ones and drops ``changes``."""
     base = sentences()
     words = sorted({w for s in base for w in s.split()})
     old = polib.POFile()
@@ -43,8 +45,8 @@ def build(n: int, rng: random.Random) -> tuple[polib.POFile, polib.POFile]:
     new = polib.POFile()
     new.metadata = dict(HEADER)
     ids = list(range(n))
-    removed = set(rng.sample(ids, 250))
-    edited = set(rng.sample([i for i in ids if i not in removed], 250))
+    removed = set(rng.sample(ids, changes))
+    edited = set(rng.sample([i for i in ids if i not in removed], changes))
     for i, e in enumerate(old):
         if i in removed:
             continue
@@ -54,7 +56,7 @@ def build(n: int, rng: random.Random) -> tuple[polib.POFile, polib.POFile]:
             w[rng.randrange(len(w))] = rng.choice(words)
             msgid = " ".join(w)
         new.append(polib.POEntry(msgid=msgid, msgstr="", occurrences=e.occurrences))
-    for j in range(250):
+    for j in range(changes):
         s = " ".join(rng.choices(words, k=12)) + f" [{j}]"
         new.append(polib.POEntry(msgid=s, msgstr="", occurrences=[("p.md", str(n + j))]))
     return old, new

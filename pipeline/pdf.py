@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .config import Language
 from .errors import PublishError
@@ -91,14 +92,39 @@ def _mime(path: Path) -> str:
 
 
 def write_pdf(html: str, base_url: str, fetcher: Any, target: Path) -> bytes:
-    """Render ``html`` to PDF bytes (tagged PDF/UA-1 with bookmarks and metadata)."""
+    """Render ``html`` to PDF bytes (tagged PDF/UA-1 with bookmarks and metadata).
+
+    A relative link stays relative to the PDF (a link to ``../policies/visitors.md``
+    works where the site is served), never the build machine's ``file://`` path: the
+    bytes do not depend on where the project sits, and no local path is published.
+    """
     import logging
 
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        pdf_variant="pdf/ua-1")
+    for page in document.pages:
+        page.links = [(kind, relative_link(dest, base_url) if kind == "external" else dest,
+                       *rest) for kind, dest, *rest in page.links]
     data = document.write_pdf(pdf_variant="pdf/ua-1")
     if not isinstance(data, bytes):
         raise PublishError("WeasyPrint returned no PDF", path=target)
     return data
+
+
+def relative_link(url: str, base_url: str) -> str:
+    """``url`` relative to ``base_url`` when both are ``file:`` URLs; else unchanged.
+
+    >>> relative_link("file:///site/output/policies/a%20b.md#top",
+    ...               "file:///site/output/en/page.pdf")
+    '../policies/a%20b.md#top'
+    >>> relative_link("https://example.org/", "file:///site/output/en/page.pdf")
+    'https://example.org/'
+    """
+    link, base = urlsplit(url), urlsplit(base_url)
+    if link.scheme != "file" or base.scheme != "file":
+        return url
+    path = posixpath.relpath(unquote(link.path), posixpath.dirname(unquote(base.path)))
+    return urlunsplit(("", "", quote(path), link.query, link.fragment))

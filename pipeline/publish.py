@@ -1,28 +1,45 @@
-"""``publish``: reviewed catalogs + parsed pages → ``output/<lang>/<page>.html`` and ``.pdf``."""
+"""``publish``: reviewed catalogs + parsed pages → ``output/<lang>/<page>.html`` and ``.pdf``.
+
+Incremental: each input file is hashed once per run, and a page whose inputs hash as they
+did at the last publish is neither parsed nor rendered (``output/.manifest.json`` keeps the
+hashes, the English titles and the review counts of unchanged catalogs). Parallel: the pages
+to render go to a pool of processes; this process writes what they return in a fixed order,
+so the bytes written and the progress report do not depend on the number of processes.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import itertools
 import json
+import os
 import re
-from collections.abc import Callable, Sequence
+import signal
+import sys
+from collections import OrderedDict, deque
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import polib
 from markupsafe import Markup, escape
 
-from . import __version__
-from .catalogs import CatalogInfo, atomic_write, is_machine, is_reviewed, load_catalog
+from . import __version__, catalogs, source
+from . import status as status_module
+from .catalogs import CatalogInfo, atomic_write, domains, is_machine, is_reviewed, load_catalog
 from .config import Config, Language, parse_language
-from .errors import CatalogError, NotReadyError, PipelineError, PublishError
+from .errors import CatalogError, ConfigError, NotReadyError, PipelineError, PublishError
 from .extract import SITE_DOMAIN
 from .render import Choice, render_body
 from .source import Document, fold, list_pages, read_page
-from .status import Stats, language_total, status
+from .status import Stats, catalog_stats
 
 MANIFEST = ".manifest.json"
+MANIFEST_FORMAT = 2
 _NAMED = re.compile(r"%\((\w+)\)s")
 
 
@@ -112,9 +129,258 @@ class Translations:
         return escape(self.ngettext(singular, plural, n))
 
 
-def gate(config: Config, lang: Language, *, draft: bool) -> Stats:
+# --- inputs, hashed once ------------------------------------------------------------------------
+
+
+class Hashes:
+    """Content hashes of input files, each file read once per run (``"-"``: no such file)."""
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[str, str] = {}
+
+    def __call__(self, path: Path | str) -> str:
+        key = os.fspath(path)
+        known = self._known.get(key)
+        if known is None:
+            try:
+                with open(key, "rb") as fh:
+                    known = hashlib.file_digest(fh, "sha256").hexdigest()
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                known = "-"
+            except OSError as exc:
+                raise PublishError(f"cannot read: {exc.strerror}", path=key) from None
+            self._known[key] = known
+        return known
+
+    def code(self, *modules: Any) -> str:
+        """The tool version plus the source of ``modules``: a fact cached from an input
+        (a title, review counts) is only reused by the code that derived it."""
+        parts = [__version__]
+        for module in modules:
+            where = getattr(module, "__file__", None)
+            parts.append(self(where) if where else module.__name__)
+        return _digest(*parts)[:16]
+
+
+@dataclass(slots=True)
+class Manifest:
+    """``output/.manifest.json``: the inputs digest of each published file and of the index,
+    and facts about inputs keyed by content hash (English titles, review counts), so that
+    an unchanged page or catalog is never parsed again."""
+
+    outputs: dict[str, str] = field(default_factory=dict)  # "es/page.html" → inputs digest
+    pages: dict[str, list[str]] = field(default_factory=dict)  # page → [content key, title]
+    # "es/page" → [content key, reviewed, machine, untranslated, obsolete]
+    catalogs: dict[str, list[Any]] = field(default_factory=dict)
+    index: str = ""
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        """The manifest at ``path``; an unreadable, foreign or older one is empty (every
+        file is rendered once more), never an error."""
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+            return cls()
+
+        def table(name: str, ok: Callable[[Any], bool]) -> dict[str, Any]:
+            found = data.get(name)
+            return {k: v for k, v in found.items() if ok(v)} if isinstance(found, dict) else {}
+
+        return cls(
+            outputs=table("outputs", lambda v: isinstance(v, str)),
+            pages=table("pages", lambda v: isinstance(v, list) and len(v) == 2
+                        and all(isinstance(x, str) for x in v)),
+            catalogs=table("catalogs", lambda v: isinstance(v, list) and len(v) == 5
+                           and isinstance(v[0], str)
+                           and all(type(x) is int and x >= 0 for x in v[1:])),
+            index=str(data.get("index", "")),
+        )
+
+    def encode(self) -> bytes:
+        data = {"format": MANIFEST_FORMAT, "outputs": self.outputs, "pages": self.pages,
+                "catalogs": self.catalogs, "index": self.index}
+        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+# --- worker processes ---------------------------------------------------------------------------
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Workers:
+    """``map`` here, or over ``jobs`` processes (started on first need) when there is
+    enough work; results come back in input order, the first failure in input order is
+    raised and the work queued after it is cancelled. A few batches are queued ahead of
+    the results, so memory stays flat on any size of site. ``publisher`` renders pages."""
+
+    def __init__(self, jobs: int, publisher: Publisher | None = None):
+        self.jobs = jobs
+        self.publisher = publisher
+        self._pool: Any = None
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], *,
+            local: Callable[[T], R] | None = None, least: int = 2,
+            chunk: int = 1) -> Generator[R, None, None]:
+        """``fn`` over ``items`` (``local`` instead when run in this process)."""
+        if self.jobs <= 1 or len(items) < least:
+            yield from map(local or fn, items)
+            return
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._start(len(items))
+        batches = (list(items[i:i + chunk]) for i in range(0, len(items), chunk))
+        pending: deque[Any] = deque()
+        try:
+            for batch in itertools.islice(batches, 2 * self.jobs):
+                pending.append(pool.submit(_each, fn, batch))
+            while pending:
+                results = pending.popleft().result()
+                for batch in itertools.islice(batches, 1):
+                    pending.append(pool.submit(_each, fn, batch))
+                yield from results
+        except BrokenProcessPool:
+            raise PublishError("a publishing process died (out of memory?); run again with "
+                               "fewer jobs") from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _start(self, work: int) -> Any:
+        global _WORKER
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork: workers start in milliseconds with what this process has loaded, the
+            # publisher warm (the CLI runs no threads, so no lock is copied held). Else spawn.
+            method = "fork" if sys.platform == "linux" else "spawn"
+            args: tuple[Any, ...] = ()
+            if self.publisher is not None and method == "fork":
+                self.publisher.warm()
+                _WORKER = self.publisher
+            elif self.publisher is not None:
+                p = self.publisher
+                args = (p.config, p.draft, p.formats, p.languages)
+            self._pool = ProcessPoolExecutor(
+                min(self.jobs, work), mp_context=multiprocessing.get_context(method),
+                initializer=_start_worker, initargs=args)
+        return self._pool
+
+    def close(self) -> None:
+        global _WORKER
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            _WORKER = None
+
+
+_WORKER: Publisher | None = None
+
+
+def _start_worker(*publisher: Any) -> None:
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if publisher:
+        config, draft, formats, languages = publisher
+        _WORKER = Publisher(config, draft=draft, formats=formats, languages=languages)
+
+
+def _each(fn: Callable[[T], R], batch: list[T]) -> list[R]:
+    return [fn(item) for item in batch]
+
+
+def _render_in_worker(task: RenderTask) -> tuple[RenderedFile, ...]:
+    if _WORKER is None:
+        raise RuntimeError("worker not started")
+    return _WORKER.render(task)
+
+
+# --- the review gate ----------------------------------------------------------------------------
+
+# Review counts by catalog content key, for this process (the manifest keeps them across runs).
+_COUNTS: dict[str, tuple[int, int, int, int]] = {}
+
+
+def _count_keys(config: Config, lang: Language, names: Sequence[str],
+                hashes: Hashes) -> list[tuple[str, str, bool]]:
+    """(domain, content key, counted from the template as the catalog is missing)."""
+    code = hashes.code(status_module, catalogs)
+    locale = os.fspath(config.locale_dir)
+    keys = []
+    for name in names:
+        po = hashes(f"{locale}/{lang.gettext}/LC_MESSAGES/{name}.po")
+        if po != "-":
+            keys.append((name, f"{code}:po:{po}", False))
+        else:
+            keys.append((name, f"{code}:pot:{hashes(f'{locale}/{name}.pot')}", True))
+    return keys
+
+
+def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Hashes,
+                   known: dict[str, list[Any]] | None = None,
+                   workers: Workers | None = None) -> dict[Language, list[tuple[str, str, bool]]]:
+    """Count every catalog of ``languages`` whose bytes are not counted yet, in parallel
+    when ``workers`` are given; ``known``: counts from an earlier run (default: the
+    manifest's). Returns each language's :func:`_count_keys`."""
+    names = domains(config)
+    keys = {lang: _count_keys(config, lang, names, hashes) for lang in languages}
+    loaded = False
+    todo: dict[str, CatalogInfo] = {}
+    for lang, rows in keys.items():
+        for name, key, _ in rows:
+            if key in _COUNTS or key in todo:
+                continue
+            if not loaded:  # once: every language's counts, for the next calls too
+                loaded = True
+                if known is None:
+                    known = Manifest.load(config.output_dir / MANIFEST).catalogs
+                for row in known.values():
+                    _COUNTS.setdefault(row[0], (row[1], row[2], row[3], row[4]))
+                if key in _COUNTS:
+                    continue
+            todo[key] = CatalogInfo(name, lang, config.locale_dir)
+    work = list(todo.values())
+    counted = workers.map(catalog_stats, work, least=16, chunk=8) if workers else map(
+        catalog_stats, work)
+    for key, s in zip(todo, counted, strict=True):
+        _COUNTS[key] = (s.reviewed, s.machine, s.untranslated, s.obsolete)
+    return keys
+
+
+def language_stats(config: Config, lang: Language, *, hashes: Hashes | None = None,
+                   known: dict[str, list[Any]] | None = None,
+                   record: dict[str, list[Any]] | None = None) -> Stats:
+    """``status``'s total for ``lang``, parsing only catalogs whose bytes are new.
+
+    ``known``: counts from an earlier run (default: the manifest's); ``record`` receives
+    ``"lang/domain" → [content key, counts…]`` for each catalog.
+    """
+    if not domains(config):
+        # without templates every language would show a vacuous "100 % reviewed"
+        raise CatalogError(
+            "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
+        )
+    keys = count_catalogs(config, [lang], hashes=hashes or Hashes(), known=known)[lang]
+    total = Stats(lang.gettext, "(all)")
+    for name, key, missing in keys:
+        counts = _COUNTS[key]
+        if record is not None:
+            record[f"{lang.gettext}/{name}"] = [key, *counts]
+        total = total + Stats(lang.gettext, name, *counts, missing=missing)
+    return total
+
+
+def gate(config: Config, lang: Language, *, draft: bool, hashes: Hashes | None = None,
+         known: dict[str, list[Any]] | None = None,
+         record: dict[str, list[Any]] | None = None) -> Stats:
     """Refuse a language whose reviewed share is below ``min_reviewed`` (unless draft)."""
-    stats = language_total(status(config, [lang]), lang.gettext)
+    stats = language_stats(config, lang, hashes=hashes, known=known, record=record)
     if draft or lang.gettext == config.source_language:
         return stats
     if stats.total == 0 or stats.reviewed_percent + 1e-9 < config.min_reviewed:
@@ -128,6 +394,39 @@ def gate(config: Config, lang: Language, *, draft: bool) -> Stats:
     return stats
 
 
+def ready_languages(config: Config, languages: Sequence[Language], *, draft: bool,
+                    jobs: int | None = None) -> tuple[list[Language], list[NotReadyError]]:
+    """``languages`` split into those the gate lets through and the refusals (for
+    ``publish --all``), the catalogs of all of them counted in parallel first."""
+    hashes = Hashes()
+    known = Manifest.load(config.output_dir / MANIFEST).catalogs
+    workers = Workers(_jobs(jobs))
+    try:
+        count_catalogs(config, languages, hashes=hashes, known=known, workers=workers)
+    finally:
+        workers.close()
+    ready, refused = [], []
+    for lang in languages:
+        try:
+            gate(config, lang, draft=draft, hashes=hashes, known=known)
+            ready.append(lang)
+        except NotReadyError as exc:
+            refused.append(exc)
+    return ready, refused
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is None:
+        return os.cpu_count() or 1
+    if jobs < 1:
+        raise ConfigError(f"jobs must be 1 or more, not {jobs}")
+    return jobs
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+@functools.cache
 def native_name(lang: Language) -> str:
     from babel import Locale
 
@@ -167,21 +466,43 @@ def _environment(config: Config) -> Any:
     return env
 
 
-class Publisher:
-    """Renders pages for languages; one instance per ``publish`` call."""
+@dataclass(frozen=True, slots=True)
+class RenderTask:
+    """One page in one language, in the formats that are out of date."""
 
-    def __init__(self, config: Config, *, draft: bool, formats: Sequence[str]):
+    lang: Language
+    doc: Document
+    formats: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFile:
+    """The bytes of one output file and what went into them."""
+
+    format: str
+    data: bytes
+    machine: int
+    fallback: int
+    warnings: tuple[str, ...]
+
+
+class Publisher:
+    """Renders pages for languages; one instance per ``publish`` call (and per worker).
+    ``languages``: every published language, for the alternates and the switcher."""
+
+    def __init__(self, config: Config, *, draft: bool, formats: Sequence[str],
+                 hashes: Hashes | None = None, languages: Sequence[Language] = ()):
         self.config = config
         self.draft = draft
         self.formats = tuple(formats)
+        self.languages = tuple(languages)
         self.env = _environment(config)
         self.source_lang = parse_language(config.source_language)
-        self.manifest_path = config.output_dir / MANIFEST
-        try:
-            self.manifest: dict[str, str] = json.loads(self.manifest_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            self.manifest = {}
+        self.hashes = hashes or Hashes()
         self.assets = self._assets()
+        self._shared: str | None = None
+        # parsed catalogs; the site catalog of the language being rendered stays in
+        self._catalogs: OrderedDict[Path, polib.POFile] = OrderedDict()
 
     def _assets(self) -> dict[str, Path]:
         """Files the pages may reference, by their name under ``output/assets/``."""
@@ -199,6 +520,19 @@ class Publisher:
         for name, path in self.assets.items():
             atomic_write(target / name, path.read_bytes())
 
+    def target(self, lang: Language, page: str, fmt: str) -> Path:
+        return self.config.output_dir / lang.gettext / f"{page}.{fmt}"
+
+    def _catalog(self, path: Path) -> polib.POFile:
+        po = self._catalogs.get(path)
+        if po is None:
+            po = self._catalogs[path] = load_catalog(path).po
+            if len(self._catalogs) > 8:
+                self._catalogs.popitem(last=False)
+        else:
+            self._catalogs.move_to_end(path)
+        return po
+
     def translations(self, lang: Language, page: str) -> Translations:
         t = Translations(draft=self.draft)
         if lang.gettext == self.source_lang.gettext:
@@ -206,25 +540,33 @@ class Publisher:
         for domain in (page, SITE_DOMAIN):
             info = CatalogInfo(domain, lang, self.config.locale_dir)
             if info.po_path.exists():
-                t.add(load_catalog(info.po_path).po, str(info.po_path))
+                t.add(self._catalog(info.po_path), str(info.po_path))
         return t
 
-    def inputs_digest(self, doc: Document, lang: Language, languages: Sequence[Language],
-                      fmt: str) -> str:
-        files = [doc.path, *self.assets.values(), *sorted(self.config.templates_dir.rglob("*"))]
-        for domain in (doc.name, SITE_DOMAIN):
-            files.append(CatalogInfo(domain, lang, self.config.locale_dir).po_path)
+    def shared_digest(self) -> str:
+        """What every page depends on: tool version, settings, templates and assets."""
+        if self._shared is None:
+            root = self.config.root
+            parts: list[bytes | str] = [__version__, repr(replace(self.config, root=Path())),
+                                        ",".join(x.gettext for x in self.languages)]
+            for f in [*self.assets.values(), *sorted(self.config.templates_dir.rglob("*"))]:
+                # relative: a moved or copied project stays up to date
+                parts += [f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f),
+                          self.hashes(f)]
+            self._shared = _digest(*parts)
+        return self._shared
+
+    def digests(self, page: Path, lang: Language) -> dict[str, str]:
+        """Per format, the hash of everything ``output/<lang>/<page>.<format>`` is made of."""
         translating = lang.gettext != self.source_lang.gettext
-        parts: list[bytes | str] = [__version__, fmt, lang.gettext,
-                                    str(self.draft and translating),
-                                    ",".join(x.gettext for x in languages),
-                                    # relative: a moved or copied project stays up to date
-                                    repr(replace(self.config, root=Path()))]
-        for f in files:
-            parts.append(f.relative_to(self.config.root).as_posix()
-                         if f.is_relative_to(self.config.root) else str(f))
-            parts.append(f.read_bytes() if f.is_file() else b"-")
-        return _digest(*parts)
+        locale = os.fspath(self.config.locale_dir)
+        parts: list[bytes | str] = [self.shared_digest(), lang.gettext,
+                                    str(self.draft and translating), page.name, self.hashes(page)]
+        for domain in (page.stem, SITE_DOMAIN):
+            po = f"{lang.gettext}/LC_MESSAGES/{domain}.po"
+            parts += [po, self.hashes(f"{locale}/{po}")]
+        base = _digest(*parts)
+        return {fmt: _digest(base, fmt) for fmt in self.formats}
 
     def render_html(self, doc: Document, lang: Language, languages: Sequence[Language],
                     for_pdf: bool = False) -> tuple[str, Any]:
@@ -277,6 +619,70 @@ class Publisher:
         body.warnings.extend(tr.warnings)
         return page, body
 
+    def warm(self) -> None:
+        """Load once what every page needs (before worker processes are forked)."""
+        from babel.dates import format_date
+
+        # newstyle before the first compile: it decides how {% trans %} is compiled
+        none = Translations()
+        self.env.install_gettext_callables(none.template_gettext, none.template_ngettext,
+                                           newstyle=True)
+        self.env.get_template("page.html")
+        for lang in self.languages:
+            native_name(lang)
+            format_date(date(2000, 1, 1), "long", locale=lang.gettext)
+
+    def render(self, task: RenderTask) -> tuple[RenderedFile, ...]:
+        """The files of one page in one language; a warning is reported once per page."""
+        seen: set[str] = set()  # the HTML and the PDF of a page find the same problems
+        out = []
+        for fmt in task.formats:
+            html, body = self.render_html(task.doc, task.lang, self.languages,
+                                          for_pdf=fmt == "pdf")
+            if fmt == "html":
+                data = html.encode("utf-8")
+            else:
+                from .pdf import make_fetcher, write_pdf
+
+                target = self.target(task.lang, task.doc.name, fmt)
+                mapping = {str((self.config.output_dir / "assets" / n).resolve()): p
+                           for n, p in self.assets.items()}
+                fetcher = make_fetcher(self.config.root / "source", mapping)
+                data = write_pdf(html, target.resolve().as_uri(), fetcher, target)
+                body.warnings.extend(f"{target.name}: refused to fetch {url}"
+                                     for url in fetcher.refused)
+            warnings = tuple(w for w in body.warnings if w not in seen)
+            seen.update(warnings)
+            out.append(RenderedFile(fmt, data, body.machine, body.fallback, warnings))
+        return tuple(out)
+
+
+# --- publish ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Planned:
+    """One page in one language: its inputs digest per format and what to render."""
+
+    lang: Language
+    page: Path
+    digests: dict[str, str]
+    todo: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageTitle:
+    name: str
+    title: str
+
+
+class Titled(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
 
 def publish(
     config: Config,
@@ -285,37 +691,109 @@ def publish(
     formats: Sequence[str] | None = None,
     draft: bool = False,
     progress: Callable[[PublishItem], None] | None = None,
+    jobs: int | None = None,
 ) -> list[PublishItem]:
-    """Publish ``languages`` (all gated first: nothing is written if one is not ready)."""
+    """Publish ``languages`` (all gated first: nothing is written if one is not ready).
+
+    ``jobs`` processes render (default: one per core; 1: all in this process). The files,
+    their bytes and the order of ``progress`` calls are the same whatever ``jobs`` is.
+    Files are written one by one, atomically, the manifest last: after a failure every
+    file is whole, old or new, and the next run redoes the new ones.
+    """
+    workers = _jobs(jobs)
     fmts = tuple(formats or config.formats)
-    for lang in languages:
-        gate(config, lang, draft=draft)
-    publisher = Publisher(config, draft=draft, formats=fmts)
-    source = publisher.source_lang
-    targets = list(dict.fromkeys([source, *languages], None))
+    hashes = Hashes()
+    manifest = Manifest.load(config.output_dir / MANIFEST)
+    source_lang = parse_language(config.source_language)
+    targets = list(dict.fromkeys([source_lang, *languages], None))
     published = _already_published(config, targets)
-    docs = [read_page(p) for p in list_pages(config.pages_dir)]
+    publisher = Publisher(config, draft=draft, formats=fmts, hashes=hashes, languages=published)
+    pool = Workers(workers, publisher)
+    try:
+        return _publish(publisher, manifest, languages, targets, pool, progress)
+    finally:
+        pool.close()
+
+
+def _publish(publisher: Publisher, manifest: Manifest, languages: Sequence[Language],
+             targets: Sequence[Language], pool: Workers,
+             progress: Callable[[PublishItem], None] | None) -> list[PublishItem]:
+    config, hashes, fmts = publisher.config, publisher.hashes, publisher.formats
+    count_catalogs(config, languages, hashes=hashes, known=manifest.catalogs, workers=pool)
+    counted: dict[str, list[Any]] = {}
+    for lang in languages:
+        gate(config, lang, draft=publisher.draft, hashes=hashes, known=manifest.catalogs,
+             record=counted)
+    pages = list_pages(config.pages_dir)
+    out = os.fspath(config.output_dir)
+    plan = []
+    for lang in targets:
+        for page in pages:
+            digests = publisher.digests(page, lang)
+            todo = tuple(f for f in fmts
+                         if manifest.outputs.get(f"{lang.gettext}/{page.stem}.{f}") != digests[f]
+                         or not os.path.exists(f"{out}/{lang.gettext}/{page.stem}.{f}"))
+            plan.append(_Planned(lang, page, digests, todo))
+    # Parse what is rendered and pages whose title is not known: all pages before anything
+    # is written, so a broken one stops the run with nothing changed.
+    code = hashes.code(source)
+    keys = {page: f"{code}:{hashes(page)}" for page in pages}
+    rendering = {p.page for p in plan if p.todo}
+    to_parse = [page for page in pages if page in rendering
+                or manifest.pages.get(page.stem, [""])[0] != keys[page]]
+    docs = dict(zip(to_parse, pool.map(read_page, to_parse, least=8, chunk=4), strict=True))
+    for page, doc in docs.items():
+        manifest.pages[page.stem] = [keys[page], doc.title]
+    titles = [PageTitle(page.stem, manifest.pages[page.stem][1]) for page in pages]
     if "pdf" in fmts:
         from .pdf import check_fonts
 
-        for lang in targets:
+        for lang in dict.fromkeys(p.lang for p in plan if "pdf" in p.todo):
             check_fonts(lang)
     publisher.copy_assets()
+    tasks = [RenderTask(p.lang, docs[p.page], p.todo) for p in plan if p.todo]
     items: list[PublishItem] = []
-    for lang in targets:
-        for doc in docs:
-            seen: set[str] = set()  # the HTML and the PDF of a page find the same problems
+    results = pool.map(_render_in_worker, tasks, local=publisher.render)
+    with contextlib.closing(results):
+        for p in plan:
+            files = {f.format: f for f in next(results)} if p.todo else {}
             for fmt in fmts:
-                item = _publish_one(publisher, doc, lang, published, fmt)
-                item = replace(item, warnings=tuple(w for w in item.warnings if w not in seen))
-                seen.update(item.warnings)
+                target = publisher.target(p.lang, p.page.stem, fmt)
+                done = files.get(fmt)
+                if done is None:
+                    item = PublishItem(p.lang.gettext, p.page.stem, fmt, target, written=False)
+                else:
+                    try:
+                        atomic_write(target, done.data)
+                    except CatalogError as exc:
+                        raise PublishError(f"cannot write: {exc.message}", path=target) from None
+                    manifest.outputs[f"{p.lang.gettext}/{p.page.stem}.{fmt}"] = p.digests[fmt]
+                    item = PublishItem(p.lang.gettext, p.page.stem, fmt, target, True,
+                                       done.machine, done.fallback, done.warnings)
                 items.append(item)
                 if progress:
                     progress(item)
-    atomic_write(publisher.manifest_path,
-                 json.dumps(publisher.manifest, indent=1, sort_keys=True).encode())
-    write_index(config, docs, published)
+    index = _index_digest(publisher, titles)
+    if manifest.index != index or not os.path.exists(f"{out}/index.html"):
+        write_index(config, titles, publisher.languages)
+        manifest.index = index
+    live, names = {page.stem for page in pages}, set(domains(config))
+    manifest.pages = {k: v for k, v in manifest.pages.items() if k in live}
+    manifest.catalogs = {k: v for k, v in manifest.catalogs.items()
+                         if k.split("/", 1)[-1] in names}
+    manifest.catalogs.update(counted)
+    atomic_write(config.output_dir / MANIFEST, manifest.encode())
     return items
+
+
+def _index_digest(publisher: Publisher, titles: Sequence[PageTitle]) -> str:
+    """Everything the index shows: titles, languages, which pages and PDFs exist."""
+    out = os.fspath(publisher.config.output_dir)
+    found = "".join(
+        "1" if os.path.exists(f"{out}/{lang.gettext}/{t.name}.{ext}") else "0"
+        for t in titles for lang in publisher.languages for ext in ("html", "pdf"))
+    return _digest(publisher.shared_digest(), found,
+                   *(f"{t.name}\0{t.title}" for t in titles))
 
 
 def _already_published(config: Config, targets: Sequence[Language]) -> list[Language]:
@@ -330,35 +808,7 @@ def _already_published(config: Config, targets: Sequence[Language]) -> list[Lang
     return sorted(langs.values(), key=lambda x: x.gettext)
 
 
-def _publish_one(publisher: Publisher, doc: Document, lang: Language,
-                 languages: Sequence[Language], fmt: str) -> PublishItem:
-    config = publisher.config
-    target = config.output_dir / lang.gettext / f"{doc.name}.{fmt}"
-    key = f"{lang.gettext}/{doc.name}.{fmt}"
-    digest = publisher.inputs_digest(doc, lang, languages, fmt)
-    if publisher.manifest.get(key) == digest and target.exists():
-        return PublishItem(lang.gettext, doc.name, fmt, target, written=False)
-    html, body = publisher.render_html(doc, lang, languages, for_pdf=fmt == "pdf")
-    if fmt == "html":
-        data = html.encode("utf-8")
-    else:
-        from .pdf import make_fetcher, write_pdf
-
-        mapping = {str((config.output_dir / "assets" / n).resolve()): p
-                   for n, p in publisher.assets.items()}
-        fetcher = make_fetcher(config.root / "source", mapping)
-        data = write_pdf(html, target.resolve().as_uri(), fetcher, target)
-        body.warnings.extend(f"{target.name}: refused to fetch {url}" for url in fetcher.refused)
-    try:
-        atomic_write(target, data)
-    except CatalogError as exc:
-        raise PublishError(f"cannot write: {exc.message}", path=target) from None
-    publisher.manifest[key] = digest
-    return PublishItem(lang.gettext, doc.name, fmt, target, True, body.machine, body.fallback,
-                       tuple(body.warnings))
-
-
-def write_index(config: Config, docs: Sequence[Document], languages: Sequence[Language]) -> None:
+def write_index(config: Config, docs: Sequence[Titled], languages: Sequence[Language]) -> None:
     """``output/index.html``: every page with links to each published language."""
     env = _environment(config)
     env.install_null_translations(newstyle=True)
@@ -378,4 +828,3 @@ def write_index(config: Config, docs: Sequence[Document], languages: Sequence[La
         pages.append({"title": doc.title, "languages": entries})
     html = env.get_template("index.html").render(site_name=config.site_name, pages=pages)
     atomic_write(config.output_dir / "index.html", html.encode("utf-8"))
-

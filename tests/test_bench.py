@@ -1,0 +1,119 @@
+"""The benchmark runs (at a toy size: figures are not asserted, only that each row is
+measured) and its synthetic site is what it claims to be."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import polib
+
+REPO = Path(__file__).resolve().parent.parent
+ROWS = [
+    ("scale", "extract (library)", "10 pages"),
+    ("scale", "update --lang es (library)", "10 pages"),
+    ("update", "GNU msgmerge --previous", "300 entries"),
+    ("update", "pipeline merge (load, merge, save)", "300 entries"),
+    ("update", "Translate Toolkit pot2po", "300 entries"),
+    ("publish", "first publish --all, HTML, jobs=", "4×3 pages"),
+    ("publish", "HTML, jobs=1 (no pool)", "4×3 pages"),
+    ("publish", "PDF, jobs=1 (no pool)", "1×2 pages"),
+    ("publish", "bare WeasyPrint, one process", "1×2 pages"),
+    ("peers", "Translate Toolkit po2html (whole command)", "3 pages"),
+    ("peers", "pipeline extract (library)", "3 pages"),
+    ("incremental", "no-op publish --all --draft (command)", "4×3 pages"),
+    ("incremental", "one page edited, publish (library)", "4×3 pages"),
+    ("start-up", 'python -c "import click"', ""),
+    ("start-up", "pipeline --help", ""),
+    ("start-up", "pipeline status (1 page, 1 language)", ""),
+]
+NUMBER = r"\d+\.\d{3}"
+
+
+def test_run_tiny_prints_every_row_with_a_figure() -> None:
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--tiny"],
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert re.match(r".*: \d+ cores \(nproc\), [\d.]+ GiB RAM, Python 3\.", out)
+    sections = re.findall(r"^\[([\w-]+)\]$", out, re.M)
+    assert sections == ["scale", "update", "translate", "publish", "peers", "incremental",
+                        "start-up"]
+    lines = out.splitlines()
+    for section, measure, size in ROWS:
+        found = [line for line in lines if line.startswith(f"  {measure}")
+                 and re.search(rf"{re.escape(size)} +{NUMBER} ", line)]
+        assert found, f"no {section} row '{measure}' {size} with a time in:\n{out}"
+    # the figures that carry the issue's goals are there, as ratios
+    assert re.search(r"(\d+\.\d+)× msgmerge \(goal ≤ 1\); \d+ fuzzy, \d+ as msgmerge's", out)
+    assert re.search(r"\d+\.\d+× bare÷\d+ \(goal ≈ 1\)", out)
+    assert re.search(r"\d+\.\d+× import click \(goal ≤ 2\)", out)
+    assert re.search(r"0 of 12 files written", out)  # the no-op publish wrote nothing
+    assert re.search(r"3 of 12 files written \(page-\d+, every language\)", out)
+    assert re.search(r"1 of 12 files written \(es/page-\d+\)", out)
+    translate = [line for line in lines if line.startswith("  raw apertium")
+                 or "apertium" in line and "skipped" in line]
+    assert translate, out  # measured, or skipped with the reason
+    assert re.search(r"^total \d+ s$", out, re.M)
+
+
+def _site_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_site", REPO / "bench" / "site.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_synthetic_site_is_in_sync_tagged_and_partly_reviewed(tmp_path: Path) -> None:
+    from pipeline.config import load_config
+    from pipeline.merge import update
+
+    site = _site_module().generate(tmp_path / "site", 6, 2, formats=["html"])
+    assert site.languages == ("es", "fr")
+    root = site.root
+    assert len(list((root / "source" / "pages").glob("*.md"))) == 6
+    config = load_config(root)
+    assert [lang.gettext for lang in config.languages] == ["es", "fr"]
+    # the catalogs match the templates: update finds nothing to merge
+    items = update(config, list(config.languages))
+    assert len(items) == 2 * 7
+    assert not any(i.changed or i.fuzzy or i.new or i.obsolete for i in items)
+    reviewed = fuzzy = empty = 0
+    for path in (root / "locale").glob("*/LC_MESSAGES/page-*.po"):
+        page = int(path.stem.split("-")[1])
+        for e in polib.pofile(str(path)):
+            if e.msgstr and len(e.msgid.split()) >= 5:
+                # a page's own strings carry its tag in both languages
+                assert e.msgid.endswith(f" (p{page})") and e.msgstr.endswith(f" (p{page})")
+            if not e.msgstr:
+                empty += 1
+            elif "fuzzy" in e.flags:
+                fuzzy += 1
+            else:
+                reviewed += 1
+    assert (reviewed, fuzzy, empty) == (site.reviewed, site.fuzzy, site.empty)
+    total = reviewed + fuzzy + empty
+    assert 0.7 < reviewed / total < 0.97 and fuzzy > 0 and empty > 0
+    # Spanish strings, not English copies
+    titles = [e.msgstr for path in (root / "locale" / "es" / "LC_MESSAGES").glob("page-*.po")
+              for e in polib.pofile(str(path))
+              if e.msgid.startswith("Paraspinal Sarcoma Treatment (p") and e.msgstr]
+    assert titles and all(t.startswith("Tratamiento del sarcoma paraespinal (p")
+                          for t in titles)
+
+
+def test_drift_gives_update_work(tmp_path: Path) -> None:
+    from pipeline.config import load_config
+    from pipeline.merge import update
+
+    site = _site_module().generate(tmp_path / "site", 8, ["es"], drift=0.2, formats=["html"])
+    items = update(load_config(site.root), list(load_config(site.root).languages))
+    assert sum(i.fuzzy for i in items) > 0
+    assert sum(i.new for i in items) > 0
+    assert sum(i.obsolete for i in items) > 0
