@@ -162,7 +162,9 @@ def protect(
     for m in _MASTER.finditer(text):
         spans.append((m.start(), m.end(), m.group(0), None, True))
     gloss, by_term = _glossary_index(tuple(terms))
-    usable = {s.casefold() for s in stand_ins}
+    # A stand-in the text already holds (even inside a word) could come back too often.
+    folded = text.casefold()
+    usable = {s.casefold() for s in stand_ins if s.casefold() not in folded}
     if gloss is not None:
         meaning: dict[str, str] = {}
         for m in gloss.finditer(text):
