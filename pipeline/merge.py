@@ -29,7 +29,10 @@ from .errors import CatalogError
 from .extract import now_stamp
 
 FUZZY_CUTOFF = 60.0
-_TRIVIAL = re.compile(r"[\W_]+", re.UNICODE)
+# Clause and sentence punctuation a trivial edit may add or drop; not between digits
+# ("1,500" vs "1.500" is a different dose) and no other symbol ("-20", "<", "**not**").
+_TRIVIAL_PUNCT = re.compile(r"(?<!\d)[.,;:!?…](?!\d)|[.,;:!?…](?=\s|$)")
+_QUOTES = str.maketrans({c: "'" for c in "\"“”„‘’‚«»‹›`´"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +78,16 @@ def po_header(lang: Language, domain: str, pot_date: str) -> dict[str, str]:
 
 
 def trivial_key(text: str) -> str:
-    """Text with case, punctuation and spacing removed: equal keys = a trivial edit.
+    """Text with case, spacing, quote style and clause punctuation folded away: equal keys
+    mean a trivial edit, which keeps a review. Numbers, signs and markup stay significant.
 
-    >>> trivial_key("Call us, now!") == trivial_key("call us now")
+    >>> trivial_key("Call us, now!") == trivial_key("call  us now")
     True
+    >>> trivial_key("1,500 mg") == trivial_key("1.500 mg")
+    False
     """
-    return _TRIVIAL.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    return " ".join(_TRIVIAL_PUNCT.sub(" ", folded).split())
 
 
 def _key(e: polib.POEntry) -> tuple[str | None, str]:
@@ -116,13 +123,17 @@ class Matcher:
     def __init__(self, candidates: Sequence[polib.POEntry]):
         self.entries = list(candidates)
         self.texts = [e.msgid for e in self.entries]
-        self.trivial = {trivial_key(e.msgid): e for e in self.entries}
+        self.trivial = {(e.msgctxt, trivial_key(e.msgid)): e for e in self.entries}
 
-    def best(self, text: str) -> tuple[polib.POEntry, bool] | None:
-        """(old entry, is the change trivial) or None when nothing is similar enough."""
+    def best(self, text: str, context: str | None = None) -> tuple[polib.POEntry, bool] | None:
+        """(old entry, is the change trivial) or None when nothing is similar enough.
+
+        A trivial edit needs the same msgctxt: a string split into two contexts is two
+        meanings, each to be reviewed.
+        """
         if not self.entries:
             return None
-        same = self.trivial.get(trivial_key(text))
+        same = self.trivial.get((context, trivial_key(text)))
         if same is not None:
             return same, True
         from rapidfuzz import fuzz, process
@@ -159,7 +170,7 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
     leftovers = [e for e in (*live.values(), *dead.values()) if has_text(e)]
     matcher = Matcher(leftovers)
     for e in pending:
-        found = matcher.best(e.msgid) if not e.msgid_plural else None
+        found = matcher.best(e.msgid, e.msgctxt) if not e.msgid_plural else None
         if found is None:
             counts["new"] += 1
             continue

@@ -528,3 +528,31 @@ def test_latin1_catalog_becomes_utf8_when_a_string_needs_it(tmp_path: Path) -> N
     assert 'msgstr "Año"' in data.decode("utf-8")  # translations not garbled
     assert "Your child’s care" in data.decode("utf-8")
     msgfmt_ok(src)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("Fever above > 38 °C", "Fever above < 38 °C"),
+    ("Keep it at -20 °C", "Keep it at 20 °C"),
+    ("Take 1,500 mg daily", "Take 1.500 mg daily"),
+    ("See the (care/post-op) page", "See the (care/post_op) page"),
+    ("Do not stop the medicine", "Do **not** stop the medicine"),
+])
+def test_meaningful_symbol_changes_are_not_trivial(old: str, new: str) -> None:
+    from pipeline.merge import trivial_key
+
+    assert trivial_key(old) != trivial_key(new)
+
+
+def test_trivial_edit_needs_the_same_context() -> None:
+
+
+    from pipeline.catalogs import new_catalog
+    from pipeline.merge import merge
+
+    cat = new_catalog()
+    cat.po.append(polib.POEntry(msgid="Close", msgstr="Cerrar"))
+    pot = polib.POFile()
+    pot.append(polib.POEntry(msgid="Close", msgctxt="distance", msgstr=""))
+    merge(cat, pot)
+    entry = next(e for e in cat.po if not e.obsolete)
+    assert entry.msgctxt == "distance" and "fuzzy" in entry.flags
