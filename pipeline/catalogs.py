@@ -24,6 +24,7 @@ from .errors import CatalogError, LockedError
 
 WRAP = 79
 _CHARSET = re.compile(r"charset=([\w-]+)", re.I)
+_HEADER_CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([\w-]+)', re.I | re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +219,8 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             path=path,
             line=data[: data.index(b"\0")].count(b"\n") + 1,
         )
-    match = _CHARSET.search(data[:4000].decode("ascii", "replace"))
+    # Only the header's Content-Type line declares the charset (a comment may mention one).
+    match = _HEADER_CHARSET.search(data[:8000].decode("ascii", "replace"))
     charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
     try:
         text = data.decode(charset)

@@ -556,3 +556,17 @@ def test_trivial_edit_needs_the_same_context() -> None:
     merge(cat, pot)
     entry = next(e for e in cat.po if not e.obsolete)
     assert entry.msgctxt == "distance" and "fuzzy" in entry.flags
+
+
+def test_charset_is_read_from_the_header_not_a_comment(tmp_path: Path) -> None:
+    from pipeline.catalogs import load_catalog, save_catalog
+
+    po = tmp_path / "site.po"
+    po.write_text("# Converted from an old charset=ISO-8859-1 file.\n"
+                  'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Page"\nmsgstr "Página"\n', "utf-8")
+    before = po.read_bytes()
+    cat = load_catalog(po)
+    assert [e.msgstr for e in cat.po] == ["Página"]
+    save_catalog(cat)
+    assert po.read_bytes() == before
