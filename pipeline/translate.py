@@ -12,11 +12,21 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import polib
 
 from .cache import Cache
-from .catalogs import Catalog, CatalogInfo, domains, has_text, load_catalog, locked, save_catalog
+from .catalogs import (
+    Catalog,
+    CatalogInfo,
+    domains,
+    has_text,
+    load_catalog,
+    locked,
+    parse_catalog,
+    save_catalog,
+)
 from .config import Config, Language, parse_language
 from .engines import ENGINES, Engine, Failure, Result, get_engine
 from .errors import CatalogError, ConfigError, EngineError, PipelineError
@@ -229,6 +239,7 @@ class _Run:
     done: int = 0
     renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
     timings: list[tuple[int, float]] = field(default_factory=list)  # (entries, seconds)
+    edited_outside: set[Path] = field(default_factory=set)  # catalogs a person changed
 
     def call(self, texts: Iterable[str]) -> tuple[dict[str, Result], set[str]]:
         """Results for ``texts`` from the cache, else the engine (one call); and the cached."""
@@ -387,8 +398,33 @@ class _Run:
             self.timings.sort()
 
     def _save(self, cat: Catalog) -> None:
-        if not self.dry_run:
+        """Save the drafts; never over what a person typed into the file meanwhile.
+
+        Pipeline commands take the lock, an editor (Poedit, vi) does not: when the file on
+        disk is no longer what this run read, the drafts go onto the disk's version, and
+        only into entries that are still empty there.
+        """
+        if self.dry_run or cat.path is None:
+            return
+        path = cat.path
+        try:
+            disk = path.read_bytes()
+        except OSError:
+            disk = None
+        if path not in self.edited_outside and (disk is None or disk == cat.original):
             save_catalog(cat)
+            return
+        self.edited_outside.add(path)
+        fresh = parse_catalog(disk, path) if disk is not None else cat
+        drafts = {(e.msgctxt, e.msgid): e for e in cat.entries() if has_text(e)}
+        for entry in fresh.entries():
+            mine = drafts.get((entry.msgctxt, entry.msgid))
+            if mine is not None and not has_text(entry):
+                entry.msgstr = mine.msgstr
+                entry.msgstr_plural = dict(mine.msgstr_plural)
+                entry.flags = list(mine.flags)
+                entry.tcomment = mine.tcomment
+        save_catalog(fresh)
 
     def _advance(self, entries: int) -> None:
         self.done += entries

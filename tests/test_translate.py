@@ -611,3 +611,35 @@ def test_memory_matches_case_and_whitespace_variants() -> None:
     assert memory.lookup("  call  us\ntoday. ") == ("llámenos hoy.", "contact")
     assert memory.lookup("CALL US TODAY.") == ("Llámenos hoy.", "contact")
     assert memory.lookup("Call us tomorrow.") is None
+
+
+@dataclass
+class EditorMeanwhile(Counting):
+    """Apertium, while a translator saves the catalog in an editor during the 2nd call."""
+
+    po: Path = Path()
+    typed: str = ""
+
+    def translate_batch(
+        self, texts: Sequence[str], source: Language, target: Language
+    ) -> list[EngineResult]:
+        if len(self.calls) == 1:
+            page = polib.pofile(str(self.po))
+            entry = next(e for e in page if not e.msgstr and e.msgid)
+            entry.msgstr = "Texto que escribió una persona"
+            page.save()
+            self.typed = entry.msgid
+        return super().translate_batch(texts, source, target)
+
+
+def test_text_typed_in_an_editor_during_a_run_is_kept(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    engine = EditorMeanwhile(po=po_path(root, "es"))
+    report = translate(load_config(root), ES, engine=engine, batch=5, pages=[PAGE])
+    assert len(engine.calls) > 2 and engine.typed
+    after = {e.msgid: e for e in polib.pofile(str(po_path(root, "es")))}
+    assert after[engine.typed].msgstr == "Texto que escribió una persona"
+    assert "fuzzy" not in after[engine.typed].flags
+    # every other entry still got its draft, and the run counted the one it lost
+    empty = [m for m, e in after.items() if m and not e.msgstr]
+    assert empty == [] and report.from_engine >= len(after) - 2
