@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -74,7 +75,19 @@ def deceptive(source: str, translation: str) -> str | None:
         extra = set(pattern.findall(translation)) - set(pattern.findall(source))
         if extra:
             return f"translation adds the {what} {sorted(extra)[0]!r}"
+    # A run of 3+ digits the English lacks: "(888) 226-9999" as a link's text, a dose.
+    extra_digits = {d for d in _digit_runs(translation) - _digit_runs(source) if len(d) >= 3}
+    if extra_digits:
+        return f"translation has the number {sorted(extra_digits)[0]} the English lacks"
     return None
+
+
+def _digit_runs(text: str) -> set[str]:
+    """Runs of digits, any script's digits read as ASCII ("٤٣" → "43")."""
+    runs = set()
+    for m in re.finditer(r"\d+", text):
+        runs.add("".join(str(unicodedata.digit(c)) for c in m.group(0)))
+    return runs
 
 
 def _differs(pattern: re.Pattern[str], entry: polib.POEntry) -> tuple[list[str], list[str]]:

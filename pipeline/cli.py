@@ -415,6 +415,7 @@ def import_(state: State, file: Path, lang: str | None) -> None:
                 ("translated", item.translated), ("drafted (fuzzy)", item.drafted),
                 ("approved", item.approved), ("reopened for review", item.reopened),
                 ("unchanged", item.unchanged), ("without target", item.empty),
+                ("in conflict (catalog kept)", len(item.conflicts)),
             ) if n
         )
         verb = "updated" if item.changed else "unchanged"
@@ -422,6 +423,10 @@ def import_(state: State, file: Path, lang: str | None) -> None:
         for msgid in item.kept:
             click.echo(f"warning: {_rel(state, item.path)}: kept the reviewed translation of "
                        f"{msgid[:60]!r}: the file changed it without approving it", err=True)
+        for msgid in item.conflicts:
+            click.echo(f"warning: {_rel(state, item.path)}: conflict: kept the catalog's "
+                       f"translation of {msgid[:60]!r}: it changed since this file was exported "
+                       "(or the file has no base); merge the file's text by hand", err=True)
 
 
 def _bar(percent: float, width: int = 4) -> str:

@@ -160,7 +160,7 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ConfigError(f"unknown key '{key}' in [tool.pipeline]{hint}", path=path)
-        if not isinstance(value, KNOWN_KEYS[key]):
+        if not isinstance(value, KNOWN_KEYS[key]) or (isinstance(value, bool) and key != "online"):
             raise ConfigError(f"[tool.pipeline] {key} has the wrong type", path=path)
     formats = tuple(settings.get("formats", ("html", "pdf")))
     for fmt in formats:

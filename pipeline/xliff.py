@@ -7,6 +7,26 @@ Translator and extracted comments become ``<note>``s, references location
 ``resname``. Import matches units by msgctxt and msgid, changes only what the file says
 changed, and refuses the whole file (nothing written) if any unit matches no entry.
 
+The base: every exported ``<trans-unit>`` with a target also carries
+``<alt-trans origin="pipeline-base" alttranstype="previous-version">`` whose ``<target>`` is
+the msgstr as exported (its ``state`` the state as exported). ``<alt-trans>`` is standard
+XLIFF 1.2 (allowed anywhere after ``<target>``), the element CAT tools carry through for
+earlier and alternative translations; ``alttranstype="previous-version"`` marks it as a
+version to compare with, not a match to insert; Translate Toolkit rewrites it unchanged
+(tested). Import is then a three-way merge per entry: catalog now, base, file.
+
+- The catalog's text differs from the base (edited in the ``.po`` since the export) and from
+  the file's target: a *conflict*. The catalog's text and state are kept, the msgid is listed
+  in ``Imported.conflicts``. Same when the base was not reviewed, the entry has been reviewed
+  since, and the file changes its text.
+- A state the file carries unchanged from the base is no instruction: an old file does not
+  reopen what was reviewed since, nor approve what was reopened since.
+- A file without a base (Translate Toolkit's ``po2xliff``, a tool that dropped
+  ``<alt-trans>``) never replaces a reviewed text that differs from its target (a conflict
+  too); it fills empty and fuzzy entries only, and may reopen a reviewed one only where its
+  text is the catalog's.
+- An empty catalog entry has nothing to protect: the file fills it.
+
 Written with the standard library: Translate Toolkit's ``po2xliff`` writes XLIFF 1.1, maps
 fuzzy to ``needs-translation`` and drops msgctxt, which our catalogs need.
 """
@@ -43,6 +63,7 @@ _PLURALS = "x-gettext-plurals"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 REVIEWED_STATES = frozenset({"final", "signed-off"})
 IMPORT_NOTE = "XLIFF import:"
+BASE = "pipeline-base"  # <alt-trans origin=…>: the msgstr as exported
 
 
 def _q(tag: str) -> str:
@@ -74,6 +95,7 @@ class Imported:
     unchanged: int = 0
     empty: int = 0  # unit without target text: entry left alone
     kept: list[str] = field(default_factory=list)  # reviewed, changed without approval
+    conflicts: list[str] = field(default_factory=list)  # changed in the catalog since export
 
 
 # ── export ─────────────────────────────────────────────────────────────────────────────
@@ -93,6 +115,15 @@ def _fill_unit(unit: ET.Element, source: str, target: str | None, reviewed: bool
         unit.set("approved", "yes" if reviewed else "no")
         state = "translated" if reviewed else "needs-review-translation"
         _text(ET.SubElement(unit, _q("target"), state=state), target, where)
+
+
+def _base(unit: ET.Element, where: str) -> None:
+    """Record the exported target (text and state) as the unit's base, last in the unit."""
+    target = unit.find(_q("target"))
+    if target is not None:
+        alt = ET.SubElement(unit, _q("alt-trans"), origin=BASE, alttranstype="previous-version")
+        _text(ET.SubElement(alt, _q("target"), state=target.get("state", "")),
+              target.text or "", where)
 
 
 def _annotate(el: ET.Element, e: polib.POEntry, where: str) -> None:
@@ -128,6 +159,8 @@ def _entry_xml(body: ET.Element, n: int, e: polib.POEntry, where: str) -> str:
         alt = ET.SubElement(holder, _q("alt-trans"), origin="previous")
         _text(ET.SubElement(alt, _q("source")), e.previous_msgid, where)
         _text(ET.SubElement(alt, _q("target")), e.msgstr, where)
+    for unit in [holder] if not e.msgid_plural else holder.findall(_q("trans-unit")):
+        _base(unit, where)
     return state
 
 
@@ -187,6 +220,18 @@ class _Unit:
     targets: tuple[str, ...] | None
     approved: str | None
     state: str | None
+    base: tuple[str, ...] | None  # the targets as exported; None: the file has no base
+    base_reviewed: bool | None  # reviewed at export; None: not known
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    source: str
+    target: str | None
+    approved: str | None
+    state: str | None
+    base: str | None
+    base_state: str | None
 
 
 def _content(el: ET.Element | None) -> str | None:
@@ -194,11 +239,23 @@ def _content(el: ET.Element | None) -> str | None:
     return None if el is None else "".join(el.itertext())
 
 
-def _read_unit(unit: ET.Element, ns: str) -> tuple[str, str | None, str | None, str | None]:
+def _read_unit(unit: ET.Element, ns: str) -> _Form:
     source = _content(unit.find(f"{{{ns}}}source")) or ""
     target_el = unit.find(f"{{{ns}}}target")
     state = target_el.get("state") if target_el is not None else None
-    return source, _content(target_el), unit.get("approved"), state
+    base_el = next((alt.find(f"{{{ns}}}target") for alt in unit.findall(f"{{{ns}}}alt-trans")
+                    if alt.get("origin") == BASE), None)
+    return _Form(source, _content(target_el), unit.get("approved"), state, _content(base_el),
+                 base_el.get("state") if base_el is not None else None)
+
+
+def _reviewed_state(state: str | None) -> bool | None:
+    """What a base's ``state`` says: reviewed, not reviewed, or not known."""
+    if state in REVIEWED_STATES or state == "translated":
+        return True
+    if state and (state.startswith("needs-") or state == "new"):
+        return False
+    return None
 
 
 def _units(body: ET.Element, ns: str) -> Iterator[_Unit]:
@@ -206,19 +263,25 @@ def _units(body: ET.Element, ns: str) -> Iterator[_Unit]:
         if el.get("restype") == "x-gettext-domain-header":
             continue  # po2xliff's copy of the .po header: the catalog keeps its own
         if el.tag == f"{{{ns}}}trans-unit":
-            source, target, approved, state = _read_unit(el, ns)
-            yield _Unit(el.get("id", "?"), el.get("resname"), (source,),
-                        (target,) if target else None, approved, state)
+            f = _read_unit(el, ns)
+            yield _Unit(el.get("id", "?"), el.get("resname"), (f.source,),
+                        (f.target,) if f.target else None, f.approved, f.state,
+                        (f.base,) if f.base is not None else None,
+                        _reviewed_state(f.base_state))
         elif el.tag == f"{{{ns}}}group" and el.get("restype") == _PLURALS:
             forms = [_read_unit(u, ns) for u in el.findall(f"{{{ns}}}trans-unit")]
-            targets = tuple(f[1] or "" for f in forms)
-            approvals = {f[2] for f in forms}
-            states = {f[3] for f in forms}
+            targets = tuple(f.target or "" for f in forms)
+            approvals = {f.approved for f in forms}
+            states = {f.state for f in forms}
+            bases = tuple(f.base for f in forms if f.base is not None)
+            base_reviewed = {_reviewed_state(f.base_state) for f in forms}
             yield _Unit(el.get("id", "?"), el.get("resname"),
-                        tuple(dict.fromkeys(f[0] for f in forms)),
+                        tuple(dict.fromkeys(f.source for f in forms)),
                         targets if targets and all(targets) else None,
                         approvals.pop() if len(approvals) == 1 else "no",
-                        states.pop() if len(states) == 1 else "needs-review-translation")
+                        states.pop() if len(states) == 1 else "needs-review-translation",
+                        bases if forms and len(bases) == len(forms) else None,
+                        base_reviewed.pop() if len(base_reviewed) == 1 else None)
         elif el.tag == f"{{{ns}}}group":
             yield from _units(el, ns)  # a CAT tool's own grouping
 
@@ -235,6 +298,9 @@ def _parse(path: Path) -> tuple[ET.Element, str]:
     except ET.ParseError as exc:
         raise CatalogError(f"not well-formed XML ({exc}); export again or repair it",
                            path=path, line=exc.position[0]) from None
+    except (LookupError, ValueError) as exc:  # encoding="bogus" / a multi-byte encoding
+        raise CatalogError(f"its XML declaration names an encoding Python's XML parser cannot "
+                           f"read ({exc}); save it as UTF-8", path=path) from None
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if root.tag != f"{{{ns}}}xliff" or not ns.startswith("urn:oasis:names:tc:xliff:document:1."):
         raise CatalogError("not an XLIFF 1.x file; export XLIFF 1.2 from your CAT tool",
@@ -305,7 +371,15 @@ def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported) -> None:
                else (e.msgstr,))
     was_reviewed = is_reviewed(e)
     says_reviewed, says_draft = _says(unit)
+    if unit.targets != current and any(t.strip() for t in current) and (
+            (unit.base is not None and current != unit.base)  # edited since the export
+            or (was_reviewed and unit.base_reviewed is not True)):  # or reviewed since; no base
+        result.conflicts.append(e.msgid)  # the catalog's text and state stay
+        return
     if unit.targets == current:
+        if unit.base_reviewed is not None:  # only a state the file changed is an instruction
+            says_reviewed = says_reviewed and not unit.base_reviewed
+            says_draft = says_draft and unit.base_reviewed
         if says_reviewed and not was_reviewed:
             _mark(e, reviewed=True)
             result.approved += 1
@@ -368,6 +442,9 @@ def _match(cat: Catalog, units: list[_Unit], path: Path,
     seen: set[tuple[str | None, str]] = set()
     missing: list[_Unit] = []
     for unit in units:
+        if not unit.sources:
+            raise CatalogError(f"plural group {unit.uid} has no <trans-unit>; export again or "
+                               "repair it, nothing imported", path=path)
         key = (unit.msgctxt, unit.sources[0])
         e = entries.get(key)
         plural_ok = e is not None and (
@@ -376,6 +453,12 @@ def _match(cat: Catalog, units: list[_Unit], path: Path,
         if e is None or not plural_ok:
             missing.append(unit)
             continue
+        if e.msgid_plural and unit.targets is not None \
+                and len(unit.targets) != len(e.msgstr_plural):
+            raise CatalogError(f"plural group {unit.uid} has {len(unit.targets)} form(s), "
+                               f"{po_path.name} has {len(e.msgstr_plural)} for "
+                               f"{_short(e.msgid)!r}; export again, nothing imported",
+                               path=path)
         if key in seen:
             raise CatalogError(f"unit {unit.uid} repeats the English of an earlier unit; "
                                "one unit per entry", path=path)

@@ -99,3 +99,21 @@ def test_previous_check_accepts_named_draft_sources(comment: str, flagged: bool)
     entry = polib.POEntry(msgid="Hello there", msgstr="Hola", flags=["fuzzy"], tcomment=comment)
     ctx = Context(parse_language("es"), load_glossary(Path("/nonexistent.csv")))
     assert bool(list(check_previous(entry, ctx))) is flagged
+
+
+def test_deceptive_catches_a_changed_hotline_in_link_text() -> None:
+    from pipeline.checks import deceptive
+
+    source = "Call: [1-888-226-4343](tel:+18882264343) (toll-free)"
+    assert deceptive(source, "Teléfono: [1-888-226-4343](tel:+18882264343)") is None
+    problem = deceptive(source, "Teléfono: [(888) 226-9999](tel:+18882264343)")
+    assert problem is not None and "9999" in problem
+
+
+def test_min_reviewed_must_be_a_number_not_a_boolean(tmp_path: Path) -> None:
+    from pipeline.config import load_config
+    from pipeline.errors import ConfigError
+
+    (tmp_path / "pyproject.toml").write_text("[tool.pipeline]\nmin_reviewed = true\n", "utf-8")
+    with pytest.raises(ConfigError, match="min_reviewed"):
+        load_config(tmp_path)

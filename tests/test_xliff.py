@@ -16,7 +16,8 @@ from conftest import REPO, msgfmt_ok
 from translate.storage import xliff as tt_xliff
 
 from pipeline.catalogs import load_catalog, save_catalog
-from pipeline.xliff import NS
+from pipeline.config import load_config
+from pipeline.xliff import BASE, NS, Imported, import_xliff
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-01-01"
@@ -139,12 +140,22 @@ def test_translate_toolkit_reads_our_states_notes_and_locations(site: Path, run,
         assert u.getnotes("translator") == (e.tcomment or "")
     root = ET.parse(xlf).getroot()
     assert root.get("version") == "1.2"
-    states = [t.get("state") for t in root.iter(f"{Q}target")]
+    states = [u.find(f"{Q}target").get("state") for u in root.iter(f"{Q}trans-unit")
+              if u.find(f"{Q}target") is not None]
     assert states.count("needs-review-translation") == 3
     assert sum(1 for u in root.iter(f"{Q}trans-unit") if u.find(f"{Q}target") is None) == 2
-    alt = next(root.iter(f"{Q}alt-trans"))
-    assert alt.get("origin") == "previous"
+    alt = next(a for a in root.iter(f"{Q}alt-trans") if a.get("origin") == "previous")
     assert alt.findtext(f"{Q}source") == "An older English sentence."
+    # every unit with a target records it, with its state, as the base of a later import
+    for u in root.iter(f"{Q}trans-unit"):
+        target = u.find(f"{Q}target")
+        bases = [a for a in u.findall(f"{Q}alt-trans") if a.get("origin") == BASE]
+        if target is None:
+            assert bases == []
+            continue
+        assert len(bases) == 1 and bases[0].get("alttranstype") == "previous-version"
+        base = bases[0].find(f"{Q}target")
+        assert (base.text or "", base.get("state")) == (target.text or "", target.get("state"))
     group = next(g for g in root.iter(f"{Q}group") if g.get("restype") == "x-gettext-plurals")
     assert [u.findtext(f"{Q}source") for u in group] == ["%(n)s page", "%(n)s pages"]
 
@@ -207,6 +218,154 @@ def test_import_applies_exactly_what_the_file_says(site: Path, run, tmp_path: Pa
     msgfmt_ok(page_po(site))
 
 
+def edit_po(path: Path, changes: dict[str, dict[str, object]]) -> None:
+    """Change live entries by msgid: ``msgstr`` text, ``fuzzy`` True/False."""
+    cat = load_catalog(path)
+    for e in cat.entries():
+        change = changes.get(e.msgid, {})
+        if "msgstr" in change:
+            e.msgstr = change["msgstr"]
+        if change.get("fuzzy") is True and "fuzzy" not in e.flags:
+            e.flags.append("fuzzy")
+        if change.get("fuzzy") is False and "fuzzy" in e.flags:
+            e.flags.remove("fuzzy")
+    save_catalog(cat)
+
+
+def import_page(site: Path, xlf: Path) -> Imported:
+    """The library's own account of an import of ``xlf``, for the page catalog."""
+    results = import_xliff(load_config(site), xlf)
+    return next(r for r in results if r.domain == DOMAIN)
+
+
+def test_stale_file_keeps_a_reviewed_edit_made_since_the_export(site: Path, run,
+                                                                 tmp_path: Path) -> None:
+    """(a) a reviewed entry edited in the .po after the export: the old file's text (and an
+    edit the CAT tool made to it too) is a conflict, never applied; the rest imports."""
+    live = load_catalog(page_po(site)).entries()
+    edited, both, other = live[6], live[7], live[8]
+    export(run, site, tmp_path / "es.xlf")
+    edit_po(page_po(site), {edited.msgid: {"msgstr": "Revisado otra vez en Poedit."},
+                            both.msgid: {"msgstr": "Cambiado en Poedit."}})
+    edit_xliff(tmp_path / "es.xlf", tmp_path / "done.xlf", {
+        both.msgid: {"text": "Cambiado en memoQ.", "approved": "yes", "state": "translated"},
+        other.msgid: {"text": "Mejorado en memoQ.", "approved": "yes", "state": "translated"},
+    })
+    stale = page_po(site).read_bytes()
+    result = run("import", str(tmp_path / "es.xlf"), root=site)  # the untouched old file
+    assert result.exit_code == 0, result.output
+    assert "translated" not in result.stdout and "Traceback" not in result.output
+    assert "in conflict (catalog kept)" in result.stdout
+    assert "conflict: kept the catalog's translation of" in result.stderr
+    assert page_po(site).read_bytes() == stale
+    done = import_page(site, tmp_path / "done.xlf")
+    assert done.conflicts == [edited.msgid, both.msgid]
+    assert (done.translated, done.drafted, done.reopened) == (1, 0, 0)
+    after = {e.msgid: e for e in load_catalog(page_po(site)).entries()}
+    assert after[edited.msgid].msgstr == "Revisado otra vez en Poedit."
+    assert after[both.msgid].msgstr == "Cambiado en Poedit."
+    assert after[other.msgid].msgstr == "Mejorado en memoQ."
+    assert not any("fuzzy" in after[m].flags for m in (edited.msgid, both.msgid, other.msgid))
+    msgfmt_ok(page_po(site))
+
+
+def test_stale_file_keeps_a_draft_reviewed_since_the_export(site: Path, run,
+                                                            tmp_path: Path) -> None:
+    """(b) entries fuzzy at export and reviewed since (one edited, one approved as is): the
+    old file neither brings back its draft nor reopens them; a CAT edit of the draft the
+    reviewer approved unchanged is a conflict too."""
+    mixed(site)
+    live = load_catalog(page_po(site)).entries()
+    rewritten, approved, draft_edit = live[1], live[2], live[3]
+    export(run, site, tmp_path / "es.xlf")
+    edit_po(page_po(site), {rewritten.msgid: {"msgstr": "Revisado por una persona.",
+                                              "fuzzy": False},
+                            approved.msgid: {"fuzzy": False},
+                            draft_edit.msgid: {"fuzzy": False}})
+    edit_xliff(tmp_path / "es.xlf", tmp_path / "done.xlf", {
+        draft_edit.msgid: {"text": "Borrador retocado en memoQ."}})
+    reviewed = page_po(site).read_bytes()
+    result = run("import", str(tmp_path / "es.xlf"), root=site)
+    assert result.exit_code == 0, result.output
+    assert "drafted" not in result.stdout and "reopened" not in result.stdout
+    assert page_po(site).read_bytes() == reviewed
+    done = import_page(site, tmp_path / "done.xlf")
+    assert done.conflicts == [rewritten.msgid, draft_edit.msgid]
+    assert not done.changed and (done.drafted, done.reopened, done.approved) == (0, 0, 0)
+    assert page_po(site).read_bytes() == reviewed
+
+
+def test_file_without_base_fills_drafts_but_never_replaces_reviewed_text(
+        site: Path, run, tmp_path: Path) -> None:
+    """A CAT tool that dropped the base <alt-trans>: reviewed entries whose text differs are
+    conflicts (not replaced, not reopened), fuzzy and empty entries are filled."""
+    mixed(site)
+    live = load_catalog(page_po(site)).entries()
+    draft, approved_ = live[1], live[6]
+    sent_back, emptied, same = live[7], live[8], live[9]
+    export(run, site, tmp_path / "es.xlf")
+    ET.register_namespace("", NS)
+    tree = ET.parse(tmp_path / "es.xlf")
+    for unit in tree.getroot().iter(f"{Q}trans-unit"):
+        for alt in unit.findall(f"{Q}alt-trans"):
+            if alt.get("origin") == BASE:
+                unit.remove(alt)
+    tree.write(tmp_path / "nobase.xlf", encoding="utf-8", xml_declaration=True)
+    assert BASE not in (tmp_path / "nobase.xlf").read_text("utf-8")
+    edit_xliff(tmp_path / "nobase.xlf", tmp_path / "nobase.xlf", {
+        draft.msgid: {"text": "Corregido en memoQ.", "approved": "yes", "state": "translated"},
+        approved_.msgid: {"text": "Versión antigua.", "approved": "yes", "state": "translated"},
+        sent_back.msgid: {"text": "Versión antigua 2.", "approved": "no",
+                          "state": "needs-review-translation"},
+        same.msgid: {"approved": "no", "state": "needs-review-translation"},
+    })
+    edit_po(page_po(site), {emptied.msgid: {"msgstr": ""}})
+    done = import_page(site, tmp_path / "nobase.xlf")
+    assert done.conflicts == [approved_.msgid, sent_back.msgid]
+    assert (done.translated, done.reopened) == (2, 1)  # draft, emptied; same text reopened
+    after = {e.msgid: e for e in load_catalog(page_po(site)).entries()}
+    assert (after[draft.msgid].msgstr, "fuzzy" in after[draft.msgid].flags) == (
+        "Corregido en memoQ.", False)
+    assert (after[emptied.msgid].msgstr, "fuzzy" in after[emptied.msgid].flags) == (
+        emptied.msgstr, False)
+    for e in (approved_, sent_back):
+        assert (after[e.msgid].msgstr, "fuzzy" in after[e.msgid].flags) == (e.msgstr, False)
+    assert (after[same.msgid].msgstr, "fuzzy" in after[same.msgid].flags) == (same.msgstr, True)
+    msgfmt_ok(page_po(site))
+
+
+def test_base_survives_translate_toolkit_rewriting_the_file(site: Path, run,
+                                                            tmp_path: Path) -> None:
+    """A tool that parses and re-serializes the file (Translate Toolkit here) keeps the base,
+    so a later edit in the .po is still seen as a conflict."""
+    live = load_catalog(page_po(site)).entries()
+    export(run, site, tmp_path / "es.xlf")
+    store = tt_xliff.xlifffile.parsefile(str(tmp_path / "es.xlf"))
+    (tmp_path / "tt.xlf").write_bytes(bytes(store))
+    edit_po(page_po(site), {live[6].msgid: {"msgstr": "Revisado otra vez."}})
+    assert import_page(site, tmp_path / "tt.xlf").conflicts == [live[6].msgid]
+    assert load_catalog(page_po(site)).entries()[6].msgstr == "Revisado otra vez."
+
+
+def test_import_refuses_a_truncated_plural_group(site: Path, run, tmp_path: Path) -> None:
+    """A plural group with fewer forms than the catalog would drop a reviewed form."""
+    mixed(site)
+    xlf = tmp_path / "es.xlf"
+    export(run, site, xlf)
+    ET.register_namespace("", NS)
+    tree = ET.parse(xlf)
+    group = next(g for g in tree.getroot().iter(f"{Q}group")
+                 if g.get("restype") == "x-gettext-plurals")
+    group.remove(group.findall(f"{Q}trans-unit")[1])
+    tree.write(xlf, encoding="utf-8", xml_declaration=True)
+    before = {p: p.read_bytes() for p in catalogs(site)}
+    result = run("import", str(xlf), root=site)
+    assert result.exit_code == 2
+    assert "has 1 form(s), paraspinal-sarcoma-treatment.po has 2" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in catalogs(site)} == before
+
+
 def test_import_never_drops_entries_missing_from_the_file(site: Path, run,
                                                           tmp_path: Path) -> None:
     before = snapshot(site)
@@ -228,6 +387,12 @@ def test_import_never_drops_entries_missing_from_the_file(site: Path, run,
     (lambda s: s.replace("<body>", "<body><oops>", 1), "not well-formed XML"),
     (lambda s: s.replace("<xliff", '<!DOCTYPE x [<!ENTITY e "e">]><xliff', 1),
      "has a DOCTYPE or entity declarations"),
+    (lambda s: s.replace("<body>", '<body><group id="99" restype="x-gettext-plurals"/>', 1),
+     "plural group 99 has no <trans-unit>"),
+    (lambda s: s.replace('encoding="UTF-8"', 'encoding="bogus"', 1),
+     "names an encoding Python's XML parser cannot read (unknown encoding: bogus)"),
+    (lambda s: s.replace('encoding="UTF-8"', 'encoding="shift_jis"', 1),
+     "names an encoding Python's XML parser cannot read"),
 ])
 def test_import_refuses_foreign_files_in_one_line(site: Path, run, tmp_path: Path,
                                                   change, message: str) -> None:
