@@ -536,3 +536,28 @@ def is_reviewed(entry: polib.POEntry) -> bool:
 def is_machine(entry: polib.POEntry) -> bool:
     """Has a draft translation still waiting for review."""
     return has_text(entry) and "fuzzy" in entry.flags and not entry.obsolete
+
+
+def compile_catalogs(config: Config, languages: list[Language]) -> list[tuple[Path, int]]:
+    """Write ``.mo`` beside each ``.po`` (atomically); fuzzy entries are left out."""
+    done = []
+    for lang in languages:
+        for name in domains(config):
+            info = CatalogInfo(name, lang, config.locale_dir)
+            if not info.po_path.exists():
+                continue
+            po = load_catalog(info.po_path).po
+            compiled = polib.POFile()
+            compiled.metadata = dict(po.metadata)
+            for entry in po:
+                if is_reviewed(entry):
+                    compiled.append(entry)
+            fd, tmp = tempfile.mkstemp(suffix=".mo", dir=info.po_path.parent)
+            os.close(fd)
+            try:
+                compiled.save_as_mofile(tmp)
+                atomic_write(info.mo_path, Path(tmp).read_bytes())
+            finally:
+                os.unlink(tmp)
+            done.append((info.mo_path, len(compiled)))
+    return done

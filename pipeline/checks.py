@@ -13,6 +13,7 @@ import polib
 
 from .catalogs import CatalogInfo, domains, has_text, load_catalog
 from .config import Config, Language
+from .errors import CatalogError
 from .protect import Glossary, load_glossary
 
 ERROR, WARNING = "error", "warning"
@@ -270,6 +271,10 @@ def run_checks(config: Config, languages: Sequence[Language],
                pages: Sequence[str] | None = None) -> list[Finding]:
     """Findings for every existing catalog of the languages (header checks included)."""
     glossary = load_glossary(config.glossary_path)
+    unknown = sorted(set(pages or ()) - set(domains(config)))
+    if unknown:
+        raise CatalogError(f"no catalog for page '{unknown[0]}'; known: "
+                           f"{', '.join(domains(config))}")
     findings: list[Finding] = []
     for lang in languages:
         for name in domains(config):

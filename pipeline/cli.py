@@ -246,16 +246,22 @@ def translate(
 
 @cli.command()
 @lang_option
-@click.option("--all", "all_langs", is_flag=True, help="Every configured language.")
+@click.option("--all", "all_langs", is_flag=True,
+              help="Every configured language that passes its review gate (exit 1 if any "
+              "does not).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]),
               help="Only this format (repeatable). Default: [tool.pipeline] formats.")
 @click.option("--draft", is_flag=True,
               help="Use machine drafts too, visibly marked, with a 'not reviewed' banner.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render in N processes (default: one per core; 1 = no pool).")
 @pass_state
 def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tuple[str, ...],
-            draft: bool) -> None:
+            draft: bool, jobs: int | None) -> None:
     """Write output/<lang>/<page>.html and .pdf from reviewed translations."""
+    from .errors import NotReadyError
     from .publish import publish as run
+    from .publish import ready_languages
 
     if not langs and not all_langs:
         raise click.UsageError("name a language (--lang es) or use --all")
@@ -264,6 +270,10 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
     languages = _languages(state, langs)
 
     def show(item: Any) -> None:
+        for warning in item.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if state.quiet:
+            return
         where = _rel(state, item.path)
         if not item.written:
             state.say(f"up to date {where}")
@@ -274,22 +284,31 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
         if item.fallback:
             extra.append(f"{item.fallback} blocks in English")
         state.say(f"wrote      {where}" + (f" ({', '.join(extra)})" if extra else ""))
-        for warning in item.warnings:
-            click.echo(f"warning: {warning}", err=True)
 
+    refused: list[NotReadyError] = []
     if all_langs:
-        from .errors import NotReadyError
-        from .publish import gate
+        languages, refused = ready_languages(state.config, languages, draft=draft, jobs=jobs)
+        for exc in refused:
+            click.echo(f"skipped: {exc}", err=True)
+    if languages or not refused:
+        run(state.config, languages, formats=formats or None, draft=draft, progress=show,
+            jobs=jobs)
+    if refused:
+        names = ", ".join(exc.message.split(":")[0] for exc in refused)
+        raise NotReadyError(
+            f"not ready, not published: {names}; review them or publish with --draft"
+        )
 
-        ready = []
-        for lang in languages:
-            try:
-                gate(state.config, lang, draft=draft)
-                ready.append(lang)
-            except NotReadyError as exc:
-                click.echo(f"skipped: {exc}", err=True)
-        languages = ready
-    run(state.config, languages, formats=formats or None, draft=draft, progress=show)
+
+@cli.command()
+@lang_option
+@pass_state
+def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybabel's name
+    """Compile the .po files to .mo (reviewed entries only, as gettext does)."""
+    from .catalogs import compile_catalogs
+
+    for path, count in compile_catalogs(state.config, _languages(state, langs)):
+        state.say(f"compiled  {_rel(state, path)} ({count} messages)")
 
 
 @cli.command()

@@ -77,6 +77,22 @@ def _reference(path: Path, root: Path) -> str:
     return path.as_posix()
 
 
+def _check_template(path: Path, rel: str) -> None:
+    """Babel's Jinja2 extractor skips what it cannot parse, and a silently shorter site.pot
+    would make the next update obsolete good translations: parse each template first."""
+    import jinja2
+
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise SourceError("template is not UTF-8; save it as UTF-8", path=rel) from None
+    try:
+        jinja2.Environment(extensions=["jinja2.ext.i18n"]).parse(text)
+    except jinja2.TemplateSyntaxError as exc:
+        raise SourceError(f"template syntax error: {exc.message}; fix the template",
+                          path=rel, line=exc.lineno) from None
+
+
 def site_template(templates_dir: Path) -> polib.POFile:
     """A POT for the layout's ``{% trans %}`` strings (Babel's Jinja2 extractor)."""
     from babel.messages.extract import extract_from_file
@@ -86,6 +102,7 @@ def site_template(templates_dir: Path) -> polib.POFile:
     root = templates_dir.parent.parent
     for path in sorted(templates_dir.rglob("*.html")):
         rel = path.relative_to(root).as_posix()
+        _check_template(path, rel)
         found = extract_from_file(
             "jinja2.ext:babel_extract",
             str(path),
