@@ -76,3 +76,56 @@ def test_index_lists_every_language_by_native_name(site: Path) -> None:
     index = (site / "output" / "index.html").read_text("utf-8")
     for name in ("English", "Español", "Français", "العربية", "中文"):
         assert name in index
+
+
+LANGS = {"es": "ltr", "fr": "ltr", "ar": "rtl", "zh_Hans": "ltr"}
+
+
+def counts(path: Path) -> dict[str, int]:
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(path.read_bytes())
+    main = tree.find(".//main")
+    assert main is not None
+    return {tag: len(main.findall(f".//{tag}")) for tag in ("h1", "h2", "h3", "h4", "li", "a",
+                                                           "img", "tr", "p")}
+
+
+@pytest.mark.parametrize("lang", sorted(LANGS))
+def test_structure_matches_english_and_lang_dir_are_right(site: Path, lang: str) -> None:
+    from pipeline.config import parse_language
+
+    html_path = site / "output" / lang / f"{PAGE}.html"
+    assert counts(html_path) == counts(site / "output" / "en" / f"{PAGE}.html")
+    html = html_path.read_text("utf-8")
+    bcp47 = parse_language(lang).bcp47
+    assert f'<html lang="{bcp47}" dir="{LANGS[lang]}">' in html
+    for other in LANGS:
+        assert f'hreflang="{parse_language(other).bcp47}"' in html
+    assert 'lang="en"' not in html.split("<main", 1)[1]  # fully reviewed: no English block
+
+
+@pytest.mark.parametrize("lang", sorted(LANGS))
+def test_pdf_text_is_in_the_language_and_every_font_embedded(site: Path, lang: str) -> None:
+    import polib
+
+    pdf = site / "output" / lang / f"{PAGE}.pdf"
+    catalog = polib.pofile(str(REPO / "locale" / lang / "LC_MESSAGES" / f"{PAGE}.po"))
+    heading = next(e.msgstr for e in catalog if "h2" in (e.comment or ""))
+    assert " ".join(heading.split()) in " ".join(pdftext(pdf).split())
+    rows = fonts(pdf).splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows)
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
+                    reason="Debian's chromium is not installed (scripts/setup.sh installs it)")
+@pytest.mark.parametrize("lang", sorted(LANGS))
+def test_browser_renders_each_language_without_console_errors(site: Path, lang: str,
+                                                              tmp_path: Path) -> None:
+    from test_publish import chromium_screenshot, console_errors
+
+    page = site / "output" / lang / f"{PAGE}.html"
+    png = tmp_path / f"{lang}.png"
+    log = chromium_screenshot(page, png, tmp_path / "profile", size="900,1400")
+    assert png.is_file() and png.stat().st_size > 30_000, log[-1500:]
+    assert console_errors(log, page) == []
