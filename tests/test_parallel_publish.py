@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+import pipeline.layout as layout_module
+import pipeline.manifest as manifest_module
 import pipeline.publish as publish_module
 from pipeline.config import Config, load_config, parse_language
 from pipeline.errors import PipelineError, PublishError
@@ -155,10 +157,10 @@ def test_noop_publish_reads_no_page_or_catalog_and_writes_nothing(
         raise AssertionError(f"parsed on a no-op run: {args}")
 
     # a new process: nothing counted in memory, only what the manifest remembers
-    monkeypatch.setattr(publish_module, "_COUNTS", {})
+    monkeypatch.setattr(manifest_module, "_COUNTS", {})
     monkeypatch.setattr(publish_module, "read_page", forbidden)
-    monkeypatch.setattr(publish_module, "catalog_stats", forbidden)
-    monkeypatch.setattr(publish_module, "load_catalog", forbidden)
+    monkeypatch.setattr(manifest_module, "catalog_stats", forbidden)
+    monkeypatch.setattr(layout_module, "load_catalog", forbidden)
     items = run(published, jobs=2)
     assert len(items) == 8 and not any(i.written for i in items)
     assert files(published) == before  # not even the manifest or the index is rewritten
@@ -293,3 +295,47 @@ def test_a_file_that_cannot_be_written_gives_one_error(published: Path) -> None:
 def test_jobs_must_be_positive(published: Path) -> None:
     with pytest.raises(PipelineError, match="jobs must be 1 or more"):
         publish(load_config(published), [parse_language("es")], jobs=0)
+
+
+def test_the_output_code_covers_the_modules_that_make_the_output(tmp_path: Path) -> None:
+    from pipeline.manifest import OUTPUT_CODE, PACKAGE, Hashes, output_code
+
+    for name in ("render", "source", "checks", "publish", "pdf", "layout", "manifest",
+                 "workers"):
+        assert name in OUTPUT_CODE
+    assert all((PACKAGE / f"{name}.py").is_file() for name in OUTPUT_CODE)
+    copy = tmp_path / "pipeline"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert output_code(Hashes()) == output_code(Hashes())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_module, "PACKAGE", copy)
+        same = output_code(Hashes())
+        render = copy / "render.py"
+        render.write_text(render.read_text("utf-8") + "\n# a fix\n", encoding="utf-8")
+        fixed = output_code(Hashes())
+    assert same == output_code(Hashes()) and fixed != same
+
+
+def test_a_change_in_the_pipeline_code_rewrites_every_page(
+    published: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(published)
+    langs = list(config.languages)
+    assert not any(i.written for i in publish(config, langs, formats=["html"], jobs=1))
+    before = files(published)
+    parsed: list[str] = []
+
+    def spy(path: Path) -> Any:
+        parsed.append(path.stem)
+        return read_page(path)
+
+    monkeypatch.setattr(publish_module, "read_page", spy)
+    monkeypatch.setattr(manifest_module, "output_code", lambda hashes: "a fixed render.py")
+    items = publish(config, langs, formats=["html"], jobs=1)
+    # every page parsed and rendered again (the same bytes here: the code did not change)
+    assert sorted(parsed) == sorted([SEED, OTHER])
+    assert len(items) == 4 and all(i.written for i in items)  # 2 pages × en, es
+    after = files(published)
+    assert after[".manifest.json"] != before[".manifest.json"]
+    # and once published by the new code, the pages are up to date again
+    assert not any(i.written for i in publish(config, langs, formats=["html"], jobs=1))

@@ -719,6 +719,124 @@ def test_pdf_renderer_refuses_raw_html_reaching_outside(
     requests.clear()
 
 
+# --- title, description and template strings are translations too ----------------------------
+
+TITLE = "Paraspinal Sarcoma Treatment"  # the page's title and its h1
+DECEPTIVE_SITE = {
+    "Skip to Main Content": "Ir al contenido https://evil.example",
+    "Choose a language": "Elija un\u200b idioma",
+    "Page": "Página 1-800-555-0199",  # in the print CSS: the PDF's page footer
+}
+
+
+def test_deceptive_title_description_and_template_strings_show_english_once(
+    copy_of: Path,
+) -> None:
+    from pipeline.source import fold, read_page
+
+    description = fold(read_page(copy_of / "source" / "pages" / f"{PAGE}.md").description)
+    edit_po(copy_of / ES_PO, {
+        TITLE: set_msgstr("Tratamiento del \u202esarcoma paraespinal"),
+        description: set_msgstr("Llame al 1-800-555-0199: el sarcoma paraespinal."),
+    })
+    edit_po(copy_of / SITE_PO, {k: set_msgstr(v) for k, v in DECEPTIVE_SITE.items()})
+    result = run(copy_of, "publish", "--lang", "es")  # HTML and PDF
+    assert result.exit_code == 0, result.output
+    raw = es_html(copy_of).read_text("utf-8")
+    for bad in ("\u202e", "\u200b", "555-0199", "evil.example"):
+        assert bad not in raw, repr(bad)
+    page = parse_html(es_html(copy_of))
+    assert page.findtext(".//title").startswith(f"{TITLE} | ")
+    assert page.find(".//meta[@name='description']").get("content") == description
+    assert text_of(page.find(".//a[@class='skip-link']")) == "Skip to Main Content"
+    assert page.find(".//nav").get("aria-label") == "Choose a language"
+    assert text_of(page.find(".//main//h1")) == TITLE
+    assert "Page 1 / " in pdftotext(es_pdf(copy_of), 1)
+    assert "555-0199" not in pdftotext(es_pdf(copy_of))
+    # one warning per problem, not per format nor per use; the title's is the h1's, which
+    # names the page's line
+    warnings = result.stderr.splitlines()
+    assert len([w for w in warnings if "showing English" in w]) == 5, warnings
+    assert len([w for w in warnings if "bidirectional" in w]) == 1
+    assert re.search(rf"{PAGE}\.md:\d+: translation holds a bidirectional", result.stderr)
+    assert re.search(rf"{PAGE}\.po:\d+: translation adds the phone number '1-800-555-0199' "
+                     r"\(translation of 'Paraspinal sarcoma starts", result.stderr)
+    assert re.search(r"site\.po:\d+: translation adds the URL 'https://evil\.example'",
+                     result.stderr)
+    assert re.search(r"site\.po:\d+: translation holds an invisible character", result.stderr)
+    assert re.search(r"site\.po:\d+: translation adds the phone number '1-800-555-0199' "
+                     r"\(translation of 'Page'\)", result.stderr)
+
+
+def test_translations_gettext_refuses_deceptive_text_with_one_warning() -> None:
+    from pipeline.publish import Translations
+
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="About us", msgstr="Sobre \u202enosotros"))
+    po.append(polib.POEntry(msgid="Call us", msgstr="Llámenos: 1-800-555-0199"))
+    po.append(polib.POEntry(msgid="Help", msgstr="Ayuda"))
+    tr = Translations()
+    tr.add(po, "site.po")
+    assert [tr.gettext("About us") for _ in range(2)] == ["About us", "About us"]
+    assert str(tr.template_gettext("Call us")) == "Call us"
+    assert tr.gettext("Help") == "Ayuda"
+    assert tr.warnings == [
+        "site.po: translation holds a bidirectional control character (translation of "
+        "'About us'); showing English",
+        "site.po: translation adds the phone number '1-800-555-0199' (translation of "
+        "'Call us'); showing English",
+    ]
+    # a string the body looked up is reported by the body (with the page's line), not here
+    body = Translations()
+    body.add(po, "site.po")
+    assert body.lookup("About us") is not None
+    assert body.gettext("About us") == "About us" and body.warnings == []
+
+
+# --- a broken layout: one line, nothing written ----------------------------------------------
+
+
+def _break(root: Path, name: str, old: str, new: str) -> int:
+    """Replace ``old`` by ``new`` in template ``name``; the line it is on."""
+    path = root / "source" / "templates" / name
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("case", ["missing", "syntax", "undefined", "index-syntax"])
+def test_template_errors_are_one_line_and_write_nothing(
+    tmp_path: Path, case: str, jobs: str
+) -> None:
+    root = make_project(tmp_path / "site")
+    templates = root / "source" / "templates"
+    if case == "missing":
+        (templates / "page.html").unlink()
+        where, expected = f"{templates / 'page.html'}: ", "template missing; publish needs"
+    elif case == "syntax":
+        line = _break(root, "page.html", '<p class="site-name">{{ site_name }}</p>',
+                      '<p class="site-name">{{ site_name }</p>')
+        where, expected = f"{templates / 'page.html'}:{line}: ", "template syntax error: "
+    elif case == "undefined":
+        line = _break(root, "page.html", '<p class="site-name">{{ site_name }}',
+                      '<p class="site-name">{{ site_nmae }}')
+        where, expected = (f"{templates / 'page.html'}:{line}: ",
+                           "'site_nmae' is undefined; use only the variables publish provides "
+                           "(alternates, assets, body, ")
+    else:
+        line = _break(root, "index.html", "{% endfor %}\n</main>", "{% endfro %}\n</main>")
+        where, expected = f"{templates / 'index.html'}:{line}: ", "template syntax error: "
+    before = snapshot(root)
+    result = run(root, "publish", "--lang", "es", "--jobs", jobs)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {where}{expected}"), result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert not (root / "output").exists()
+    assert snapshot(root) == before
+
+
 # --- a real browser ---------------------------------------------------------------------------
 
 

@@ -1,0 +1,120 @@
+"""A pool of processes for ``publish``: pages are rendered and catalogs counted in parallel,
+the results come back in input order so the bytes written do not depend on the pool size."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import ConfigError, PublishError
+
+if TYPE_CHECKING:
+    from .layout import Publisher, RenderedFile, RenderTask
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def job_count(jobs: int | None) -> int:
+    """``jobs`` checked, or one per core when None."""
+    if jobs is None:
+        return os.cpu_count() or 1
+    if jobs < 1:
+        raise ConfigError(f"jobs must be 1 or more, not {jobs}")
+    return jobs
+
+
+class Workers:
+    """``map`` here, or over ``jobs`` processes (started on first need) when there is
+    enough work; results come back in input order, the first failure in input order is
+    raised and the work queued after it is cancelled. A few batches are queued ahead of
+    the results, so memory stays flat on any size of site. ``publisher`` renders pages."""
+
+    def __init__(self, jobs: int, publisher: Publisher | None = None):
+        self.jobs = jobs
+        self.publisher = publisher
+        self._pool: Any = None
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], *,
+            local: Callable[[T], R] | None = None, least: int = 2,
+            chunk: int = 1) -> Generator[R, None, None]:
+        """``fn`` over ``items`` (``local`` instead when run in this process)."""
+        if self.jobs <= 1 or len(items) < least:
+            yield from map(local or fn, items)
+            return
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._start(len(items))
+        batches = (list(items[i:i + chunk]) for i in range(0, len(items), chunk))
+        pending: deque[Any] = deque()
+        try:
+            for batch in itertools.islice(batches, 2 * self.jobs):
+                pending.append(pool.submit(_each, fn, batch))
+            while pending:
+                results = pending.popleft().result()
+                for batch in itertools.islice(batches, 1):
+                    pending.append(pool.submit(_each, fn, batch))
+                yield from results
+        except BrokenProcessPool:
+            raise PublishError("a publishing process died (out of memory?); run again with "
+                               "fewer jobs") from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _start(self, work: int) -> Any:
+        global _WORKER
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork: workers start in milliseconds with what this process has loaded, the
+            # publisher warm (the CLI runs no threads, so no lock is copied held). Else spawn.
+            method = "fork" if sys.platform == "linux" else "spawn"
+            args: tuple[Any, ...] = ()
+            if self.publisher is not None and method == "fork":
+                self.publisher.warm()
+                _WORKER = self.publisher
+            elif self.publisher is not None:
+                p = self.publisher
+                args = (p.config, p.draft, p.formats, p.languages)
+            self._pool = ProcessPoolExecutor(
+                min(self.jobs, work), mp_context=multiprocessing.get_context(method),
+                initializer=_start_worker, initargs=args)
+        return self._pool
+
+    def close(self) -> None:
+        global _WORKER
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            _WORKER = None
+
+
+_WORKER: Publisher | None = None
+
+
+def _start_worker(*publisher: Any) -> None:
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if publisher:
+        from .layout import Publisher
+
+        config, draft, formats, languages = publisher
+        _WORKER = Publisher(config, draft=draft, formats=formats, languages=languages)
+
+
+def _each(fn: Callable[[T], R], batch: list[T]) -> list[R]:
+    return [fn(item) for item in batch]
+
+
+def render_in_worker(task: RenderTask) -> tuple[RenderedFile, ...]:
+    """The files of ``task``, rendered by this worker process's publisher."""
+    if _WORKER is None:
+        raise RuntimeError("worker not started")
+    return _WORKER.render(task)
