@@ -18,7 +18,6 @@ from .catalogs import (
     WRAP,
     Catalog,
     CatalogInfo,
-    has_text,
     load_catalog,
     locked,
     new_catalog,
@@ -88,6 +87,11 @@ def trivial_key(text: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
     return " ".join(_TRIVIAL_PUNCT.sub(" ", folded).split())
+
+
+def _any_text(e: polib.POEntry) -> bool:
+    """Some translation to keep: a partly translated plural counts (it is never dropped)."""
+    return bool(e.msgstr.strip()) or any(v.strip() for v in e.msgstr_plural.values())
 
 
 def _key(e: polib.POEntry) -> tuple[str | None, str]:
@@ -167,7 +171,8 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
             pending.append(e)
         _refresh(e, t)
         result.append(e)
-    leftovers = [e for e in (*live.values(), *dead.values()) if has_text(e)]
+    leftovers = [e for e in (*live.values(), *dead.values())
+                 if e.msgstr.strip() and not e.msgid_plural]
     matcher = Matcher(leftovers)
     for e in pending:
         found = matcher.best(e.msgid, e.msgctxt) if not e.msgid_plural else None
@@ -187,7 +192,7 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
         )
         counts["fuzzy"] += 1
     for e in live.values():
-        if has_text(e):
+        if _any_text(e):
             e.obsolete = True
             e.occurrences = []
             e.previous_msgid = None

@@ -118,8 +118,11 @@ def _provenance(entry: polib.POEntry, note: str) -> None:
 def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
     if entry.msgid_plural:
         singular, plural = texts
+        typed = entry.msgstr_plural or {}
+        # Forms a person already typed stay; only empty forms get the draft.
         entry.msgstr_plural = {
-            i: (singular if i == 0 and nplurals > 1 else plural) for i in range(nplurals)
+            i: typed.get(i) or (singular if i == 0 and nplurals > 1 else plural)
+            for i in range(nplurals)
         }
     else:
         entry.msgstr = texts[0]

@@ -570,3 +570,15 @@ def test_charset_is_read_from_the_header_not_a_comment(tmp_path: Path) -> None:
     assert [e.msgstr for e in cat.po] == ["Página"]
     save_catalog(cat)
     assert po.read_bytes() == before
+
+
+def test_a_partly_translated_plural_is_kept_as_obsolete_not_dropped() -> None:
+    from pipeline.catalogs import new_catalog
+    from pipeline.merge import merge
+
+    cat = new_catalog()
+    cat.po.append(polib.POEntry(msgid="%(n)s day", msgid_plural="%(n)s days",
+                                msgstr_plural={0: "%(n)s día", 1: ""}))
+    merge(cat, polib.POFile())
+    kept = [e for e in cat.po if e.obsolete]
+    assert [e.msgstr_plural[0] for e in kept] == ["%(n)s día"]
