@@ -159,6 +159,12 @@ def publish(
     source_lang = parse_language(config.source_language)
     targets = list(dict.fromkeys([source_lang, *languages], None))
     published = _already_published(config, targets)
+    # Languages published before get this run's switcher and hreflang links too — those
+    # that still pass their gate (a page never goes back to a less reviewed state).
+    for other in published:
+        if other not in targets and _passes(config, other, draft=draft, hashes=hashes,
+                                            known=manifest.catalogs):
+            targets.append(other)
     publisher = Publisher(config, draft=draft, formats=fmts, hashes=hashes, languages=published)
     pool = Workers(workers, publisher)
     try:
@@ -253,6 +259,15 @@ def _index_digest(publisher: Publisher, titles: Sequence[PageTitle]) -> str:
         for t in titles for lang in publisher.languages for ext in ("html", "pdf"))
     return digest(publisher.shared_digest(), found,
                    *(f"{t.name}\0{t.title}" for t in titles))
+
+
+def _passes(config: Config, lang: Language, *, draft: bool, hashes: Hashes,
+            known: Any) -> bool:
+    try:
+        gate(config, lang, draft=draft, hashes=hashes, known=known)
+    except NotReadyError:
+        return False
+    return True
 
 
 def _already_published(config: Config, targets: Sequence[Language]) -> list[Language]:

@@ -69,3 +69,17 @@ def test_template_syntax_error_stops_extract_before_site_pot_shrinks(site: Path)
     assert result.stderr.startswith("error: source/templates/page.html:")
     assert "Traceback" not in result.output
     assert pot.read_bytes() == before
+
+
+def test_publishing_a_new_language_refreshes_the_links_of_those_published_before(
+    site: Path,
+) -> None:
+    assert run(site, "publish", "--lang", "es", "--jobs", "1").exit_code == 0
+    es = site / "output" / "es" / "paraspinal-sarcoma-treatment.html"
+    assert 'hreflang="fr"' not in es.read_text("utf-8")
+    result = run(site, "publish", "--lang", "fr", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert 'hreflang="fr"' in es.read_text("utf-8")
+    assert "Français" in es.read_text("utf-8")
+    # a language that no longer passes its gate is left as it was, not re-rendered
+    assert not (site / "output" / "ca").exists()
