@@ -21,7 +21,6 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "formats": list,
     "page_size": str,
     "site_name": str,
-    "base_url": str,
     "glossary": str,
     "online": dict,
 }
@@ -94,7 +93,7 @@ class Config:
     formats: tuple[str, ...] = ("html", "pdf")
     page_size: str = "A4"
     site_name: str = ""
-    base_url: str = ""
+    glossary: str = "locale/glossary.csv"
     online: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -123,7 +122,7 @@ class Config:
 
     @property
     def glossary_path(self) -> Path:
-        return self.locale_dir / "glossary.csv"
+        return self.root / self.glossary
 
     def engine_for(self, lang: Language) -> str | None:
         return self.engines.get(lang.gettext) or self.engines.get(lang.base)
@@ -189,6 +188,6 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         formats=formats,
         page_size=page_size,
         site_name=str(settings.get("site_name", "")),
-        base_url=str(settings.get("base_url", "")),
+        glossary=str(settings.get("glossary", "locale/glossary.csv")),
         online=dict(settings.get("online", {})),
     )

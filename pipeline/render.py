@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from .checks import deceptive
-from .source import SOURCE_MD, Document, fold, image_only, make_markdown
+from .source import COMMENT, SOURCE_MD, Document, fold, image_only, make_markdown
 
 SAFE_MD = make_markdown(html=False)
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel", ""})
 # The only raw HTML a source page may hold (source.py rejects the rest): notes to editors.
-_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +146,7 @@ def _text(content: str) -> Token:
 
 
 def _is_comment(tok: Token) -> bool:
-    return tok.type in ("html_block", "html_inline") and bool(_COMMENT.fullmatch(tok.content))
+    return tok.type in ("html_block", "html_inline") and bool(COMMENT.fullmatch(tok.content))
 
 
 def _drop_comments(tokens: list[Token]) -> list[Token]:

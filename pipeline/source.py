@@ -20,7 +20,8 @@ _SOFT_BREAK = re.compile(r"(?<!\\)[ \t]*\n[ \t]*")
 # A hard break written as two trailing spaces would vanish among folded spaces; keep it
 # in its visible form, a backslash before the newline.
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)\n[ \t]*")
-_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
+COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
+"""An HTML comment: the one kind of raw HTML a page may hold (notes for its owner)."""
 META_KEYS = ("title", "description")
 
 
@@ -220,7 +221,7 @@ def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, s
     for tok in tokens:
         line = (tok.map[0] + 1 + offset) if tok.map else (offset + 1)
         if tok.type in ("html_block",):
-            if _COMMENT.fullmatch(tok.content):
+            if COMMENT.fullmatch(tok.content):
                 continue
             raise SourceError(
                 "raw HTML is not allowed in pages; write it as Markdown", path=path, line=line
@@ -232,7 +233,7 @@ def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, s
         if tok.type != "inline":
             continue
         for child in tok.children or ():
-            if child.type == "html_inline" and not _COMMENT.fullmatch(child.content):
+            if child.type == "html_inline" and not COMMENT.fullmatch(child.content):
                 raise SourceError(
                     f"raw HTML {child.content!r} is not allowed in pages; write it as Markdown",
                     path=path,

@@ -83,3 +83,13 @@ def test_publishing_a_new_language_refreshes_the_links_of_those_published_before
     assert "Français" in es.read_text("utf-8")
     # a language that no longer passes its gate is left as it was, not re-rendered
     assert not (site / "output" / "ca").exists()
+
+
+def test_glossary_setting_points_at_another_file(site: Path) -> None:
+    from pipeline.config import load_config
+
+    (site / "terms.csv").write_text("term,lang,translation,note\nSt. Jude,,,name\n", "utf-8")
+    with (site / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('glossary = "terms.csv"\n')
+    assert load_config(site).glossary_path == site / "terms.csv"
+    assert run(site, "check", "--lang", "es").exit_code == 0
