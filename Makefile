@@ -1,5 +1,5 @@
-# The two quick-start commands: `make publish` and `make test`.
-.PHONY: setup publish test lint bench clean
+# Shortcuts for the README's two quick-start commands (which need no make).
+.PHONY: setup publish test bench clean
 
 setup:
 	./scripts/setup.sh
@@ -7,14 +7,11 @@ setup:
 publish: setup
 	.venv/bin/pipeline publish --lang es
 
-test: setup
-	.venv/bin/python -m pytest
-	.venv/bin/ruff check pipeline tests bench
-	.venv/bin/mypy
+test:
+	./scripts/test.sh
 
 bench: setup
-	.venv/bin/python bench/translate.py
-	.venv/bin/python bench/publish.py
+	.venv/bin/python bench/run.py
 
 clean:
-	rm -rf output/*/ output/index.html output/assets .cache
+	rm -rf output/*/ output/index.html output/assets output/.manifest.json .cache

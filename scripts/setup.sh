@@ -12,6 +12,10 @@ DEB_PACKAGES=(
   poppler-utils                 # pdftotext / pdffonts / pdftoppm for PDF checks
 )
 [ "${WITHOUT_BROWSER:-0}" = 1 ] || DEB_PACKAGES+=(chromium)   # headless browser test
+PYTHON=${PYTHON:-python3}
+# Debian's own python3 needs python3-venv before it can make a venv.
+command -v "$PYTHON" >/dev/null || DEB_PACKAGES+=(python3)
+"$PYTHON" -c "import ensurepip, venv" 2>/dev/null || DEB_PACKAGES+=(python3-venv)
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
@@ -27,7 +31,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   "$PYTHON" -m venv .venv
