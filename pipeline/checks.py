@@ -205,6 +205,21 @@ DRAFT_SOURCES = ("machine translation:", "translation memory:", "XLIFF import:")
 """Comment prefixes naming where a fuzzy draft came from (``translate``, ``import``)."""
 
 
+# A full stop ends a sentence before a space or the end ("St." and "U.S." do not);
+# CJK full stops need no space after them.
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z]\.)(?<!\b[A-Z][a-z]\.)[.!?؟](?=\s+\S|$)|[。！？]"
+)
+
+
+def check_sentences(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """Fewer sentences than the English: one may have been left out."""
+    src = len(_SENTENCE_END.findall(entry.msgid.strip()))
+    dst = len(_SENTENCE_END.findall(entry.msgstr.strip()))
+    if src >= 2 and dst < src:
+        yield f"{dst} sentences where the English has {src}; is one missing?"
+
+
 def check_previous(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """A fuzzy entry from an English change lacks its previous text (#| msgid)."""
     comment = entry.tcomment or ""
@@ -225,6 +240,7 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "spacing": (WARNING, check_spacing),
     "doubled": (WARNING, check_doubled),
     "length": (WARNING, check_length),
+    "sentences": (WARNING, check_sentences),
     "previous": (WARNING, check_previous),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
