@@ -13,7 +13,7 @@ import fcntl
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,15 @@ class CatalogInfo:
 def domains(config: Config) -> list[str]:
     """The catalog domains: one per ``.pot`` in ``locale/`` (pages and ``site``), sorted."""
     return sorted(p.stem for p in config.locale_dir.glob("*.pot"))
+
+
+def select_domains(config: Config, pages: Sequence[str] | None = None) -> list[str]:
+    """The catalog domains, or those of ``pages``; an unknown page name is an error."""
+    names = domains(config)
+    unknown = sorted(set(pages or ()) - set(names))
+    if unknown:
+        raise CatalogError(f"no catalog named '{unknown[0]}'; choose from {', '.join(names)}")
+    return [n for n in names if not pages or n in pages]
 
 
 def fingerprint(entry: polib.POEntry) -> tuple[object, ...]:

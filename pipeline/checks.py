@@ -11,9 +11,8 @@ from pathlib import Path
 
 import polib
 
-from .catalogs import CatalogInfo, domains, has_text, load_catalog
+from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
 from .config import Config, Language
-from .errors import CatalogError
 from .protect import Glossary, load_glossary
 
 ERROR, WARNING = "error", "warning"
@@ -287,15 +286,10 @@ def run_checks(config: Config, languages: Sequence[Language],
                pages: Sequence[str] | None = None) -> list[Finding]:
     """Findings for every existing catalog of the languages (header checks included)."""
     glossary = load_glossary(config.glossary_path)
-    unknown = sorted(set(pages or ()) - set(domains(config)))
-    if unknown:
-        raise CatalogError(f"no catalog for page '{unknown[0]}'; known: "
-                           f"{', '.join(domains(config))}")
+    names = select_domains(config, pages)
     findings: list[Finding] = []
     for lang in languages:
-        for name in domains(config):
-            if pages and name not in pages:
-                continue
+        for name in names:
             info = CatalogInfo(name, lang, config.locale_dir)
             if info.po_path.exists():
                 findings += check_catalog(info.po_path, lang, glossary, config.root)

@@ -24,12 +24,12 @@ import polib
 
 from .catalogs import (
     CatalogInfo,
-    domains,
     is_machine,
     is_reviewed,
     load_catalog,
     locked,
     save_catalog,
+    select_domains,
 )
 from .checks import DRAFT_SOURCES, ERROR, Context, Finding, check_entry
 from .config import Config, Language
@@ -153,14 +153,8 @@ def provenance(entry: polib.POEntry) -> str:
 
 def collect(config: Config, lang: Language, pages: Sequence[str] | None = None) -> list[Item]:
     """Entries needing review (fuzzy, with text), catalog by catalog, in file order."""
-    names = domains(config)
-    unknown = sorted(set(pages or ()) - set(names))
-    if unknown:
-        raise ConfigError(f"no catalog named '{unknown[0]}'; choose from {', '.join(names)}")
     items = []
-    for name in names:
-        if pages and name not in pages:
-            continue
+    for name in select_domains(config, pages):
         path = CatalogInfo(name, lang, config.locale_dir).po_path
         if path.exists():
             items += [Item(name, path, e.msgctxt, e.msgid)

@@ -26,6 +26,7 @@ from .catalogs import (
     locked,
     parse_catalog,
     save_catalog,
+    select_domains,
 )
 from .config import Config, Language, parse_language
 from .engines import ENGINES, Engine, Failure, Result, get_engine
@@ -166,12 +167,7 @@ def translate(
     if engine is None:
         engine = choose_engine(config, lang, engine_name)
     fixed = _batch_size(batch)
-    names = domains(config)
-    if pages:
-        unknown = sorted(set(pages) - set(names))
-        if unknown:
-            raise CatalogError(f"no catalog for page '{unknown[0]}'; known: {', '.join(names)}")
-        names = [n for n in names if n in pages]
+    names = select_domains(config, pages)
     infos = [CatalogInfo(n, lang, config.locale_dir) for n in names]
     missing = [i for i in infos if not i.po_path.exists()]
     if missing or not infos:

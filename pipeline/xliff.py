@@ -53,6 +53,7 @@ from .catalogs import (
     load_catalog,
     locked,
     save_catalog,
+    select_domains,
 )
 from .config import Config, Language, parse_language
 from .errors import CatalogError, ConfigError
@@ -168,7 +169,7 @@ def export_xliff(config: Config, lang: Language, output: Path,
                  pages: Sequence[str] | None = None) -> Exported:
     """Write every live entry of the language's catalogs to ``output`` (atomically)."""
     source = parse_language(config.source_language)
-    names = _domains(config, pages)
+    names = select_domains(config, pages)
     ET.register_namespace("", NS)
     root = ET.Element(_q("xliff"), version="1.2")
     counts = {"reviewed": 0, "fuzzy": 0, "untranslated": 0}
@@ -197,14 +198,6 @@ def export_xliff(config: Config, lang: Language, output: Path,
             + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
     atomic_write(output, data)
     return Exported(output, written, counts["reviewed"], counts["fuzzy"], counts["untranslated"])
-
-
-def _domains(config: Config, pages: Sequence[str] | None) -> list[str]:
-    names = domains(config)
-    unknown = sorted(set(pages or ()) - set(names))
-    if unknown:
-        raise ConfigError(f"no catalog named '{unknown[0]}'; choose from {', '.join(names)}")
-    return [n for n in names if not pages or n in pages]
 
 
 # ── import ─────────────────────────────────────────────────────────────────────────────

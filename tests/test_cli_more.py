@@ -56,7 +56,7 @@ def test_compile_writes_mo_files_gettext_can_read(site: Path) -> None:
 def test_check_rejects_an_unknown_page(site: Path) -> None:
     result = run(site, "check", "--lang", "es", "--page", "nope")
     assert result.exit_code == 2
-    assert "no catalog for page 'nope'" in result.stderr
+    assert "no catalog named 'nope'" in result.stderr
 
 
 def test_template_syntax_error_stops_extract_before_site_pot_shrinks(site: Path) -> None:
