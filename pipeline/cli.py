@@ -526,6 +526,38 @@ def glossary_import(state: State, file: Path) -> None:
         state.note(f"ignored languages not configured: {', '.join(result.ignored_languages)}")
 
 
+@cli.command()
+@lang_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback is reachable by others.")
+@click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
+              help="Name recorded on accepted entries (default: $PIPELINE_REVIEWER, else $USER).")
+@pass_state
+def serve(state: State, langs: tuple[str, ...], port: int, host: str,
+          reviewer: str | None) -> None:
+    """Serve the site and draft previews with live reload and in-context review."""
+    from .errors import ConfigError
+    from .serve import listen, missing_dependencies, run
+
+    missing = missing_dependencies()
+    if missing:
+        raise ConfigError(f"pipeline serve needs {', '.join(missing)}: pip install "
+                          "'l10n-pipeline[serve]'")
+    name = " ".join((reviewer or os.environ.get("USER", "")).split())
+    if not name:
+        raise ConfigError("name the reviewer: --reviewer NAME or $PIPELINE_REVIEWER")
+    languages = _languages(state, langs)
+    listening = listen(host, port)
+    if listening.warning:
+        click.echo(f"warning: {listening.warning}", err=True)
+    click.echo(f"serving on {listening.url} (drafts: {listening.url}drafts/; reviewer: "
+               f"{name}; Ctrl-C stops)", err=True)
+    run(state.config, languages, reviewer=name, listening=listening,
+        log_level="info" if state.verbose else "warning")
+
+
 def _bar(percent: float, width: int = 4) -> str:
     full = round(percent / 100 * width)
     return "█" * full + "·" * (width - full)
