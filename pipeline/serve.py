@@ -204,7 +204,7 @@ class Guard:
     """ASGI middleware: Host allow-list, same-origin and token for state changes, and
     headers that keep other sites from reading or framing anything."""
 
-    def __init__(self, app: ASGIApp, *, token: str, hosts: set[str]):
+    def __init__(self, app: ASGIApp, *, token: str, hosts: set[str] | None):
         self.app = app
         self.token = token
         self.hosts = hosts
@@ -216,10 +216,10 @@ class Guard:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
         problem = None
-        if host not in self.hosts:
+        if self.hosts is not None and host not in self.hosts:
             problem = f"unknown Host '{host}'"
         origin = headers.get("origin")
-        if problem is None and origin is not None and origin.split("//", 1)[-1] not in self.hosts:
+        if problem is None and origin is not None and origin.split("//", 1)[-1] != host:
             problem = f"requests from {origin} are refused"
         if problem is None and (scope["method"] not in ("GET", "HEAD")
                                 or scope["path"].startswith("/_serve/api/")):
@@ -267,7 +267,7 @@ def _inject(page: str, meta: dict[str, Any]) -> str:
 
 
 def create_app(config: Config, *, languages: Iterable[Language], reviewer: str, token: str,
-               hosts: set[str], watch: bool = True,
+               hosts: set[str] | None, watch: bool = True,
                on_change: Callable[[Change], None] | None = None) -> ASGIApp:
     """The Starlette application (without the server around it)."""
     from starlette.applications import Starlette
@@ -483,7 +483,11 @@ def listen(host: str, port: int) -> Listening:
     return Listening(f"http://{shown}:{bound}/", sock, warning)
 
 
-def hosts_for(host: str, port: int) -> set[str]:
+def hosts_for(host: str, port: int) -> set[str] | None:
+    """The Host headers to answer; None (any) when listening on every interface, where
+    the machine's names are not known — the Origin and token checks still apply."""
+    if host in ("0.0.0.0", "::", ""):
+        return None
     names = {host, f"[{host}]"} if ":" in host else {host}
     if is_loopback(host):
         names |= {"127.0.0.1", "localhost", "[::1]"}

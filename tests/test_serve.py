@@ -89,6 +89,16 @@ def test_blocks_show_english_draft_provenance_glossary_and_neighbours(site: Path
     assert first.before is not None and first.after is not None
     assert first.translation in first.match and plain(first.english) in first.match
     assert any(term == "paraspinal sarcoma" for term, _, _ in found[0].glossary)
+    assert not any(term == "paraspinal" for term, _, _ in found[0].glossary)  # inside it
+    # a draft kept from an older English shows what changed, word by word
+    cat = load_catalog(page_po(site))
+    e = next(e for e in cat.entries() if e.msgid == first.english)
+    e.previous_msgid = first.english.replace("Many", "Some", 1)
+    save_catalog(cat)
+    again = next(b for b in blocks(load_config(site), ES, PAGE) if b.english == first.english)
+    assert again.previous == e.previous_msgid
+    assert ("-", "Some") in again.diff and ("+", "Many") in again.diff
+    assert "the translation was for" in again.provenance
 
 
 def test_word_diff_and_plain() -> None:
@@ -152,7 +162,8 @@ def test_classify_changes(site: Path) -> None:
     assert classify(config, [page_po(site).with_name(".x.po.123.tmp"),
                              page_po(site).with_suffix(".mo")]) is None
     assert is_loopback("127.0.0.1") and is_loopback("::1") and not is_loopback("0.0.0.0")
-    assert hosts_for("127.0.0.1", 8000) >= {"127.0.0.1:8000", "localhost:8000"}
+    assert {"127.0.0.1:8000", "localhost:8000"} <= (hosts_for("127.0.0.1", 8000) or set())
+    assert hosts_for("0.0.0.0", 8000) is None  # any name; Origin must still match Host
 
 
 # ── a real server ────────────────────────────────────────────────────────────────────

@@ -238,6 +238,8 @@
                                "aria-label": "Review panel" },
       el("header", { class: "wb-head" },
         el("span", { class: "wb-where" }), el("span", { class: "wb-state" }),
+        el("button", { type: "button", class: "wb-prev", "aria-label": "Previous block" }, "◀"),
+        el("button", { type: "button", class: "wb-next", "aria-label": "Next block" }, "▶"),
         el("button", { type: "button", class: "wb-close", "aria-label": "Close" }, "×")),
       el("div", { class: "wb-body" }),
       el("p", { class: "wb-status", role: "status" }),
@@ -245,9 +247,7 @@
         el("button", { type: "button", class: "wb-accept" }, "Accept"),
         el("button", { type: "button", class: "wb-save" }, "Save draft"),
         el("button", { type: "button", class: "wb-skip" }, "Skip"),
-        el("button", { type: "button", class: "wb-discuss" }, "Discuss…"),
-        el("button", { type: "button", class: "wb-prev", "aria-label": "Previous block" }, "◀"),
-        el("button", { type: "button", class: "wb-next", "aria-label": "Next block" }, "▶")));
+        el("button", { type: "button", class: "wb-discuss" }, "Discuss…")));
     node.querySelector(".wb-accept").onclick = () => act("accept");
     node.querySelector(".wb-save").onclick = () => act("save");
     node.querySelector(".wb-skip").onclick = () => open(nextIndex(panel.current));
