@@ -448,6 +448,116 @@ def import_(state: State, file: Path, lang: str | None) -> None:
                        "(or the file has no base); merge the file's text by hand", err=True)
 
 
+@cli.group()
+def tm() -> None:
+    """Translation memory in TMX 1.4b: export reviewed pairs, import other tools' memories."""
+
+
+@tm.command("export")
+@click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: output/tmx/LANG.tmx).")
+@click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
+@pass_state
+def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ...]) -> None:
+    """Write the language's reviewed translations as TMX 1.4b."""
+    from .tm import export_tmx
+
+    target = parse_language(lang)
+    path = output or state.config.output_dir / "tmx" / f"{target.gettext}.tmx"
+    done = export_tmx(state.config, target, path, pages or None)
+    state.say(f"wrote {_rel(state, done.path)}: {done.units} reviewed pairs from "
+              f"{done.catalogs} catalogs")
+
+
+@tm.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", "-l", "lang", metavar="LANG",
+              help="Only this language (default: every configured language in the file).")
+@pass_state
+def tm_import(state: State, file: Path, lang: str | None) -> None:
+    """Keep a TMX file's pairs in locale/LANG/memory.tmx; translate drafts from them."""
+    from .tm import import_tmx
+
+    result = import_tmx(state.config, file, parse_language(lang) if lang else None)
+    for item in result.items:
+        detail = ", ".join(f"{n} {k}" for k, n in (
+            ("added", item.added), ("replaced", item.replaced), ("unchanged", item.unchanged),
+            ("without a pair in this language", item.skipped)) if n)
+        verb = "updated" if item.changed else "unchanged"
+        state.say(f"{verb:9} {_rel(state, item.path)}: {detail or 'no units'}")
+    if result.ignored_languages:
+        state.note(f"ignored languages not configured: {', '.join(result.ignored_languages)}")
+
+
+@cli.group()
+def glossary() -> None:
+    """The glossary (locale/glossary.csv) in TBX for terminology tools."""
+
+
+@glossary.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: the glossary's path with .tbx).")
+@pass_state
+def glossary_export(state: State, output: Path | None) -> None:
+    """Write the glossary as TBX."""
+    from .tbx import export_tbx
+
+    done = export_tbx(state.config, output or state.config.glossary_path.with_suffix(".tbx"))
+    state.say(f"wrote {_rel(state, done.path)}: {done.entries} entries, {done.terms} rows")
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+def glossary_import(state: State, file: Path) -> None:
+    """Add a TBX file's terms to the glossary; existing rows are kept, conflicts reported."""
+    from .tbx import import_tbx
+
+    result = import_tbx(state.config, file)
+    verb = "updated" if result.changed else "unchanged"
+    state.say(f"{verb:9} {_rel(state, result.path)}: {len(result.added)} added, "
+              f"{result.unchanged} unchanged, {len(result.conflicts)} in conflict (kept)")
+    for row, ours in result.conflicts:
+        click.echo(f"warning: {_rel(state, result.path)}: conflict: '{row.term}' ({row.lang}) "
+                   f"is '{ours}' here and '{row.translation}' in {file.name}; kept ours, "
+                   "edit the CSV to change it", err=True)
+    if result.ignored_languages:
+        state.note(f"ignored languages not configured: {', '.join(result.ignored_languages)}")
+
+
+@cli.command()
+@lang_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback is reachable by others.")
+@click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
+              help="Name recorded on accepted entries (default: $PIPELINE_REVIEWER, else $USER).")
+@pass_state
+def serve(state: State, langs: tuple[str, ...], port: int, host: str,
+          reviewer: str | None) -> None:
+    """Serve the site and draft previews with live reload and in-context review."""
+    from .errors import ConfigError
+    from .serve import listen, missing_dependencies, run
+
+    missing = missing_dependencies()
+    if missing:
+        raise ConfigError(f"pipeline serve needs {', '.join(missing)}: pip install "
+                          "'l10n-pipeline[serve]'")
+    name = " ".join((reviewer or os.environ.get("USER", "")).split())
+    if not name:
+        raise ConfigError("name the reviewer: --reviewer NAME or $PIPELINE_REVIEWER")
+    languages = _languages(state, langs)
+    listening = listen(host, port)
+    if listening.warning:
+        click.echo(f"warning: {listening.warning}", err=True)
+    click.echo(f"serving on {listening.url} (drafts: {listening.url}drafts/; reviewer: "
+               f"{name}; Ctrl-C stops)", err=True)
+    run(state.config, languages, reviewer=name, listening=listening,
+        log_level="info" if state.verbose else "warning")
+
+
 def _bar(percent: float, width: int = 4) -> str:
     full = round(percent / 100 * width)
     return "█" * full + "·" * (width - full)

@@ -33,6 +33,7 @@ from .engines import ENGINES, Engine, Failure, Result, get_engine
 from .errors import CatalogError, ConfigError, EngineError, PipelineError
 from .memory import Memory
 from .protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
+from .tm import load_memory
 
 BATCH = 64
 """Entries in the first engine call; later calls are sized to take about ``BATCH_SECONDS``."""
@@ -196,6 +197,8 @@ def translate(
                 (CatalogInfo(n, lang, config.locale_dir) for n in domains(config)),
                 loaded={info.domain: cat for info, cat in cats},
             )
+            for unit in load_memory(config, lang):  # imported TMX, after our own reviews
+                memory.add(unit.source, unit.target, unit.origin)
             todo = {info.domain: _todo(cat, report) for info, cat in cats}
             run.total = sum(len(t) for t in todo.values())
             for info, cat in cats:
