@@ -543,8 +543,8 @@ def serve(state: State, langs: tuple[str, ...], port: int, host: str,
 
     missing = missing_dependencies()
     if missing:
-        raise ConfigError(f"pipeline serve needs {', '.join(missing)}: pip install "
-                          "'l10n-pipeline[serve]'")
+        raise ConfigError(f"pipeline serve needs {', '.join(missing)}; run scripts/setup.sh "
+                          "(it installs them from requirements/runtime.txt)")
     name = " ".join((reviewer or os.environ.get("USER", "")).split())
     if not name:
         raise ConfigError("name the reviewer: --reviewer NAME or $PIPELINE_REVIEWER")
