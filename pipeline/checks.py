@@ -13,6 +13,15 @@ import polib
 
 from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
 from .config import Config, Language
+from .meaning import (
+    ENGLISH,
+    check_modality,
+    check_negation,
+    check_number_words,
+    check_omission,
+    check_sequence,
+    unspelled,
+)
 from .protect import Glossary, load_glossary
 
 ERROR, WARNING = "error", "warning"
@@ -119,6 +128,9 @@ def check_numbers(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield f"phone numbers differ: missing {missing or '-'}, extra {extra or '-'}"
         return
     missing, extra = _differs(_NUMBER, entry)
+    # "three" ↔ "3": a number written in words on the other side agrees by value.
+    missing = unspelled(missing, entry.msgstr, ctx.lang.base)
+    extra = unspelled(extra, entry.msgid, ENGLISH)
     if missing or extra:
         yield f"numbers differ: missing {missing or '-'}, extra {extra or '-'}"
 
@@ -241,6 +253,11 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "length": (WARNING, check_length),
     "sentences": (WARNING, check_sentences),
     "previous": (WARNING, check_previous),
+    "negation": (ERROR, check_negation),
+    "number-words": (ERROR, check_number_words),
+    "sequence": (ERROR, check_sequence),
+    "modality": (WARNING, check_modality),
+    "omission": (ERROR, check_omission),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 

@@ -95,7 +95,7 @@ def test_edit_inline_stays_fuzzy_until_accepted(site: Path) -> None:
     first = drafts(site)[0]
     assert first.msgstr == "Texto corregido por Ana." and "fuzzy" in first.flags
     msgfmt_ok(po_path(site))
-    final = "Texto final sobre el sarcoma paraespinal, los ensayos clínicos y St. Jude."
+    final = "Texto final sobre el sarcoma paraespinal. Conozca los ensayos clínicos y St. Jude."
     result = review(site, f"e\n{final}\na\nq\n", "--inline")
     first = drafts(site)[0]
     assert first.msgstr == final and "fuzzy" not in first.flags
@@ -105,15 +105,16 @@ def test_edit_inline_stays_fuzzy_until_accepted(site: Path) -> None:
 
 def test_edit_in_editor(site: Path, tmp_path: Path) -> None:
     editor = tmp_path / "fake-editor"
-    editor.write_text('#!/bin/sh\nprintf "Texto sobre el sarcoma paraespinal,\\nlos ensayos '
-                      'clínicos y St. Jude.\\n" > "$1"\n'
+    editor.write_text('#!/bin/sh\nprintf "Texto sobre el sarcoma paraespinal.\\nConozca los '
+                      'ensayos clínicos y St. Jude.\\n" > "$1"\n'
                       'touch -d "@$(($(date +%s) + 5))" "$1"\n', "utf-8")
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     result = review(site, "e\na\nq\n", env={"EDITOR": str(editor)})
     assert result.exit_code == 0, result.output
     first = drafts(site)[0]
     # folded to one line like the English
-    assert first.msgstr == "Texto sobre el sarcoma paraespinal, los ensayos clínicos y St. Jude."
+    assert first.msgstr == ("Texto sobre el sarcoma paraespinal. Conozca los ensayos clínicos "
+                            "y St. Jude.")
     assert "fuzzy" not in first.flags
     msgfmt_ok(po_path(site))
 
