@@ -23,6 +23,7 @@ from .meaning import (
     unspelled,
 )
 from .protect import Glossary, load_glossary
+from .visible import refusal
 
 ERROR, WARNING = "error", "warning"
 
@@ -231,6 +232,13 @@ def check_sentences(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield f"{dst} sentences where the English has {src}; is one missing?"
 
 
+def check_control(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A control character (backspace, escape, NUL …) that can hide text from a reviewer."""
+    problem = refusal(entry.msgstr)
+    if problem:
+        yield f"{problem}; remove it"
+
+
 def check_previous(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """A fuzzy entry from an English change lacks its previous text (#| msgid)."""
     comment = entry.tcomment or ""
@@ -253,6 +261,7 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "length": (WARNING, check_length),
     "sentences": (WARNING, check_sentences),
     "previous": (WARNING, check_previous),
+    "control": (ERROR, check_control),
     "negation": (ERROR, check_negation),
     "number-words": (ERROR, check_number_words),
     "sequence": (ERROR, check_sequence),

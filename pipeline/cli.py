@@ -361,15 +361,31 @@ class ClickConsole:
         except click.Abort:
             raise EOFError from None
 
-    def edit(self, text: str) -> str | None:
+    def edit(self, text: str, notes: str) -> str | None:
+        from .review import from_editor
+
         if not self.inline:
-            edited: str | None = click.edit(text + "\n", require_save=True)
-            return edited
+            return from_editor(click.edit(notes + text + "\n", require_save=True))
+        if sys.stdin.isatty():
+            return _prefilled("New text: ", text)
         try:
             answer: str = click.prompt("New text (Enter = keep)", default="", show_default=False)
         except click.Abort:
             raise EOFError from None
         return answer or None
+
+
+def _prefilled(prompt: str, text: str) -> str | None:
+    """A line typed at a terminal, starting from ``text`` (readline), Ctrl-C/D = EOFError."""
+    import readline
+
+    readline.set_startup_hook(lambda: readline.insert_text(text))
+    try:
+        return input(prompt)
+    except KeyboardInterrupt:
+        raise EOFError from None
+    finally:
+        readline.set_startup_hook()
 
 
 @cli.command()
@@ -435,6 +451,7 @@ def import_(state: State, file: Path, lang: str | None) -> None:
                 ("approved", item.approved), ("reopened for review", item.reopened),
                 ("unchanged", item.unchanged), ("without target", item.empty),
                 ("in conflict (catalog kept)", len(item.conflicts)),
+                ("refused (control character)", len(item.refused)),
             ) if n
         )
         verb = "updated" if item.changed else "unchanged"
@@ -442,6 +459,10 @@ def import_(state: State, file: Path, lang: str | None) -> None:
         for msgid in item.kept:
             click.echo(f"warning: {_rel(state, item.path)}: kept the reviewed translation of "
                        f"{msgid[:60]!r}: the file changed it without approving it", err=True)
+        for msgid in item.refused:
+            click.echo(f"warning: {_rel(state, item.path)}: refused the text for "
+                       f"{msgid[:60]!r}: it holds a control character that can hide text "
+                       "from a reviewer; fix it in the CAT tool and export again", err=True)
         for msgid in item.conflicts:
             click.echo(f"warning: {_rel(state, item.path)}: conflict: kept the catalog's "
                        f"translation of {msgid[:60]!r}: it changed since this file was exported "

@@ -8,6 +8,10 @@ atomically: an interrupted session loses nothing already decided.
 
 Editing keeps the entry ``fuzzy`` and shows it again with fresh QA findings; only *accept*
 marks it reviewed (two keys, ``e`` then ``a``), so text nobody accepted is never published.
+
+What the reviewer sees is what is published: cards name every control or invisible
+character in place (``⟨BS⟩``, ``⟨RLO⟩``), text holding a control character can be neither
+saved nor accepted, and the editor starts from the current text without them.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from .checks import DRAFT_SOURCES, ERROR, Context, Finding, check_entry
 from .config import Config, Language
 from .errors import ConfigError, LockedError
 from .protect import load_glossary
+from .visible import refusal, visible, without_controls
 
 KEYS = "aesbq"
 PROMPT = "[a]ccept [e]dit [s]kip [b]ack [q]uit"
@@ -50,8 +55,13 @@ class Console(Protocol):
 
     def confirm(self, question: str) -> bool: ...
 
-    def edit(self, text: str) -> str | None:
-        """The new text, or None when the reviewer left it as it was."""
+    def edit(self, text: str, notes: str) -> str | None:
+        """The new text, or None when the reviewer left it as it was.
+
+        ``text`` is the current translation to start from; ``notes`` are ``#`` comment lines
+        (the English, the previous English) for an editor file, which :func:`from_editor`
+        takes off again.
+        """
         ...
 
 
@@ -80,6 +90,7 @@ class Card:
     findings: tuple[Finding, ...]
     before: str | None
     after: str | None
+    previous: str | None = None
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -90,17 +101,20 @@ class Card:
         lines = [f"── {self.position}/{self.total}  {self.where}"
                  + (f"  ({self.kind})" if self.kind else "") + f"  · {state}"]
         if self.before is not None:
-            lines.append(f"   before: {_short(self.before)}")
-        lines += ["English:", _block(self.english), "Current:"]
-        lines += [_block(text) for text in self.current]
+            lines.append(f"   before: {_short(visible(self.before))}")
+        lines += ["English:", _block(visible(self.english)), "Current:"]
+        lines += [_block(visible(text)) for text in self.current]
+        if any(visible(text) != text for text in self.current):
+            lines.append("Hidden:  the text holds characters a screen does not show; each is "
+                         "named above in ⟨ ⟩")
         lines.append(f"From:    {self.provenance}")
         if self.findings:
             lines += [f"QA:      {f.severity}: {f.check}: {f.message}" for f in self.findings]
         else:
             lines.append("QA:      no findings")
         if self.after is not None:
-            lines.append(f"   after:  {_short(self.after)}")
-        return "\n".join(lines)
+            lines.append(f"   after:  {_short(visible(self.after))}")
+        return visible("\n".join(lines))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +148,28 @@ def _block(text: str) -> str:
     wrapped = textwrap.fill(text, 86, initial_indent="  ", subsequent_indent="  ",
                             break_long_words=False, break_on_hyphens=False)
     return wrapped if text.strip() else "  (empty)"
+
+
+def editor_notes(card: Card) -> str:
+    """``#`` lines above the text in the editor: the English and the previous English."""
+    lines = ["# English" + (f" ({card.kind})" if card.kind else "") + f", {card.where}:"]
+    lines += [f"#   {line}" for line in textwrap.wrap(visible(card.english), 86) or [""]]
+    if card.previous is not None:
+        lines.append("# The translation below was made for this earlier English (#| msgid):")
+        lines += [f"#   {line}" for line in textwrap.wrap(visible(card.previous), 86) or [""]]
+    lines.append("# Write the translation below; these '#' lines are ignored. "
+                 "Save and quit to keep it.")
+    return "\n".join(lines) + "\n"
+
+
+def from_editor(text: str | None) -> str | None:
+    """The translation from an editor file: the leading ``#`` lines taken off."""
+    if text is None:
+        return None
+    lines = text.split("\n")
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def _texts(entry: polib.POEntry) -> tuple[str, ...]:
@@ -227,6 +263,7 @@ class Review:
             findings=tuple(check_entry(entry, self.context, where.rsplit(":", 1)[0])),
             before=live[i - 1].msgid if i > 0 else None,
             after=live[i + 1].msgid if i + 1 < len(live) else None,
+            previous=entry.previous_msgid,
         )
 
     def _change(self, card: Card, change: Callable[[polib.POEntry], None]) -> str | None:
@@ -252,6 +289,9 @@ class Review:
         if card.reviewed:
             self._move(1)
             return Outcome("already reviewed")
+        hidden = next((p for text in card.current if (p := refusal(text))), None)
+        if hidden:
+            return Outcome(f"not accepted: {hidden}; edit it (the editor starts without it)")
         if card.errors and not confirmed:
             return Outcome(f"{len(card.errors)} QA error(s): accept anyway?", confirm=True)
 
@@ -280,6 +320,8 @@ class Review:
             text = re.sub(r"[ \t]*\n\s*", " ", text)  # one line, like the English
         if not text.strip():
             return Outcome("an empty translation is not a review; unchanged (skip instead)")
+        if problem := refusal(text):
+            return Outcome(f"not saved: {problem}")
         if text == card.current[0]:
             return Outcome("unchanged")
 
@@ -334,7 +376,8 @@ def run_review(review: Review, console: Console) -> Summary:
                     ok = console.confirm(outcome.message)
                     outcome = review.accept(card, confirmed=True) if ok else Outcome("not accepted")
             elif key == "e":
-                outcome = review.edit(card, console.edit(card.current[0]))
+                start = without_controls(card.current[0])
+                outcome = review.edit(card, console.edit(start, editor_notes(card)))
             elif key == "s":
                 outcome = review.skip()
             elif key == "b":

@@ -57,6 +57,7 @@ from .catalogs import (
 )
 from .config import Config, Language, parse_language
 from .errors import CatalogError, ConfigError
+from .visible import refusal
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -97,6 +98,7 @@ class Imported:
     empty: int = 0  # unit without target text: entry left alone
     kept: list[str] = field(default_factory=list)  # reviewed, changed without approval
     conflicts: list[str] = field(default_factory=list)  # changed in the catalog since export
+    refused: list[str] = field(default_factory=list)  # text holding a control character
 
 
 # ── export ─────────────────────────────────────────────────────────────────────────────
@@ -359,6 +361,9 @@ def _mark(e: polib.POEntry, *, reviewed: bool) -> None:
 def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported) -> None:
     if unit.targets is None:
         result.empty += 1
+        return
+    if any(refusal(t) for t in unit.targets):
+        result.refused.append(e.msgid)  # never written: it could hide text from a reviewer
         return
     current = (tuple(e.msgstr_plural[k] for k in sorted(e.msgstr_plural)) if e.msgid_plural
                else (e.msgstr,))

@@ -186,6 +186,7 @@ class FakeConsole:
     keys: list[str]
     edits: list[str | None] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
+    started: list[tuple[str, str]] = field(default_factory=list)
 
     def show(self, text: str) -> None:
         self.shown.append(text)
@@ -198,7 +199,8 @@ class FakeConsole:
     def confirm(self, question: str) -> bool:
         return self.choose(question, "yn") == "y"
 
-    def edit(self, text: str) -> str | None:
+    def edit(self, text: str, notes: str = "") -> str | None:
+        self.started.append((text, notes))
         return self.edits.pop(0)
 
 
