@@ -13,6 +13,7 @@ import polib
 
 from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
 from .config import Config, Language
+from .entry import unsigned
 from .meaning import (
     ENGLISH,
     check_modality,
@@ -52,6 +53,7 @@ class Context:
 
     lang: Language
     glossary: Glossary
+    signoff: bool = False  # [tool.pipeline] require_signoff
 
 
 EntryCheck = Callable[[polib.POEntry, Context], Iterator[str]]
@@ -239,6 +241,13 @@ def check_control(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield f"{problem}; remove it"
 
 
+def check_signoff(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """With require_signoff: a translated entry nobody signed off, or changed since."""
+    why = unsigned(entry) if ctx.signoff else None
+    if why:
+        yield f"{why}: it is not published; sign it with 'pipeline review --reviewer NAME'"
+
+
 def check_previous(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """A fuzzy entry from an English change lacks its previous text (#| msgid)."""
     comment = entry.tcomment or ""
@@ -262,6 +271,7 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "sentences": (WARNING, check_sentences),
     "previous": (WARNING, check_previous),
     "control": (ERROR, check_control),
+    "signoff": (ERROR, check_signoff),
     "negation": (ERROR, check_negation),
     "number-words": (ERROR, check_number_words),
     "sequence": (ERROR, check_sequence),
@@ -286,11 +296,11 @@ def check_header(po: polib.POFile, lang: Language) -> Iterator[str]:
 
 
 def check_catalog(path: Path, lang: Language, glossary: Glossary,
-                  root: Path | None = None) -> list[Finding]:
+                  root: Path | None = None, *, signoff: bool = False) -> list[Finding]:
     """Every finding in one catalog, in file order."""
     cat = load_catalog(path)
     shown = str(path.relative_to(root)) if root else str(path)
-    ctx = Context(lang, glossary)
+    ctx = Context(lang, glossary, signoff)
     findings = [Finding(shown, 1, ERROR, "header", msg) for msg in check_header(cat.po, lang)]
     for entry in cat.entries():
         findings += check_entry(entry, ctx, shown)
@@ -318,5 +328,6 @@ def run_checks(config: Config, languages: Sequence[Language],
         for name in names:
             info = CatalogInfo(name, lang, config.locale_dir)
             if info.po_path.exists():
-                findings += check_catalog(info.po_path, lang, glossary, config.root)
+                findings += check_catalog(info.po_path, lang, glossary, config.root,
+                                          signoff=config.require_signoff)
     return findings

@@ -438,12 +438,15 @@ def export(state: State, lang: str, fmt: str, output: Path | None,
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", "-l", "lang", metavar="LANG",
               help="Target language (default: the file's target-language).")
+@click.option("--translator", metavar="NAME",
+              help="Who translated the file's new text (default: its <phase contact-name>).")
 @pass_state
-def import_(state: State, file: Path, lang: str | None) -> None:
+def import_(state: State, file: Path, lang: str | None, translator: str | None) -> None:
     """Merge an XLIFF file's translations into the .po files (by msgctxt and msgid)."""
     from .xliff import import_xliff
 
-    items = import_xliff(state.config, file, parse_language(lang) if lang else None)
+    items = import_xliff(state.config, file, parse_language(lang) if lang else None,
+                         translator=translator)
     for item in items:
         detail = ", ".join(
             f"{n} {k}" for k, n in (

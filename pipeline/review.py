@@ -26,10 +26,9 @@ from typing import Protocol
 
 import polib
 
+from . import entry as entry_state
 from .catalogs import (
     CatalogInfo,
-    is_machine,
-    is_reviewed,
     load_catalog,
     locked,
     save_catalog,
@@ -43,7 +42,6 @@ from .visible import refusal, visible, without_controls
 
 KEYS = "aesbq"
 PROMPT = "[a]ccept [e]dit [s]kip [b]ack [q]uit"
-_REVIEWED_LINE = re.compile(r"^reviewed by ")
 
 
 class Console(Protocol):
@@ -91,13 +89,14 @@ class Card:
     before: str | None
     after: str | None
     previous: str | None = None
+    state: str | None = None  # with require_signoff: why a non-fuzzy entry is unsigned
 
     @property
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == ERROR)
 
     def render(self) -> str:
-        state = "reviewed" if self.reviewed else "draft (fuzzy)"
+        state = "reviewed" if self.reviewed else (self.state or "draft (fuzzy)")
         lines = [f"── {self.position}/{self.total}  {self.where}"
                  + (f"  ({self.kind})" if self.kind else "") + f"  · {state}"]
         if self.before is not None:
@@ -188,13 +187,15 @@ def provenance(entry: polib.POEntry) -> str:
 
 
 def collect(config: Config, lang: Language, pages: Sequence[str] | None = None) -> list[Item]:
-    """Entries needing review (fuzzy, with text), catalog by catalog, in file order."""
+    """Entries needing review (fuzzy, with text; with ``require_signoff`` also those not
+    signed over their current text), catalog by catalog, in file order."""
     items = []
     for name in select_domains(config, pages):
         path = CatalogInfo(name, lang, config.locale_dir).po_path
         if path.exists():
             items += [Item(name, path, e.msgctxt, e.msgid)
-                      for e in load_catalog(path).entries() if is_machine(e)]
+                      for e in load_catalog(path).entries()
+                      if entry_state.is_draft(e, signoff_required=config.require_signoff)]
     return items
 
 
@@ -235,6 +236,9 @@ class Review:
             self._ctx = Context(self.lang, load_glossary(self.config.glossary_path))
         return self._ctx
 
+    def _reviewed(self, entry: polib.POEntry) -> bool:
+        return entry_state.is_reviewed(entry, signoff_required=self.config.require_signoff)
+
     def _find(self, item: Item) -> tuple[polib.POFile, polib.POEntry | None, int]:
         cat = load_catalog(item.path)
         live = cat.entries()
@@ -259,7 +263,8 @@ class Review:
             english=entry.msgid,
             current=_texts(entry),
             provenance=provenance(entry),
-            reviewed=is_reviewed(entry),
+            reviewed=self._reviewed(entry),
+            state=entry_state.unsigned(entry) if self.config.require_signoff else None,
             findings=tuple(check_entry(entry, self.context, where.rsplit(":", 1)[0])),
             before=live[i - 1].msgid if i > 0 else None,
             after=live[i + 1].msgid if i + 1 < len(live) else None,
@@ -276,7 +281,7 @@ class Review:
                               if e.msgid == item.msgid and e.msgctxt == item.msgctxt), None)
                 if entry is None:
                     return "the entry left the catalog (an update ran); moving on"
-                if _texts(entry) != card.current or is_reviewed(entry) != card.reviewed:
+                if _texts(entry) != card.current or self._reviewed(entry) != card.reviewed:
                     return "the entry changed on disk since it was shown; here it is again"
                 change(entry)
                 save_catalog(cat)
@@ -295,12 +300,20 @@ class Review:
         if card.errors and not confirmed:
             return Outcome(f"{len(card.errors)} QA error(s): accept anyway?", confirm=True)
 
+        po, found, _ = self._find(self.items[self.position])
+        typed_by = None
+        if found is not None:
+            typed_by = entry_state.translator(found, po.metadata.get("Last-Translator", ""))
+        if (self.config.four_eyes and typed_by
+                and entry_state.person(typed_by[0]) == entry_state.person(self.reviewer)):
+            return Outcome(f"four eyes: {typed_by[0]} translated this text ({typed_by[1]}); "
+                           "another person must review it")
+
         def sign(entry: polib.POEntry) -> None:
-            entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-            lines = [line for line in (entry.tcomment or "").split("\n")
-                     if line and not _REVIEWED_LINE.match(line)]
-            entry.tcomment = "\n".join([*lines, f"reviewed by {self.reviewer}, {self.today}"])
+            if typed_by and not entry_state.marks(entry, entry_state.TRANSLATOR):
+                # first seen here: who the catalog says last edited it, for the record
+                entry_state.mark_translated(entry, typed_by[0], self.today)
+            entry_state.sign(entry, self.reviewer, self.today)
 
         problem = self._change(card, sign)
         if problem:
@@ -329,6 +342,7 @@ class Review:
             entry.msgstr = text
             if "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
+            entry_state.mark_translated(entry, self.reviewer, self.today)
 
         problem = self._change(card, put)
         if problem:
@@ -354,7 +368,8 @@ class Review:
         remaining = 0
         for path in sorted({item.path for item in self.items}):
             keys = {(i.msgctxt, i.msgid) for i in self.items if i.path == path}
-            remaining += sum(is_machine(e) and (e.msgctxt, e.msgid) in keys
+            remaining += sum(entry_state.is_draft(e, signoff_required=self.config.require_signoff)
+                             and (e.msgctxt, e.msgid) in keys
                              for e in load_catalog(path).entries())
         return Summary(self.accepted, self.edited, self.skipped, remaining, interrupted)
 

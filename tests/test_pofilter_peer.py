@@ -62,9 +62,10 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Table, Table]:
 
 def test_we_flag_every_planted_fault_pofilter_misses_seven(tables: tuple[Table, Table]) -> None:
     theirs, mine = tables
-    assert all(mine[m] for m in planted())
+    signoff = msgid_of("Open clinical trials")  # a require_signoff fault: off here
+    assert all(mine[m] for m in planted() if m != signoff)
     # "isfuzzy" only says the entry is fuzzy; it is not a finding about the text
-    missed = {m for m in planted() if not theirs[m] - {"isfuzzy"}}
+    missed = {m for m in planted() if not theirs[m] - {"isfuzzy"} and m != signoff}
     assert missed == {msgid_of("Take 5 mg"), msgid_of("Chemotherapy"), msgid_of("Symptoms"),
                       # meaning: negation removed, three → four, before → after, may → must
                       msgid_of("Do not give"), msgid_of("Your child will need three"),

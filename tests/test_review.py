@@ -16,12 +16,12 @@ from conftest import REPO, msgfmt_ok
 
 from pipeline.catalogs import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
+from pipeline.entry import Mark, is_signed, signoff, text_hash
 from pipeline.review import Review, run_review
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-01-01"
 TM = "translation memory: paraspinal-sarcoma-treatment"
-SIGNED = re.compile(r"^reviewed by Ana Pérez, \d{4}-\d{2}-\d{2}$", re.M)
 
 
 @pytest.fixture
@@ -68,7 +68,8 @@ def test_accept_signs_keeps_provenance_and_drops_previous(site: Path) -> None:
     after = drafts(site)
     for old, new in zip(before[:4], after[:4], strict=True):
         assert "fuzzy" not in new.flags and new.msgstr == old.msgstr
-        assert SIGNED.search(new.tcomment)
+        mark = signoff(new)
+        assert mark and mark.name == "Ana Pérez" and is_signed(new)
     assert after[0].tcomment.startswith(MT + "\n")  # machine provenance kept
     assert after[2].tcomment.startswith(TM + "\n")
     assert after[3].previous_msgid is None  # the #| line goes with the fuzzy flag
@@ -168,7 +169,7 @@ def test_reviewer_name_comes_from_option_env_or_user(site: Path) -> None:
     runner = CliRunner(env={"USER": "", "PIPELINE_REVIEWER": "Luis"})
     result = runner.invoke(cli, ["--root", str(site), "review", "--lang", "es"], input="a\nq\n")
     assert result.exit_code == 0, result.output
-    assert re.search(r"^reviewed by Luis, ", drafts(site)[0].tcomment, re.M)
+    assert re.search(r"^reviewed-by: Luis, ", drafts(site)[0].tcomment, re.M)
 
 
 def test_unknown_page_and_nothing_to_review(site: Path) -> None:
@@ -212,7 +213,9 @@ def start(root: Path) -> Review:
 def test_state_machine_records_the_reviewer_and_date(site: Path) -> None:
     summary = run_review(start(site), FakeConsole(["a", "q"]))
     assert (summary.accepted, summary.remaining, summary.interrupted) == (1, 4, False)
-    assert drafts(site)[0].tcomment == f"{MT}\nreviewed by Ana Pérez, 2026-12-01"
+    first = drafts(site)[0]  # polib wraps the long line; the sign-off reads it whole
+    assert first.tcomment.startswith(f"{MT}\nreviewed-by: Ana Pérez, 2026-12-01,")
+    assert signoff(first) == Mark("reviewed-by", "Ana Pérez", "2026-12-01", text_hash(first))
 
 
 def test_a_new_review_replaces_an_old_review_line(site: Path) -> None:
@@ -220,7 +223,9 @@ def test_a_new_review_replaces_an_old_review_line(site: Path) -> None:
     cat.entries()[1].tcomment = f"{MT}\nreviewed by Someone, 2020-01-01"
     save_catalog(cat)
     run_review(start(site), FakeConsole(["a", "q"]))
-    assert drafts(site)[0].tcomment == f"{MT}\nreviewed by Ana Pérez, 2026-12-01"
+    first = drafts(site)[0]  # polib wraps the long line; the sign-off reads it whole
+    assert first.tcomment.startswith(f"{MT}\nreviewed-by: Ana Pérez, 2026-12-01,")
+    assert signoff(first) == Mark("reviewed-by", "Ana Pérez", "2026-12-01", text_hash(first))
 
 
 def test_change_on_disk_after_the_card_was_shown_is_not_overwritten(site: Path) -> None:
