@@ -23,6 +23,7 @@ import polib
 
 SIGNOFF = "reviewed-by"
 TRANSLATOR = "translated-by"
+QA = "qa-at-signoff: "
 _LINE = re.compile(r"^(?P<kind>reviewed-by|translated-by): (?P<name>.+), "
                    r"(?P<date>\d{4}-\d{2}-\d{2}), sha256:(?P<hash>[0-9a-f]{64})$")
 _OLD_REVIEWED = re.compile(r"^reviewed by .+, \d{4}-\d{2}-\d{2}$")
@@ -123,12 +124,22 @@ def _set_line(entry: polib.POEntry, kind: str, name: str, day: str) -> None:
     entry.tcomment = "\n".join([*kept, f"{kind}: {name}, {day}, sha256:{text_hash(entry)}"])
 
 
-def sign(entry: polib.POEntry, reviewer: str, day: str) -> None:
-    """Mark reviewed by ``reviewer``: no ``fuzzy``, no ``#|`` text, a pinned sign-off line."""
+def sign(entry: polib.POEntry, reviewer: str, day: str, qa: str | None = None) -> None:
+    """Mark reviewed by ``reviewer``: no ``fuzzy``, no ``#|`` text, a pinned sign-off line
+    (and, when given, the QA findings the reviewer saw: ``qa-at-signoff: …``)."""
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
     entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    if qa is not None:
+        lines = [x for x in (entry.tcomment or "").split("\n") if x and not x.startswith(QA)]
+        entry.tcomment = "\n".join([*lines, QA + qa])
     _set_line(entry, SIGNOFF, reviewer, day)
+
+
+def qa_at_signoff(entry: polib.POEntry) -> str | None:
+    """The QA findings recorded when the entry was signed, or None."""
+    lines = [x for x in (entry.tcomment or "").split("\n") if x.startswith(QA)]
+    return lines[-1][len(QA):] if lines else None
 
 
 def mark_translated(entry: polib.POEntry, translator: str, day: str) -> None:

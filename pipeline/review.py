@@ -313,7 +313,8 @@ class Review:
             if typed_by and not entry_state.marks(entry, entry_state.TRANSLATOR):
                 # first seen here: who the catalog says last edited it, for the record
                 entry_state.mark_translated(entry, typed_by[0], self.today)
-            entry_state.sign(entry, self.reviewer, self.today)
+            seen = ", ".join(f"{f.severity} {f.check}" for f in card.findings) or "none"
+            entry_state.sign(entry, self.reviewer, self.today, qa=seen)
 
         problem = self._change(card, sign)
         if problem:

@@ -214,7 +214,8 @@ def test_state_machine_records_the_reviewer_and_date(site: Path) -> None:
     summary = run_review(start(site), FakeConsole(["a", "q"]))
     assert (summary.accepted, summary.remaining, summary.interrupted) == (1, 4, False)
     first = drafts(site)[0]  # polib wraps the long line; the sign-off reads it whole
-    assert first.tcomment.startswith(f"{MT}\nreviewed-by: Ana Pérez, 2026-12-01,")
+    assert first.tcomment.startswith(f"{MT}\nqa-at-signoff: none\nreviewed-by: Ana Pérez, "
+                                     "2026-12-01,")
     assert signoff(first) == Mark("reviewed-by", "Ana Pérez", "2026-12-01", text_hash(first))
 
 
@@ -224,7 +225,8 @@ def test_a_new_review_replaces_an_old_review_line(site: Path) -> None:
     save_catalog(cat)
     run_review(start(site), FakeConsole(["a", "q"]))
     first = drafts(site)[0]  # polib wraps the long line; the sign-off reads it whole
-    assert first.tcomment.startswith(f"{MT}\nreviewed-by: Ana Pérez, 2026-12-01,")
+    assert first.tcomment.startswith(f"{MT}\nqa-at-signoff: none\nreviewed-by: Ana Pérez, "
+                                     "2026-12-01,")
     assert signoff(first) == Mark("reviewed-by", "Ana Pérez", "2026-12-01", text_hash(first))
 
 
