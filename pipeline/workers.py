@@ -7,6 +7,7 @@ import itertools
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -74,8 +75,12 @@ class Workers:
             from concurrent.futures import ProcessPoolExecutor
 
             # fork: workers start in milliseconds with what this process has loaded, the
-            # publisher warm (the CLI runs no threads, so no lock is copied held). Else spawn.
-            method = "fork" if sys.platform == "linux" else "spawn"
+            # publisher warm — safe only while this process runs one thread (no lock can be
+            # copied held; Python 3.12+ warns otherwise). With threads: forkserver, else spawn.
+            if sys.platform == "linux":
+                method = "fork" if threading.active_count() == 1 else "forkserver"
+            else:
+                method = "spawn"
             args: tuple[Any, ...] = ()
             if self.publisher is not None and method == "fork":
                 self.publisher.warm()
