@@ -361,15 +361,31 @@ class ClickConsole:
         except click.Abort:
             raise EOFError from None
 
-    def edit(self, text: str) -> str | None:
+    def edit(self, text: str, notes: str) -> str | None:
+        from .review import from_editor
+
         if not self.inline:
-            edited: str | None = click.edit(text + "\n", require_save=True)
-            return edited
+            return from_editor(click.edit(notes + text + "\n", require_save=True))
+        if sys.stdin.isatty():
+            return _prefilled("New text: ", text)
         try:
             answer: str = click.prompt("New text (Enter = keep)", default="", show_default=False)
         except click.Abort:
             raise EOFError from None
         return answer or None
+
+
+def _prefilled(prompt: str, text: str) -> str | None:
+    """A line typed at a terminal, starting from ``text`` (readline), Ctrl-C/D = EOFError."""
+    import readline
+
+    readline.set_startup_hook(lambda: readline.insert_text(text))
+    try:
+        return input(prompt)
+    except KeyboardInterrupt:
+        raise EOFError from None
+    finally:
+        readline.set_startup_hook()
 
 
 @cli.command()
@@ -400,6 +416,23 @@ def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
 
 @cli.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="FILE.json and FILE.html to write (default: output/record/LANG).")
+@pass_state
+def record(state: State, lang: str, output: Path | None) -> None:
+    """Write the translation record: per string its English, origin, translator, reviewer and
+    QA, with a summary for a listing service or a compliance officer (holds names: private)."""
+    from .record import build_record, write_record
+
+    target = parse_language(lang)
+    done = build_record(state.config, target)
+    paths = write_record(done, output or state.config.output_dir / "record" / target.gettext)
+    state.say(f"wrote {' and '.join(_rel(state, p) for p in paths)}: "
+              f"{done.summary['reviewed']} of {done.summary['strings']} strings reviewed")
+
+
+@cli.command()
+@click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True,
               help="Exchange format (XLIFF 1.2).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -422,12 +455,15 @@ def export(state: State, lang: str, fmt: str, output: Path | None,
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", "-l", "lang", metavar="LANG",
               help="Target language (default: the file's target-language).")
+@click.option("--translator", metavar="NAME",
+              help="Who translated the file's new text (default: its <phase contact-name>).")
 @pass_state
-def import_(state: State, file: Path, lang: str | None) -> None:
+def import_(state: State, file: Path, lang: str | None, translator: str | None) -> None:
     """Merge an XLIFF file's translations into the .po files (by msgctxt and msgid)."""
     from .xliff import import_xliff
 
-    items = import_xliff(state.config, file, parse_language(lang) if lang else None)
+    items = import_xliff(state.config, file, parse_language(lang) if lang else None,
+                         translator=translator)
     for item in items:
         detail = ", ".join(
             f"{n} {k}" for k, n in (
@@ -435,6 +471,7 @@ def import_(state: State, file: Path, lang: str | None) -> None:
                 ("approved", item.approved), ("reopened for review", item.reopened),
                 ("unchanged", item.unchanged), ("without target", item.empty),
                 ("in conflict (catalog kept)", len(item.conflicts)),
+                ("refused (control character)", len(item.refused)),
             ) if n
         )
         verb = "updated" if item.changed else "unchanged"
@@ -442,6 +479,10 @@ def import_(state: State, file: Path, lang: str | None) -> None:
         for msgid in item.kept:
             click.echo(f"warning: {_rel(state, item.path)}: kept the reviewed translation of "
                        f"{msgid[:60]!r}: the file changed it without approving it", err=True)
+        for msgid in item.refused:
+            click.echo(f"warning: {_rel(state, item.path)}: refused the text for "
+                       f"{msgid[:60]!r}: it holds a control character that can hide text "
+                       "from a reviewer; fix it in the CAT tool and export again", err=True)
         for msgid in item.conflicts:
             click.echo(f"warning: {_rel(state, item.path)}: conflict: kept the catalog's "
                        f"translation of {msgid[:60]!r}: it changed since this file was exported "

@@ -23,6 +23,8 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "site_name": str,
     "glossary": str,
     "online": dict,
+    "require_signoff": bool,
+    "four_eyes": bool,
 }
 
 
@@ -95,6 +97,8 @@ class Config:
     site_name: str = ""
     glossary: str = "locale/glossary.csv"
     online: dict[str, Any] = field(default_factory=dict)
+    require_signoff: bool = False
+    four_eyes: bool = False
 
     @property
     def pages_dir(self) -> Path:
@@ -159,7 +163,8 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ConfigError(f"unknown key '{key}' in [tool.pipeline]{hint}", path=path)
-        if not isinstance(value, KNOWN_KEYS[key]) or (isinstance(value, bool) and key != "online"):
+        if not isinstance(value, KNOWN_KEYS[key]) or (
+                isinstance(value, bool) and KNOWN_KEYS[key] not in (bool, dict)):
             raise ConfigError(f"[tool.pipeline] {key} has the wrong type", path=path)
     formats = tuple(settings.get("formats", ("html", "pdf")))
     for fmt in formats:
@@ -190,4 +195,6 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         site_name=str(settings.get("site_name", "")),
         glossary=str(settings.get("glossary", "locale/glossary.csv")),
         online=dict(settings.get("online", {})),
+        require_signoff=bool(settings.get("require_signoff", False)),
+        four_eyes=bool(settings.get("four_eyes", False)),
     )

@@ -21,8 +21,9 @@ from typing import Any
 import polib
 from markupsafe import Markup, escape
 
+from . import entry as entry_state
 from . import manifest
-from .catalogs import CatalogInfo, atomic_write, is_machine, is_reviewed, load_catalog
+from .catalogs import CatalogInfo, atomic_write, load_catalog
 from .checks import deceptive
 from .config import Config, Language, parse_language
 from .errors import PublishError
@@ -61,6 +62,7 @@ class Translations:
 
     entries: dict[str, tuple[str, bool]] = field(default_factory=dict)
     draft: bool = False
+    signoff: bool = False  # require_signoff: reviewed = signed over this very text
     warnings: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)
     # msgids the body looked up: it reports their problems itself, with the page's line
@@ -71,9 +73,10 @@ class Translations:
             if e.obsolete or e.msgid_plural:
                 continue
             key = fold(e.msgid)
-            if is_reviewed(e):
+            if entry_state.is_reviewed(e, signoff_required=self.signoff):
                 self.entries[key] = (e.msgstr, False)
-            elif self.draft and is_machine(e) and key not in self.entries:
+            elif (self.draft and entry_state.is_draft(e, signoff_required=self.signoff)
+                  and key not in self.entries):
                 self.entries[key] = (e.msgstr, True)
             else:
                 continue
@@ -268,7 +271,7 @@ class Publisher:
         return po
 
     def translations(self, lang: Language, page: str) -> Translations:
-        t = Translations(draft=self.draft)
+        t = Translations(draft=self.draft, signoff=self.config.require_signoff)
         if lang.gettext == self.source_lang.gettext:
             return t
         for domain in (page, SITE_DOMAIN):

@@ -7,6 +7,7 @@ a catalog whose bytes were counted before is not parsed to be counted again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -136,7 +137,7 @@ _COUNTS: dict[str, tuple[int, int, int, int]] = {}
 def _count_keys(config: Config, lang: Language, names: Sequence[str],
                 hashes: Hashes) -> list[tuple[str, str, bool]]:
     """(domain, content key, counted from the template as the catalog is missing)."""
-    code = hashes.code(status_module, catalogs)
+    code = hashes.code(status_module, catalogs) + (":signoff" if config.require_signoff else "")
     locale = os.fspath(config.locale_dir)
     keys = []
     for name in names:
@@ -172,8 +173,8 @@ def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Has
                     continue
             todo[key] = CatalogInfo(name, lang, config.locale_dir)
     work = list(todo.values())
-    counted = workers.map(catalog_stats, work, least=16, chunk=8) if workers else map(
-        catalog_stats, work)
+    count = functools.partial(catalog_stats, signoff_required=config.require_signoff)
+    counted = workers.map(count, work, least=16, chunk=8) if workers else map(count, work)
     for key, s in zip(todo, counted, strict=True):
         _COUNTS[key] = (s.reviewed, s.machine, s.untranslated, s.obsolete)
     return keys

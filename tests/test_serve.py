@@ -120,7 +120,7 @@ def test_decide_edit_accept_conflict_discuss(site: Path) -> None:
     assert saved.status == "accepted", saved.message
     e = entry(site, draft.english)
     assert e.msgstr == draft.translation + " Sí." and is_reviewed(e)
-    assert "reviewed by Ana Ruiz, 2026-03-04" in e.tcomment
+    assert "reviewed-by: Ana Ruiz, 2026-03-04," in e.tcomment
     assert MT in e.tcomment  # provenance kept, as review does
     msgfmt_ok(page_po(site))
     # a second draft: someone edits the file after the panel showed it
@@ -349,7 +349,7 @@ def test_review_in_the_browser(server: Server, browser: Any, tmp_path: Path) -> 
     expect(panel.locator(".wb-status")).to_contain_text("accepted")
     e = entry(server.root, english[0].english)
     assert e.msgstr == new_text and is_reviewed(e)
-    assert "reviewed by Tess Reviewer" in e.tcomment
+    assert "reviewed-by: Tess Reviewer," in e.tcomment
     msgfmt_ok(page_po(server.root))
     # the reloaded preview shows it, no longer marked as a machine draft
     assert new_text in page.locator("main").inner_text()
