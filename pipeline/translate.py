@@ -32,6 +32,7 @@ from .config import Config, Language, parse_language
 from .engines import ENGINES, Engine, Failure, Result, get_engine
 from .errors import CatalogError, ConfigError, EngineError, PipelineError
 from .memory import Memory
+from .merge import weak_match
 from .protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
 
 BATCH = 64
@@ -117,9 +118,11 @@ def _provenance(entry: polib.POEntry, note: str) -> None:
 
 
 def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
+    # An entry with text here is a weak fuzzy match being replaced: nothing of it is typed.
+    replacing = has_text(entry)
     if entry.msgid_plural:
         singular, plural = texts
-        typed = entry.msgstr_plural or {}
+        typed = {} if replacing else entry.msgstr_plural or {}
         # Forms a person already typed stay; only empty forms get the draft.
         entry.msgstr_plural = {
             i: typed.get(i) or (singular if i == 0 and nplurals > 1 else plural)
@@ -207,10 +210,27 @@ def translate(
 
 
 def _todo(cat: Catalog, report: TranslateReport) -> list[polib.POEntry]:
+    """Empty entries, and drafts that are only a weak fuzzy match (see :func:`_weak_draft`)."""
     entries = cat.entries()
-    todo = [e for e in entries if not has_text(e)]
+    kept = {(e.msgctxt, e.msgid): e for e in cat.obsolete()}
+    todo = [e for e in entries if not has_text(e) or _weak_draft(e, kept)]
     report.skipped += len(entries) - len(todo)
     return todo
+
+
+def _weak_draft(entry: polib.POEntry, obsolete: Mapping[tuple[str | None, str],
+                                                       polib.POEntry]) -> bool:
+    """``update`` drafted ``entry`` from the translation of a rather different English
+    (``Frequency`` from ``French``), nobody has touched the draft since, and the old
+    translation is kept as an obsolete entry: MT may replace the draft, losing nothing."""
+    if not weak_match(entry):
+        return False
+    old = obsolete.get((entry.previous_msgctxt or entry.msgctxt, entry.previous_msgid or ""))
+    if old is None:
+        return False
+    if entry.msgid_plural:
+        return bool(old.msgid_plural) and dict(old.msgstr_plural) == dict(entry.msgstr_plural)
+    return not old.msgid_plural and old.msgstr == entry.msgstr
 
 
 @dataclass(slots=True)
