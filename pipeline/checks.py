@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polib
 
+from . import patterns
 from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
 from .config import Config, Language
 from .protect import Glossary, load_glossary
@@ -46,13 +47,14 @@ class Context:
 
 EntryCheck = Callable[[polib.POEntry, Context], Iterator[str]]
 
+# Every pattern here runs on untrusted text: linear on any input (see ``patterns``).
 _LINK = re.compile(r"\]\(([^)\s]*)")
-_URL = re.compile(r"\b(?:https?://|mailto:|tel:)[^\s)\]>\"]+")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_PHONE = re.compile(r"(?<![\w-])\+?\d{1,3}(?:[-. ]\d{2,4}){2,4}(?![\w-])")
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_URL = patterns.URL_RE
+_EMAIL = patterns.EMAIL_RE
+_PHONE = patterns.PHONE_RE
+_NUMBER = patterns.NUMBER_RE
 _MARKUP = re.compile(r"\*\*|__|~~|`+|!\[|\[|\]\(")
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
+_HTML = re.compile(r"<\s*+/?\s*+[a-zA-Z][^<>]*>|<!--")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _HANDLER = re.compile(r"\bon[a-z]+\s*=", re.I)
@@ -166,7 +168,7 @@ def check_untranslated(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """The translation is identical to the English."""
     if entry.msgstr != entry.msgid:
         return
-    words = re.sub(r"\[|\]\([^)]*\)|\*\*|[\d\W_]+", " ", entry.msgid)
+    words = re.sub(r"\[|\]\([^()]*\)|\*\*|[\d\W_]+", " ", entry.msgid)
     for term in ctx.glossary.do_not_translate:
         words = words.replace(term, " ")
     if len(words.split()) >= 2:
@@ -207,7 +209,7 @@ DRAFT_SOURCES = ("machine translation:", "translation memory:", "XLIFF import:")
 # A full stop ends a sentence before a space or the end ("St." and "U.S." do not);
 # CJK full stops need no space after them.
 _SENTENCE_END = re.compile(
-    r"(?<![A-Z]\.)(?<!\b[A-Z][a-z]\.)[.!?؟](?=\s+\S|$)|[。！？]"
+    r"(?<![A-Z]\.)(?<!\b[A-Z][a-z]\.)[.!?؟](?=\s++\S|$)|[。！？]"
 )
 
 
