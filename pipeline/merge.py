@@ -88,9 +88,25 @@ def trivial_key(text: str) -> str:
     True
     >>> trivial_key("1,500 mg") == trivial_key("1.500 mg")
     False
+    >>> trivial_key("10⁶ cells") == trivial_key("106 cells")
+    False
     """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    folded = "".join(map(_fold_char, text)).casefold().translate(_QUOTES)
     return " ".join(_TRIVIAL_PUNCT.sub(" ", folded).split())
+
+
+def _fold_char(c: str) -> str:
+    """Letters and spaces fold to their compatibility form (a full-width "Ａ" is an "A");
+    numbers, signs and symbols stay as written: "10⁶" is not "106", "½" not "1⁄2", "µ" not
+    "μ" only where it is a letter."""
+    if c.isascii() or unicodedata.category(c)[0] in "NSP":
+        return c
+    folded = unicodedata.normalize("NFKC", c)
+    # A letter whose compatibility form holds a digit or sign ("㎎" → "mg" is fine, "⒈"
+    # → "1." is not) keeps its own form.
+    if any(unicodedata.category(f)[0] in "NS" for f in folded):
+        return c
+    return folded
 
 
 def _any_text(e: polib.POEntry) -> bool:

@@ -11,6 +11,8 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import DATA, REPO, msgfmt_ok
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.catalogs import (
     CatalogInfo,
@@ -300,3 +302,44 @@ def test_translate_replaces_a_weak_fuzzy_draft_and_keeps_the_previous_english(
     assert after[strong.msgid].msgstr == "Mía"
     assert after["An unrelated old sentence"].msgstr == "Vieja"  # still kept, obsolete
     msgfmt_ok(po)
+
+
+# --- trivial edits: numbers and signs compare exactly ---------------------------------------
+
+_QUOTE_CHARS = set("\"“”„‘’‚«»‹›`´'")
+
+
+@pytest.mark.parametrize(("old", "new"), [("10⁶ cells per litre", "106 cells per litre"),
+                                          ("Take ½ tablet", "Take 1/2 tablet"),
+                                          ("Keep below −20 °C", "Keep below -20 °C"),
+                                          ("Take ５ mg", "Take 5 mg")])
+def test_a_change_of_number_or_sign_form_is_never_trivial(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    text = HEADER + f'msgid "{old}"\nmsgstr "revisada"\n'
+    cat = parse_catalog(text.encode(), tmp_path / "x.po")
+    counts = merge(cat, pot(polib.POEntry(msgid=new, msgstr="")))
+    assert counts["trivial"] == 0
+    entry = cat.entries()[0]
+    assert entry.msgstr == "" or "fuzzy" in entry.flags
+
+
+def test_case_spacing_and_full_width_letters_stay_trivial(tmp_path: Path) -> None:
+    text = HEADER + 'msgid "Call us, now!"\nmsgstr "revisada"\n'
+    cat = parse_catalog(text.encode(), tmp_path / "x.po")
+    counts = merge(cat, pot(polib.POEntry(msgid="ＣALL  us now", msgstr="")))
+    assert counts["trivial"] == 1 and "fuzzy" not in cat.entries()[0].flags
+
+
+_NUMERIC = st.characters(categories=["Nd", "No", "Nl", "Sm", "Sc", "So"]).filter(
+    lambda c: c not in _QUOTE_CHARS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20), _NUMERIC, _NUMERIC, st.text(max_size=20))
+def test_trivial_key_keeps_every_number_and_sign(before: str, a: str, b: str,
+                                                 after: str) -> None:
+    from pipeline.merge import trivial_key
+
+    if a != b:
+        assert trivial_key(before + a + after) != trivial_key(before + b + after)
