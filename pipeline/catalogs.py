@@ -23,6 +23,14 @@ from .config import Config, Language
 from .errors import CatalogError, LockedError
 
 WRAP = 79
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
+"""A catalog file larger than this is refused (our largest real one is 0.02 MB; Django's
+biggest is 0.3 MB): parsing costs about 200 times the file's size in memory."""
+MAX_FIELD_CHARS = 100_000
+"""A msgid, msgstr or plural form longer than this is refused (pages cap a paragraph at
+10,000 characters; a translation may be longer, not ten times longer)."""
+MAX_NPLURALS = 6
+"""No language has more plural forms (Arabic, Welsh: 6); a header claiming more is refused."""
 _CHARSET = re.compile(r"charset=([\w-]+)", re.I)
 _HEADER_CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([\w-]+)', re.I | re.M)
 
@@ -268,6 +276,11 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         )
     crlf = b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
     data_lf = data.replace(b"\r\n", b"\n") if crlf else data  # written back as CRLF
+    if len(data) > MAX_CATALOG_BYTES:
+        raise CatalogError(
+            f"{len(data):,} bytes (limit {MAX_CATALOG_BYTES:,}); is it a catalog? split it",
+            path=path,
+        )
     if not data.strip():
         # Every gettext tool writes at least a header: an empty file is a truncated one.
         raise CatalogError(
@@ -305,6 +318,7 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             line=int(m.group(1)) if m else None,
         ) from None
     _refuse_duplicates(po, path, text.split("\n"))
+    _refuse_oversize(po, path)
     if po.metadata.get("Content-Type") is None and any(ord(c) > 127 for c in text):
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     lines = text.split("\n")
@@ -463,6 +477,36 @@ def _check_escapes(quoted: str, number: int, fail: Callable[[str, int], CatalogE
             raise fail(f"unsupported escape '{m.group(0)}'; write the character itself", number)
 
 
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def _refuse_oversize(po: polib.POFile, path: Path) -> None:
+    """Bounds on what a catalog may hold (see ``MAX_*``), each refused in one line."""
+    m = _NPLURALS.search(str(po.metadata.get("Plural-Forms", "")))
+    if m and not 0 < int(m.group(1)) <= MAX_NPLURALS:
+        raise CatalogError(
+            f"Plural-Forms says nplurals={int(m.group(1)):,} (no language has more than "
+            f"{MAX_NPLURALS}); fix the header (pipeline check shows the right one)",
+            path=path,
+        )
+    for entry in po:
+        texts = [entry.msgid, entry.msgid_plural, entry.msgstr, *entry.msgstr_plural.values()]
+        longest = max(len(t or "") for t in texts)
+        if longest > MAX_FIELD_CHARS:
+            raise CatalogError(
+                f"a string of {longest:,} characters (limit {MAX_FIELD_CHARS:,}); shorten it",
+                path=path,
+                line=entry.linenum,
+            )
+        if len(entry.msgstr_plural) > MAX_NPLURALS:
+            raise CatalogError(
+                f"{len(entry.msgstr_plural)} plural forms (limit {MAX_NPLURALS}); remove the "
+                "extra msgstr[N] lines",
+                path=path,
+                line=entry.linenum,
+            )
+
+
 def _refuse_duplicates(po: polib.POFile, path: Path, lines: list[str]) -> None:
     seen: set[tuple[bool, str | None, str]] = set()
     for entry in po:
@@ -481,6 +525,12 @@ def _refuse_duplicates(po: polib.POFile, path: Path, lines: list[str]) -> None:
 
 def load_catalog(path: Path) -> Catalog:
     try:
+        if path.stat().st_size > MAX_CATALOG_BYTES:  # before reading it all into memory
+            raise CatalogError(
+                f"{path.stat().st_size:,} bytes (limit {MAX_CATALOG_BYTES:,}); is it a "
+                "catalog? split it",
+                path=path,
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise CatalogError(

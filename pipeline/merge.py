@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polib
 
 from .catalogs import (
+    MAX_NPLURALS,
     WRAP,
     Catalog,
     CatalogInfo,
@@ -151,8 +152,6 @@ def nplurals_of(po: polib.POFile) -> int:
     return int(m.group(1)) if m and 0 < int(m.group(1)) <= MAX_NPLURALS else 2
 
 
-MAX_NPLURALS = 6
-"""No language has more plural forms (Arabic, Welsh: 6); a header claiming more is refused."""
 
 
 def _take_translation(e: polib.POEntry, old: polib.POEntry, nplurals: int) -> bool:

@@ -16,6 +16,11 @@ from markdown_it.token import Token
 from .errors import SourceError
 
 MAX_SEGMENT_CHARS = 10_000
+MAX_META_CHARS = 1_000
+"""A page's title or description longer than this is refused."""
+MAX_PAGE_BYTES = 512 * 1024
+"""A page larger than this is refused (the seed page is 6 KB; a 10 MB one took minutes to
+turn into a PDF)."""
 _SOFT_BREAK = re.compile(r"(?<!\\)[ \t]*\n[ \t]*")
 # A hard break written as two trailing spaces would vanish among folded spaces; keep it
 # in its visible form, a backslash before the newline.
@@ -116,6 +121,13 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
     for key in META_KEYS:
         if key in meta and not isinstance(meta[key], str):
             raise SourceError(f"front matter '{key}' must be text", path=path, line=2)
+        if key in meta and len(meta[key]) > MAX_META_CHARS:
+            raise SourceError(
+                f"front matter '{key}' has {len(meta[key]):,} characters (limit "
+                f"{MAX_META_CHARS:,}); shorten it",
+                path=path,
+                line=2,
+            )
     key_lines: dict[str, int] = {}
     for i in range(1, end):
         m = re.match(r"([A-Za-z_]+)\s*:", lines[i])
@@ -139,6 +151,12 @@ def _bad_date(line: str) -> bool:
 def read_page(path: Path) -> Document:
     """Read and parse ``path``; raise :class:`SourceError` with file and line on bad input."""
     try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise SourceError(
+                f"the page has {size:,} bytes (limit {MAX_PAGE_BYTES:,}); split it into pages",
+                path=path,
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read page: {exc.strerror}", path=path) from None

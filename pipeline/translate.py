@@ -18,6 +18,7 @@ import polib
 
 from .cache import Cache
 from .catalogs import (
+    MAX_FIELD_CHARS,
     Catalog,
     CatalogInfo,
     domains,
@@ -32,7 +33,7 @@ from .config import Config, Language, parse_language
 from .engines import ENGINES, Engine, Failure, Result, get_engine
 from .errors import CatalogError, ConfigError, EngineError, PipelineError
 from .memory import Memory
-from .merge import weak_match
+from .merge import nplurals_of, weak_match
 from .protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
 
 BATCH = 64
@@ -43,7 +44,6 @@ BATCH_ENV = "PIPELINE_MT_BATCH"
 """Environment variable fixing the batch size (entries per engine call and per save)."""
 
 _PROVENANCE = re.compile(r"^(machine translation|translation memory): ")
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +273,7 @@ class _Run:
             if len(fresh) != len(misses):
                 raise EngineError(f"{eng.name} returned {len(fresh)} results for "
                                   f"{len(misses)} texts")
+            fresh = [_bounded(t, r) for t, r in zip(misses, fresh, strict=True)]
             results.update(zip(misses, fresh, strict=True))
             if not self.dry_run:
                 good = {t: r for t, r in zip(misses, fresh, strict=True)
@@ -451,6 +452,15 @@ class _Run:
             self.progress(self.done, self.total)
 
 
+def _bounded(text: str, result: Result) -> Result:
+    """An answer far longer than its text (a server's error page, a runaway engine) is a
+    failure: it would make a catalog the loader refuses (``MAX_FIELD_CHARS``)."""
+    if isinstance(result, str) and len(result) > min(MAX_FIELD_CHARS, 10 * len(text) + 1000):
+        return Failure(f"the engine answered {len(result):,} characters for {len(text):,}; "
+                       "refused")
+    return result
+
+
 def _keep_edges(source: str, text: str) -> str:
     """The translation with the source's leading and trailing whitespace (engines trim it)."""
     core = source.strip()
@@ -462,5 +472,4 @@ def _keep_edges(source: str, text: str) -> str:
 
 
 def _nplurals(cat: Catalog) -> int:
-    m = _NPLURALS.search(cat.po.metadata.get("Plural-Forms", ""))
-    return int(m.group(1)) if m and int(m.group(1)) > 0 else 2
+    return nplurals_of(cat.po)  # bounded: the loader refuses a header above MAX_NPLURALS
