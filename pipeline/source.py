@@ -103,6 +103,9 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
     raw = "\n".join(lines[1:end])
     try:
         meta = yaml.safe_load(raw) or {}
+    except RecursionError:  # PyYAML composes nested lists and maps recursively
+        raise SourceError("front matter nests too deeply; use plain 'key: value' lines",
+                          path=path, line=2) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
