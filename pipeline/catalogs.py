@@ -559,7 +559,9 @@ def atomic_write(path: Path, data: bytes) -> bool:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # The writer's PID in the name lets a later run tell a kill -9 leftover (sweep()).
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                   dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -575,6 +577,38 @@ def atomic_write(path: Path, data: bytes) -> bool:
                 os.unlink(tmp)
         reason = "disk full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
         raise CatalogError(f"cannot write ({reason}); nothing was changed", path=path) from None
+    return True
+
+
+_LEFTOVER = re.compile(r"\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")
+
+
+def sweep(folder: Path, *, recursive: bool = False) -> int:
+    """Remove the temporary files ``atomic_write`` left in ``folder`` when its process was
+    killed (``kill -9``, power loss): those whose writer is no longer running. Returns how
+    many went."""
+    gone = 0
+    try:
+        found = list(folder.rglob(".*.tmp") if recursive else folder.glob(".*.tmp"))
+    except OSError:
+        return 0
+    for tmp in found:
+        m = _LEFTOVER.fullmatch(tmp.name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            gone += 1
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
     return True
 
 
@@ -617,8 +651,14 @@ def locked(path: Path, *, wait: bool = False) -> Iterator[None]:
     The lock is an advisory ``flock`` on the folder itself: no lock files are left
     behind, and a crashed process releases it automatically.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:  # a read-only locale/, a file where the folder should be
+        raise CatalogError(
+            f"cannot create or open the folder ({exc.strerror}); check its permissions",
+            path=path.parent,
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -627,6 +667,7 @@ def locked(path: Path, *, wait: bool = False) -> Iterator[None]:
                 "another pipeline command is writing these catalogs; wait for it to finish",
                 path=path,
             ) from None
+        sweep(path.parent)  # under the lock: no other pipeline command writes here now
         yield
     finally:
         os.close(fd)
@@ -664,7 +705,8 @@ def compile_catalogs(config: Config, languages: list[Language]) -> list[tuple[Pa
             for entry in po:
                 if is_reviewed(entry):
                     compiled.append(entry)
-            fd, tmp = tempfile.mkstemp(suffix=".mo", dir=info.po_path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{info.mo_path.name}.{os.getpid()}.",
+                                       suffix=".tmp", dir=info.po_path.parent)
             os.close(fd)
             try:
                 compiled.save_as_mofile(tmp)

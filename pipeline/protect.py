@@ -96,9 +96,11 @@ def load_glossary(path: Path) -> Glossary:
     if not path.exists():
         return Glossary()
     terms = []
+    reader: csv.DictReader[str] | None = None
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            for lineno, row in enumerate(csv.DictReader(fh), start=2):
+            reader = csv.DictReader(fh)
+            for lineno, row in enumerate(reader, start=2):
                 term = (row.get("term") or "").strip()
                 if not term:
                     raise SourceError("row without a term; fill the 'term' column", path=path,
@@ -114,6 +116,9 @@ def load_glossary(path: Path) -> Glossary:
                                           (row.get("note") or "").strip(), stand_in))
     except UnicodeDecodeError:
         raise SourceError("glossary is not UTF-8; save it as UTF-8", path=path) from None
+    except csv.Error as exc:  # a field over csv's limit (131,072 characters), a stray NUL
+        raise SourceError(f"not a readable CSV file ({exc}); fix that row", path=path,
+                          line=reader.line_num if reader is not None else None) from None
     return Glossary(tuple(terms))
 
 

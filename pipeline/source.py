@@ -274,11 +274,41 @@ def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, s
             yield text, block_kind(stack), line
 
 
+_PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
 def list_pages(pages_dir: Path) -> list[Path]:
-    """Every ``*.md`` page, sorted; a missing folder is an error."""
+    """Every ``*.md`` page, sorted; a missing folder is an error.
+
+    A page's name becomes a catalog's, a URL's and a file's: letters, digits, ``.``, ``_``
+    and ``-`` only (a newline in it would break the ``.pot``), and never ``site`` (the
+    templates' catalog). A page that is a link to a file outside the project is refused.
+    """
     if not pages_dir.is_dir():
         raise SourceError(
             "source folder not found; create it or run from the project root (--root)",
             path=pages_dir,
         )
-    return sorted(pages_dir.glob("*.md"))
+    pages = sorted(pages_dir.glob("*.md"))
+    project = pages_dir.resolve().parent.parent
+    for page in pages:
+        if not _PAGE_NAME.fullmatch(page.stem) or page.stem == "site":
+            raise SourceError(
+                f"page name {page.stem!r} cannot name a catalog and a URL; rename the file "
+                "with letters, digits, '-', '_' and '.' only (and not 'site')",
+                path=pages_dir / ascii(page.name).strip("'"),
+            )
+        inside_project(page, project)
+    return pages
+
+
+def inside_project(path: Path, project: Path) -> Path:
+    """``path`` resolved; a symbolic link leading outside ``project`` is refused (it would
+    publish a file from elsewhere on the build machine)."""
+    real = path.resolve()
+    if not real.is_relative_to(project.resolve()):
+        raise SourceError(
+            "is a link to a file outside the project; copy the file into the project instead",
+            path=path,
+        )
+    return real
