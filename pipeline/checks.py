@@ -208,7 +208,9 @@ def check_format(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
 
 def check_unsafe(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """Raw HTML, bidi overrides or invisible characters a reader cannot see."""
-    if _HTML.search(entry.msgstr) and not _HTML.search(entry.msgid):
+    if "<!--" in entry.msgstr:  # translations are rendered without HTML: readers see it
+        yield "an HTML comment in the translation is shown to readers as text; remove it"
+    elif _HTML.search(entry.msgstr) and not _HTML.search(entry.msgid):
         yield "raw HTML in the translation (it is shown as text, never run); remove it"
     if _HANDLER.search(entry.msgstr) and not _HANDLER.search(entry.msgid):
         yield "looks like an HTML event handler (onmouseover=…); remove it"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from markdown_it import MarkdownIt
@@ -28,6 +29,8 @@ _HARD_BREAK = re.compile(r"(?: {2,}|\\)\n[ \t]*")
 COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 """An HTML comment: the one kind of raw HTML a page may hold (notes for its owner)."""
 META_KEYS = ("title", "description")
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel", ""})
+"""Link schemes a translation may carry (``""``: a page of the site, an anchor)."""
 
 
 def make_markdown(*, html: bool) -> MarkdownIt:
@@ -39,14 +42,72 @@ SOURCE_MD = make_markdown(html=True)
 
 
 def fold(text: str) -> str:
-    """Soft line breaks become single spaces: translators see one line of prose.
+    """Soft line breaks become single spaces: translators see one line of prose. Inside a
+    code span a line break is a space too: CommonMark has no hard break there.
 
     >>> fold("one\\n  two")
     'one two'
     >>> fold("hard  \\nbreak")
     'hard\\\\\\nbreak'
+    >>> fold("`a  \\nb` and c")
+    '`a b` and c'
     """
-    return _SOFT_BREAK.sub(" ", _HARD_BREAK.sub("\\\\\n", text.strip()))
+    text = text.strip()
+    parts: list[str] = []
+    pos = 0
+    for start, end in _code_spans(text):
+        parts.append(_fold_prose(text[pos:start]))
+        parts.append(_LINE_END.sub(" ", text[start:end]))
+        pos = end
+    parts.append(_fold_prose(text[pos:]))
+    return "".join(parts)
+
+
+_LINE_END = re.compile(r"[ \t]*\n[ \t]*")
+_BACKTICKS = re.compile(r"(?<!\\)`+")
+
+
+def _fold_prose(text: str) -> str:
+    return _SOFT_BREAK.sub(" ", _HARD_BREAK.sub("\\\\\n", text))
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span: a backtick run closed by the next run as long."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)] if "`" in text else []
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        close = next((k for k in range(i + 1, len(runs))
+                      if runs[k][1] - runs[k][0] == end - start), None)
+        if close is None:
+            i += 1
+            continue
+        spans.append((start, runs[close][1]))
+        i = close + 1
+    return spans
+
+
+def segment_text(tok: Token) -> str:
+    """The msgid of an inline token: its text folded, ``<!-- notes -->`` left out. Extraction
+    and rendering both call this, so they agree on what a segment's text is."""
+    return fold(without_notes(tok))
+
+
+def without_notes(tok: Token) -> str:
+    """An inline token's source text without its ``<!-- notes -->`` (each with the spaces
+    around it becomes one space)."""
+    content = tok.content
+    pos = 0
+    for child in tok.children or ():
+        if child.type == "html_inline" and COMMENT.fullmatch(child.content):
+            at = content.find(child.content, pos)
+            if at < 0:
+                continue
+            before, after = content[:at].rstrip(" \t"), content[at + len(child.content):]
+            content = before + " " + after.lstrip(" \t")
+            pos = len(before) + 1
+    return content
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +321,17 @@ def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, s
                     path=path,
                     line=line,
                 )
+            target = child.attrGet("href" if child.type == "link_open" else "src")
+            if child.type in ("link_open", "image") and target is not None:
+                scheme = urlsplit(str(target)).scheme.lower()
+                if scheme not in ALLOWED_SCHEMES:
+                    raise SourceError(
+                        f"link to {str(target)[:60]!r}: translations may link only to "
+                        "http(s), mailto: and tel: addresses or pages of the site, so this "
+                        "paragraph could never be translated; use one of those",
+                        path=path,
+                        line=line,
+                    )
         image = image_only(tok)
         if image is not None:
             alt = fold(image.content)
@@ -269,7 +341,7 @@ def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, s
             if title:
                 yield fold(str(title)), "image title", line
             continue
-        text = fold(tok.content)
+        text = segment_text(tok)
         if text:
             yield text, block_kind(stack), line
 
