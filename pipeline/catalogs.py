@@ -294,8 +294,19 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             line=data[: data.index(b"\0")].count(b"\n") + 1,
         )
     # Only the header's Content-Type line declares the charset (a comment may mention one).
-    match = _HEADER_CHARSET.search(data_lf[:8000].decode("ascii", "replace"))
-    charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    head = data_lf[:8000].decode("ascii", "replace")
+    declared = _HEADER_CHARSET.findall(head)
+    if len(declared) > 1:
+        raise CatalogError("the header has two Content-Type lines; keep one", path=path,
+                           line=head[: head.rindex('"Content-Type:')].count("\n") + 1)
+    charset = declared[0] if declared and declared[0].upper() != "CHARSET" else "utf-8"
+    if not _known_charset(charset):
+        raise CatalogError(
+            f"charset '{charset}' is not a text encoding gettext reads; declare UTF-8 "
+            "(text/plain; charset=UTF-8) and save the file as UTF-8",
+            path=path,
+            line=head[: head.index(charset)].count("\n") + 1,
+        )
     try:
         text = data_lf.decode(charset)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -331,6 +342,28 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         cat.remember(chunks)
     cat.snapshot = cat.state()
     return cat
+
+
+# The charsets GNU gettext accepts in a PO header (po-charset.c), all ASCII-compatible.
+_GETTEXT_CHARSETS = (
+    "ascii", "iso-8859-1", "iso-8859-2", "iso-8859-3", "iso-8859-4", "iso-8859-5",
+    "iso-8859-6", "iso-8859-7", "iso-8859-8", "iso-8859-9", "iso-8859-13", "iso-8859-14",
+    "iso-8859-15", "koi8-r", "koi8-u", "koi8-t", "cp850", "cp866", "cp874", "cp932", "cp949",
+    "cp950", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "gb2312", "euc-jp", "euc-kr", "big5", "big5hkscs", "gbk", "gb18030",
+    "shift_jis", "johab", "tis-620", "utf-8",
+)
+
+
+def _known_charset(name: str) -> bool:
+    """A charset gettext knows (so msgfmt reads the file as we do), by Python's own name."""
+    import codecs
+
+    try:
+        wanted = codecs.lookup(name).name
+    except LookupError:
+        return False
+    return wanted in {codecs.lookup(c).name for c in _GETTEXT_CHARSETS}
 
 
 def _read_obsolete_previous(entry: polib.POEntry, chunk: str) -> None:

@@ -452,12 +452,21 @@ class _Run:
             self.progress(self.done, self.total)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def _bounded(text: str, result: Result) -> Result:
-    """An answer far longer than its text (a server's error page, a runaway engine) is a
-    failure: it would make a catalog the loader refuses (``MAX_FIELD_CHARS``)."""
+    """An answer far longer than its text (a server's error page, a runaway engine) or
+    holding a control character or a lone surrogate is a failure: it would make a catalog
+    the loader refuses (``MAX_FIELD_CHARS``, NUL) or one that cannot be written."""
     if isinstance(result, str) and len(result) > min(MAX_FIELD_CHARS, 10 * len(text) + 1000):
         return Failure(f"the engine answered {len(result):,} characters for {len(text):,}; "
                        "refused")
+    if isinstance(result, str):
+        bad = _CONTROL.search(result)
+        if bad is not None and not _CONTROL.search(text):
+            return Failure(f"the engine answered with the control character "
+                           f"U+{ord(bad.group(0)):04X}; refused")
     return result
 
 

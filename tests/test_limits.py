@@ -115,3 +115,52 @@ def test_deeply_nested_front_matter_is_refused_in_one_line(project: Path, run,
     if depth == 200 and result.exit_code == 0:
         return  # PyYAML managed: fine, as long as it is not a traceback
     refused(run, project, ("extract",), "deep.md:2", "nests too deeply")
+
+
+# --- charsets and control characters ---------------------------------------------------------
+
+HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={}\\n"\n{}\n'
+          'msgid "Hello"\nmsgstr "Hola"\n')
+
+
+@pytest.mark.parametrize("charset", ["unicode_escape", "utf-16", "utf-32", "rot13", "base64",
+                                     "punycode", "idna", "utf-7", "raw_unicode_escape"])
+def test_a_charset_gettext_does_not_read_is_refused(ready: Path, run, charset: str) -> None:
+    (ready / PO).write_text(HEADER.format(charset, ""), encoding="ascii")
+    refused(run, ready, ("update",), "site.po:", f"charset '{charset}'")
+
+
+def test_two_content_type_lines_are_refused(ready: Path, run) -> None:
+    (ready / PO).write_text(
+        HEADER.format("UTF-8", '"Content-Type: text/plain; charset=ISO-8859-1\\n"'),
+        encoding="utf-8")
+    refused(run, ready, ("update",), "site.po:", "two Content-Type lines")
+
+
+@pytest.mark.parametrize("charset", ["UTF-8", "ISO-8859-1", "CP1252", "KOI8-R", "EUC-JP",
+                                     "GB18030", "SHIFT_JIS"])
+def test_charsets_gettext_reads_are_read(tmp_path: Path, charset: str) -> None:
+    path = tmp_path / "x.po"
+    path.write_text(HEADER.format(charset, ""), encoding="ascii")
+    assert load_catalog(path).po[0].msgstr == "Hola"
+
+
+class Garbler:
+    """A fake engine answering with a control character or a lone surrogate."""
+
+    name = "garbler"
+    version = "1"
+
+    def supports(self, source: object, target: object) -> bool:
+        return True
+
+    def translate_batch(self, texts: list[str], source: object, target: object) -> list[str]:
+        return [("\x00", "\ud800", "\x1b[31m", "\x7f")[i % 4] + t for i, t in enumerate(texts)]
+
+
+def test_control_characters_from_mt_never_land_in_a_catalog(ready: Path) -> None:
+    report = translate(load_config(ready), parse_language("es"),
+                       engine=Garbler(), pages=["site"])  # type: ignore[arg-type]
+    assert report.from_engine == 0 and report.failed
+    assert all("control character" in f.reason for f in report.failed)
+    load_catalog(ready / PO)  # still readable
