@@ -24,6 +24,14 @@ from .config import Config, Language
 from .errors import CatalogError, LockedError
 
 WRAP = 79
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
+"""A catalog file larger than this is refused (our largest real one is 0.02 MB; Django's
+biggest is 0.3 MB): parsing costs about 200 times the file's size in memory."""
+MAX_FIELD_CHARS = 100_000
+"""A msgid, msgstr or plural form longer than this is refused (pages cap a paragraph at
+10,000 characters; a translation may be longer, not ten times longer)."""
+MAX_NPLURALS = 6
+"""No language has more plural forms (Arabic, Welsh: 6); a header claiming more is refused."""
 _CHARSET = re.compile(r"charset=([\w-]+)", re.I)
 _HEADER_CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([\w-]+)', re.I | re.M)
 
@@ -91,6 +99,9 @@ class Catalog:
     raw: dict[int, tuple[tuple[object, ...], str]] = field(default_factory=dict)
     raw_header: tuple[tuple[object, ...], str] | None = None
     original: bytes | None = None
+    crlf: bool = False  # written back with the line endings it was read with
+    wrap: int = WRAP  # a file written without wrapping (Weblate, msgcat --no-wrap) stays so
+    snapshot: tuple[object, ...] | None = None  # the state ``original`` holds
 
     def entries(self) -> list[polib.POEntry]:
         """Live (non-obsolete) entries in file order."""
@@ -102,24 +113,41 @@ class Catalog:
     def header_fingerprint(self) -> tuple[object, ...]:
         return (self.po.header, tuple(self.po.metadata.items()), bool(self.po.metadata_is_fuzzy))
 
+    def state(self) -> tuple[object, ...]:
+        """Header and every entry, in order: equal states mean nothing to write."""
+        return (self.header_fingerprint(), tuple(fingerprint(e) for e in self.po))
+
     def render(self) -> str:
         """The file text: untouched entries verbatim, changed ones freshly formatted."""
+        return "\n\n".join(c for c in self.render_chunks() if c) + "\n"
+
+    def render_chunks(self) -> list[str]:
+        """The header's text, then each entry's, in ``po`` order."""
         chunks: list[str] = []
         header = self.header_fingerprint()
         if self.raw_header and self.raw_header[0] == header:
             chunks.append(self.raw_header[1])
         else:
-            chunks.append(_render_header(self.po))
+            chunks.append(_render_header(self.po, self.wrap))
         for entry in self.po:
             kept = self.raw.get(id(entry))
             fresh = fingerprint(entry)
             if kept and kept[0] == fresh:
                 chunks.append(kept[1])
             elif kept and not entry.obsolete and _text_part(kept[0]) == _text_part(fresh):
-                chunks.append(_new_references(entry, kept[1]))
+                chunks.append(_new_references(entry, kept[1], self.wrap))
             else:
-                chunks.append(entry.__unicode__(wrapwidth=WRAP).rstrip("\n"))
-        return "\n\n".join(c for c in chunks if c) + "\n"
+                chunks.append(entry.__unicode__(wrapwidth=self.wrap).rstrip("\n"))
+        return chunks
+
+    def remember(self, chunks: Sequence[str]) -> None:
+        """Take ``chunks`` (header first, then each entry) as the text as read."""
+        self.raw = {}
+        self.raw_header = None
+        if len(chunks) == len(self.po) + 1:
+            self.raw_header = (self.header_fingerprint(), chunks[0])
+            for entry, chunk in zip(self.po, chunks[1:], strict=True):
+                self.raw[id(entry)] = (fingerprint(entry), chunk)
 
 
 # fingerprint() positions of the parts extraction owns: references and "#." comments
@@ -130,12 +158,12 @@ def _text_part(fp: tuple[object, ...]) -> tuple[object, ...]:
     return tuple(v for i, v in enumerate(fp) if i not in _EXTRACTED)
 
 
-def _new_references(entry: polib.POEntry, raw: str) -> str:
+def _new_references(entry: polib.POEntry, raw: str, wrap: int = WRAP) -> str:
     """``raw`` with fresh ``#.`` and ``#:`` lines: a page edit that only moved an entry
     must not re-wrap the strings as the translator's tool wrote them."""
     fresh = [
         line
-        for line in entry.__unicode__(wrapwidth=WRAP).split("\n")
+        for line in entry.__unicode__(wrapwidth=wrap).split("\n")
         if line.startswith(("#.", "#:"))
     ]
     lines = raw.split("\n")
@@ -194,17 +222,51 @@ def _str_field(
 polib._BaseEntry._str_field = _str_field
 
 
-def _render_header(po: polib.POFile) -> str:
-    tmp = polib.POFile(wrapwidth=WRAP)
+def _render_header(po: polib.POFile, wrap: int = WRAP) -> str:
+    tmp = polib.POFile(wrapwidth=wrap)
     tmp.header = po.header
     tmp.metadata = po.metadata
     tmp.metadata_is_fuzzy = po.metadata_is_fuzzy
     return str(tmp.__unicode__()).rstrip("\n")
 
 
-def _chunks(text: str) -> list[str]:
-    """Split a catalog into blank-line separated chunks (how every tool writes them)."""
-    return [c.strip("\n") for c in re.split(r"\n[ \t]*\n", text.strip("\n")) if c.strip()]
+NO_WRAP = 1 << 30
+
+
+def _wrap_of(lines: Sequence[str]) -> int:
+    """The width the file was written at: a string line past gettext's width means the
+    tool does not wrap (Weblate's "no wrap", ``msgcat --no-wrap``), so neither do we."""
+    for line in lines:
+        # gettext leaves a line long only when it has no space to break at (a long URL).
+        if len(line) > WRAP and line.lstrip("#~| ").startswith(("msg", '"')) and (
+            " " in line[line.index('"') + 1 : WRAP - 1]
+        ):
+            return NO_WRAP
+    return WRAP
+
+
+def _entry_chunks(lines: list[str], po: polib.POFile) -> list[str] | None:
+    """Each entry's text as read (header first), cut at the line where polib says the
+    entry starts: a missing blank line or a blank line inside a string cuts nothing wrong."""
+    starts = [e.linenum - 1 for e in po]
+    if any(b <= a for a, b in zip(starts, starts[1:], strict=False)) or (
+        starts and not 0 <= starts[0] < len(lines)
+    ):
+        return None
+    bounds = [0, *starts, len(lines)]
+    chunks = ["\n".join(lines[a:b]).strip("\n") for a, b in zip(bounds, bounds[1:], strict=False)]
+    if any(not c.strip() for c in chunks[1:]):
+        return None
+    return chunks
+
+
+# polib splits lines at whitespace and wants "#." or "#:" as a word of their own; gettext
+# reads the character after "#" alone ("#.Default: x", "#,fuzzy", "#:file.py:3").
+_GLUED_COMMENT = re.compile(r"^(\s*#~?[.:,|]?)(?=[^\s.:,|~])", re.M)
+
+
+def _for_polib(text: str) -> str:
+    return _GLUED_COMMENT.sub(r"\1 ", text)
 
 
 def parse_catalog(data: bytes, path: Path) -> Catalog:
@@ -213,9 +275,12 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         raise CatalogError(
             "starts with a byte-order mark; save it as UTF-8 without BOM", path=path, line=1
         )
-    if b"\r\n" in data:
+    crlf = b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
+    data_lf = data.replace(b"\r\n", b"\n") if crlf else data  # written back as CRLF
+    if len(data) > MAX_CATALOG_BYTES:
         raise CatalogError(
-            "has Windows (CRLF) line endings; convert to LF (dos2unix)", path=path, line=1
+            f"{len(data):,} bytes (limit {MAX_CATALOG_BYTES:,}); is it a catalog? split it",
+            path=path,
         )
     if not data.strip():
         # Every gettext tool writes at least a header: an empty file is a truncated one.
@@ -230,10 +295,21 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             line=data[: data.index(b"\0")].count(b"\n") + 1,
         )
     # Only the header's Content-Type line declares the charset (a comment may mention one).
-    match = _HEADER_CHARSET.search(data[:8000].decode("ascii", "replace"))
-    charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    head = data_lf[:8000].decode("ascii", "replace")
+    declared = _HEADER_CHARSET.findall(head)
+    if len(declared) > 1:
+        raise CatalogError("the header has two Content-Type lines; keep one", path=path,
+                           line=head[: head.rindex('"Content-Type:')].count("\n") + 1)
+    charset = declared[0] if declared and declared[0].upper() != "CHARSET" else "utf-8"
+    if not _known_charset(charset):
+        raise CatalogError(
+            f"charset '{charset}' is not a text encoding gettext reads; declare UTF-8 "
+            "(text/plain; charset=UTF-8) and save the file as UTF-8",
+            path=path,
+            line=head[: head.index(charset)].count("\n") + 1,
+        )
     try:
-        text = data.decode(charset)
+        text = data_lf.decode(charset)
     except (UnicodeDecodeError, LookupError) as exc:
         line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
         raise CatalogError(
@@ -243,7 +319,7 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         ) from None
     check_syntax(text, path)
     try:
-        po = _polib_parse(text)
+        po = _polib_parse(_for_polib(text))
     except ValueError as exc:
         raise CatalogError(f"{exc}; fix the entry", path=path) from None
     except OSError as exc:
@@ -254,19 +330,41 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             line=int(m.group(1)) if m else None,
         ) from None
     _refuse_duplicates(po, path, text.split("\n"))
+    _refuse_oversize(po, path)
     if po.metadata.get("Content-Type") is None and any(ord(c) > 127 for c in text):
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    cat = Catalog(po=po, path=path, original=data)
-    chunks = _chunks(text)
-    has_header = bool(po.metadata) or bool(po.header)
-    if len(chunks) == len(po) + int(has_header):
-        if has_header:
-            cat.raw_header = (cat.header_fingerprint(), chunks[0])
-        for entry, chunk in zip(po, chunks[int(has_header) :], strict=True):
+    lines = text.split("\n")
+    cat = Catalog(po=po, path=path, original=data, crlf=crlf, wrap=_wrap_of(lines))
+    chunks = _entry_chunks(lines, po)
+    if chunks is not None:
+        for entry, chunk in zip(po, chunks[1:], strict=True):
             if entry.obsolete and "#~|" in chunk:
                 _read_obsolete_previous(entry, chunk)
-            cat.raw[id(entry)] = (fingerprint(entry), chunk)
+        cat.remember(chunks)
+    cat.snapshot = cat.state()
     return cat
+
+
+# The charsets GNU gettext accepts in a PO header (po-charset.c), all ASCII-compatible.
+_GETTEXT_CHARSETS = (
+    "ascii", "iso-8859-1", "iso-8859-2", "iso-8859-3", "iso-8859-4", "iso-8859-5",
+    "iso-8859-6", "iso-8859-7", "iso-8859-8", "iso-8859-9", "iso-8859-13", "iso-8859-14",
+    "iso-8859-15", "koi8-r", "koi8-u", "koi8-t", "cp850", "cp866", "cp874", "cp932", "cp949",
+    "cp950", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "gb2312", "euc-jp", "euc-kr", "big5", "big5hkscs", "gbk", "gb18030",
+    "shift_jis", "johab", "tis-620", "utf-8",
+)
+
+
+def _known_charset(name: str) -> bool:
+    """A charset gettext knows (so msgfmt reads the file as we do), by Python's own name."""
+    import codecs
+
+    try:
+        wanted = codecs.lookup(name).name
+    except LookupError:
+        return False
+    return wanted in {codecs.lookup(c).name for c in _GETTEXT_CHARSETS}
 
 
 def _read_obsolete_previous(entry: polib.POEntry, chunk: str) -> None:
@@ -339,7 +437,9 @@ def check_syntax(text: str, path: Path) -> None:
                 previous, stripped = True, stripped[1:].strip()
         elif stripped.startswith("#|"):
             previous, stripped = True, stripped[2:].strip()
-        if stripped.startswith("#") or not stripped:  # a comment (also "#~ #: ref")
+        if not stripped:  # msgfmt reads on across a blank line, even inside a string
+            continue
+        if stripped.startswith("#"):  # a comment (also "#~ #: ref")
             in_string = False
             if stripped.startswith(_ENTRY_COMMENT) and dangling is None:
                 dangling = number
@@ -411,6 +511,36 @@ def _check_escapes(quoted: str, number: int, fail: Callable[[str, int], CatalogE
             raise fail(f"unsupported escape '{m.group(0)}'; write the character itself", number)
 
 
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def _refuse_oversize(po: polib.POFile, path: Path) -> None:
+    """Bounds on what a catalog may hold (see ``MAX_*``), each refused in one line."""
+    m = _NPLURALS.search(str(po.metadata.get("Plural-Forms", "")))
+    if m and not 0 < int(m.group(1)) <= MAX_NPLURALS:
+        raise CatalogError(
+            f"Plural-Forms says nplurals={int(m.group(1)):,} (no language has more than "
+            f"{MAX_NPLURALS}); fix the header (pipeline check shows the right one)",
+            path=path,
+        )
+    for entry in po:
+        texts = [entry.msgid, entry.msgid_plural, entry.msgstr, *entry.msgstr_plural.values()]
+        longest = max(len(t or "") for t in texts)
+        if longest > MAX_FIELD_CHARS:
+            raise CatalogError(
+                f"a string of {longest:,} characters (limit {MAX_FIELD_CHARS:,}); shorten it",
+                path=path,
+                line=entry.linenum,
+            )
+        if len(entry.msgstr_plural) > MAX_NPLURALS:
+            raise CatalogError(
+                f"{len(entry.msgstr_plural)} plural forms (limit {MAX_NPLURALS}); remove the "
+                "extra msgstr[N] lines",
+                path=path,
+                line=entry.linenum,
+            )
+
+
 def _refuse_duplicates(po: polib.POFile, path: Path, lines: list[str]) -> None:
     seen: set[tuple[bool, str | None, str]] = set()
     for entry in po:
@@ -429,6 +559,12 @@ def _refuse_duplicates(po: polib.POFile, path: Path, lines: list[str]) -> None:
 
 def load_catalog(path: Path) -> Catalog:
     try:
+        if path.stat().st_size > MAX_CATALOG_BYTES:  # before reading it all into memory
+            raise CatalogError(
+                f"{path.stat().st_size:,} bytes (limit {MAX_CATALOG_BYTES:,}); is it a "
+                "catalog? split it",
+                path=path,
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise CatalogError(
@@ -457,7 +593,9 @@ def atomic_write(path: Path, data: bytes) -> bool:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # The writer's PID in the name lets a later run tell a kill -9 leftover (sweep()).
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                   dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -476,17 +614,52 @@ def atomic_write(path: Path, data: bytes) -> bool:
     return True
 
 
+_LEFTOVER = re.compile(r"\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")
+
+
+def sweep(folder: Path, *, recursive: bool = False) -> int:
+    """Remove the temporary files ``atomic_write`` left in ``folder`` when its process was
+    killed (``kill -9``, power loss): those whose writer is no longer running. Returns how
+    many went."""
+    gone = 0
+    try:
+        found = list(folder.rglob(".*.tmp") if recursive else folder.glob(".*.tmp"))
+    except OSError:
+        return 0
+    for tmp in found:
+        m = _LEFTOVER.fullmatch(tmp.name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            gone += 1
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
 def encode_catalog(cat: Catalog) -> tuple[bytes, str]:
     """The file bytes in the charset the header declares (a Latin-1 file stays Latin-1);
     when a new string does not fit that charset, the catalog becomes UTF-8, header too."""
     match = _CHARSET.search(str(cat.po.metadata.get("Content-Type", "")))
     charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    if cat.original is not None and cat.snapshot is not None and cat.snapshot == cat.state():
+        return cat.original, charset  # nothing changed: not one byte moves
     text = cat.render()
     try:
-        return text.encode(charset), charset
+        data = text.encode(charset)
     except (UnicodeEncodeError, LookupError):
         cat.po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-        return cat.render().encode("utf-8"), "utf-8"
+        data, charset = cat.render().encode("utf-8"), "utf-8"
+    return (data.replace(b"\n", b"\r\n") if cat.crlf else data), charset
 
 
 def save_catalog(cat: Catalog, path: Path | None = None) -> bool:
@@ -494,18 +667,14 @@ def save_catalog(cat: Catalog, path: Path | None = None) -> bool:
     target = path or cat.path
     if target is None:
         raise ValueError("catalog has no path")
-    data, charset = encode_catalog(cat)
+    data, _ = encode_catalog(cat)
     changed = atomic_write(target, data)
+    # The new file is the new baseline: re-snapshot for the next save.
+    chunks = cat.render_chunks()
     cat.path = target
     cat.original = data
-    cat.raw = {}
-    cat.raw_header = None
-    # The new file is the new baseline: re-snapshot for the next save.
-    chunks = _chunks(data.decode(charset))
-    if len(chunks) == len(cat.po) + 1:
-        cat.raw_header = (cat.header_fingerprint(), chunks[0])
-        for entry, chunk in zip(cat.po, chunks[1:], strict=True):
-            cat.raw[id(entry)] = (fingerprint(entry), chunk)
+    cat.remember(chunks)
+    cat.snapshot = cat.state()
     return changed
 
 
@@ -516,8 +685,14 @@ def locked(path: Path, *, wait: bool = False) -> Iterator[None]:
     The lock is an advisory ``flock`` on the folder itself: no lock files are left
     behind, and a crashed process releases it automatically.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:  # a read-only locale/, a file where the folder should be
+        raise CatalogError(
+            f"cannot create or open the folder ({exc.strerror}); check its permissions",
+            path=path.parent,
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -526,16 +701,18 @@ def locked(path: Path, *, wait: bool = False) -> Iterator[None]:
                 "another pipeline command is writing these catalogs; wait for it to finish",
                 path=path,
             ) from None
+        sweep(path.parent)  # under the lock: no other pipeline command writes here now
         yield
     finally:
         os.close(fd)
 
 
 def has_text(entry: polib.POEntry) -> bool:
-    """Every form of the entry has a translation."""
+    """Every form of the entry has a translation (one of only spaces counts: some languages
+    leave a word out on purpose)."""
     if entry.msgid_plural:
-        return bool(entry.msgstr_plural) and all(v.strip() for v in entry.msgstr_plural.values())
-    return bool(entry.msgstr.strip())
+        return bool(entry.msgstr_plural) and all(v != "" for v in entry.msgstr_plural.values())
+    return bool(entry.msgstr != "")
 
 
 def is_reviewed(entry: polib.POEntry) -> bool:
@@ -562,7 +739,8 @@ def compile_catalogs(config: Config, languages: list[Language]) -> list[tuple[Pa
             for entry in po:
                 if entry_state.is_reviewed(entry, signoff_required=config.require_signoff):
                     compiled.append(entry)
-            fd, tmp = tempfile.mkstemp(suffix=".mo", dir=info.po_path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{info.mo_path.name}.{os.getpid()}.",
+                                       suffix=".tmp", dir=info.po_path.parent)
             os.close(fd)
             try:
                 compiled.save_as_mofile(tmp)

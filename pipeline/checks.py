@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import polib
 
+from . import patterns
 from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
 from .config import Config, Language
 from .entry import unsigned
@@ -59,33 +61,104 @@ class Context:
 
 EntryCheck = Callable[[polib.POEntry, Context], Iterator[str]]
 
+# Every pattern here runs on untrusted text: linear on any input (see ``patterns``).
 _LINK = re.compile(r"\]\(([^)\s]*)")
-_URL = re.compile(r"\b(?:https?://|mailto:|tel:)[^\s)\]>\"]+")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_PHONE = re.compile(r"(?<![\w-])\+?\d{1,3}(?:[-. ]\d{2,4}){2,4}(?![\w-])")
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_URL = patterns.URL_RE
+_EMAIL = patterns.EMAIL_RE
+_PHONE = patterns.PHONE_RE
+_NUMBER = patterns.NUMBER_RE
 _MARKUP = re.compile(r"\*\*|__|~~|`+|!\[|\[|\]\(")
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_HTML = re.compile(r"<\s*+/?\s*+[a-zA-Z][^<>]*>|<!--")
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e\t\n]")
+_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ: needed inside Persian and Indic words
+# Characters that render as nothing without being format characters (Unicode's
+# Default_Ignorable_Code_Point, minus category Cf, which is decided by category).
+_BLANK = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164"
+                    "\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+# Letters a reader takes for digits when they sit among digits ("9O1-595-33OO").
+_LOOKALIKE = str.maketrans({c: "0" for c in "OoΟοОоՕ"} | {c: "1" for c in "lIΙІӀ|ǀ"})
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 _HANDLER = re.compile(r"\bon[a-z]+\s*=", re.I)
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
 _END_PUNCT = re.compile(r"[.:;!?。：！？؟]$")
 _FORMAT = re.compile(r"%\(\w+\)[sdifr]|%[sdif]")
 
 
+def hidden(text: str) -> set[str]:
+    """What ``text`` holds that a reader cannot see, by Unicode category: bidirectional
+    controls, other format characters (zero-width, U+2063…; a joiner inside a word is
+    writing, not hiding), control characters, private-use, unassigned and blank ones."""
+    found: set[str] = set()
+    for m in _NOT_PLAIN.finditer(text):
+        c = m.group(0)
+        category = unicodedata.category(c)
+        if category == "Cf":
+            if unicodedata.bidirectional(c) != "BN":
+                found.add("a bidirectional control character")
+            elif not (c in _JOINERS and _between_letters(text, m.start())):
+                found.add(f"an invisible character (U+{ord(c):04X})")
+        elif category in ("Cc", "Co", "Cn", "Cs") or _BLANK.match(c):
+            found.add(f"an invisible or control character (U+{ord(c):04X})")
+    return found
+
+
+def _between_letters(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+
+
+_NUMERIC_REF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
+
+
+def decoded(text: str) -> str:
+    """The text as a reader gets it: character references (``&rlm;``, ``&#48;``) decoded,
+    as the Markdown renderer and the browser decode them. A numeric reference becomes its
+    code point even where HTML would drop or replace it (``&#x7F;``), so it is judged."""
+    if "&" not in text:
+        return text
+
+    def number(m: re.Match[str]) -> str:
+        n = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        return chr(n) if n <= 0x10FFFF else "\ufffd"
+
+    return html.unescape(_NUMERIC_REF.sub(number, text))
+
+
+def _ascii_digits(text: str) -> str:
+    """Any script's digits as ASCII ("٩٠١" → "901"): the same number for a reader."""
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c
+                   for c in text)
+
+
+def _lookalike_numbers(text: str) -> set[str]:
+    """Numbers written partly with letters that look like digits ("9O1", "33OO")."""
+    found = set()
+    for m in _ALNUM_RUN.finditer(text):
+        run = m.group(0)
+        if any(c.isdigit() for c in run) and not run.isdigit():
+            skeleton = run.translate(_LOOKALIKE)
+            if skeleton.isdigit():
+                found.add(run)
+    return found
+
+
 def deceptive(source: str, translation: str) -> str | None:
     """Why ``translation`` could mislead a reader where the English would not, or None.
 
-    Bidi controls can reverse a phone number's digits; invisible characters can hide inside
-    one; a phone number, URL or e-mail address the English lacks may be someone else's.
+    Decided on the text as rendered (character references decoded). Bidi controls can
+    reverse a phone number's digits; invisible characters can hide inside one; letters can
+    pose as digits; a phone number, URL or e-mail address the English lacks may be someone
+    else's.
     """
-    for pattern, what in ((_BIDI, "a bidirectional control character"),
-                          (_ZERO_WIDTH, "an invisible character")):
-        if pattern.search(translation) and not pattern.search(source):
-            return f"translation holds {what}"
+    source, translation = decoded(source), decoded(translation)
+    extra_hidden = hidden(translation) - hidden(source)
+    if extra_hidden:
+        return f"translation holds {sorted(extra_hidden)[0]}"
+    posing = _lookalike_numbers(translation) - _lookalike_numbers(source)
+    if posing:
+        return f"translation writes the number {sorted(posing)[0]!r} with look-alike letters"
     for pattern, what in ((_PHONE, "phone number"), (_URL, "URL"), (_EMAIL, "e-mail address")):
-        extra = set(pattern.findall(translation)) - set(pattern.findall(source))
+        extra = (set(map(_ascii_digits, pattern.findall(translation)))
+                 - set(map(_ascii_digits, pattern.findall(source))))
         if extra:
             return f"translation adds the {what} {sorted(extra)[0]!r}"
     # A run of 3+ digits the English lacks: "(888) 226-9999" as a link's text, a dose.
@@ -103,9 +176,12 @@ def _digit_runs(text: str) -> set[str]:
     return runs
 
 
-def _differs(pattern: re.Pattern[str], entry: polib.POEntry) -> tuple[list[str], list[str]]:
-    src = Counter(pattern.findall(entry.msgid))
-    dst = Counter(pattern.findall(entry.msgstr))
+def _differs(pattern: re.Pattern[str], entry: polib.POEntry,
+             decode: bool = False) -> tuple[list[str], list[str]]:
+    """What ``pattern`` finds in the English but not the translation, and the reverse
+    (``decode``: in the text as read, "&#48;" being a "0")."""
+    src = Counter(pattern.findall(decoded(entry.msgid) if decode else entry.msgid))
+    dst = Counter(pattern.findall(decoded(entry.msgstr) if decode else entry.msgstr))
     return sorted((src - dst).elements()), sorted((dst - src).elements())
 
 
@@ -127,11 +203,11 @@ def check_links(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
 
 def check_numbers(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """Numbers, phone numbers, doses or ratios differ from the English."""
-    missing, extra = _differs(_PHONE, entry)
+    missing, extra = _differs(_PHONE, entry, decode=True)
     if missing or extra:
         yield f"phone numbers differ: missing {missing or '-'}, extra {extra or '-'}"
         return
-    missing, extra = _differs(_NUMBER, entry)
+    missing, extra = _differs(_NUMBER, entry, decode=True)
     # "three" ↔ "3": a number written in words on the other side agrees by value.
     missing = unspelled(missing, entry.msgstr, ctx.lang.base)
     extra = unspelled(extra, entry.msgid, ENGLISH)
@@ -148,14 +224,21 @@ def check_format(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
 
 def check_unsafe(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """Raw HTML, bidi overrides or invisible characters a reader cannot see."""
-    if _HTML.search(entry.msgstr) and not _HTML.search(entry.msgid):
+    if "<!--" in entry.msgstr:  # translations are rendered without HTML: readers see it
+        yield "an HTML comment in the translation is shown to readers as text; remove it"
+    elif _HTML.search(entry.msgstr) and not _HTML.search(entry.msgid):
         yield "raw HTML in the translation (it is shown as text, never run); remove it"
     if _HANDLER.search(entry.msgstr) and not _HANDLER.search(entry.msgid):
         yield "looks like an HTML event handler (onmouseover=…); remove it"
-    if _BIDI.search(entry.msgstr) and not _BIDI.search(entry.msgid):
+    extra = hidden(decoded(entry.msgstr)) - hidden(decoded(entry.msgid))
+    if "a bidirectional control character" in extra:
         yield "bidirectional control character (can reorder digits of a phone number); remove it"
-    if _ZERO_WIDTH.search(entry.msgstr) and not _ZERO_WIDTH.search(entry.msgid):
+    if any(what != "a bidirectional control character" for what in extra):
         yield "invisible zero-width character; remove it"
+    posing = _lookalike_numbers(decoded(entry.msgstr)) - _lookalike_numbers(
+        decoded(entry.msgid))
+    if posing:
+        yield f"the number {sorted(posing)[0]!r} is written with look-alike letters; use digits"
 
 
 def check_dnt(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
@@ -182,7 +265,7 @@ def check_untranslated(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """The translation is identical to the English."""
     if entry.msgstr != entry.msgid:
         return
-    words = re.sub(r"\[|\]\([^)]*\)|\*\*|[\d\W_]+", " ", entry.msgid)
+    words = re.sub(r"\[|\]\([^()]*\)|\*\*|[\d\W_]+", " ", entry.msgid)
     for term in ctx.glossary.do_not_translate:
         words = words.replace(term, " ")
     if len(words.split()) >= 2:
@@ -223,7 +306,7 @@ DRAFT_SOURCES = ("machine translation:", "translation memory:", "XLIFF import:")
 # A full stop ends a sentence before a space or the end ("St." and "U.S." do not);
 # CJK full stops need no space after them.
 _SENTENCE_END = re.compile(
-    r"(?<![A-Z]\.)(?<!\b[A-Z][a-z]\.)[.!?؟](?=\s+\S|$)|[。！？]"
+    r"(?<![A-Z]\.)(?<!\b[A-Z][a-z]\.)[.!?؟](?=\s++\S|$)|[。！？]"
 )
 
 

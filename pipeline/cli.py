@@ -487,6 +487,12 @@ def import_(state: State, file: Path, lang: str | None, translator: str | None) 
             click.echo(f"warning: {_rel(state, item.path)}: conflict: kept the catalog's "
                        f"translation of {msgid[:60]!r}: it changed since this file was exported "
                        "(or the file has no base); merge the file's text by hand", err=True)
+    dropped = sum(len(item.kept) + len(item.conflicts) for item in items)
+    if dropped:  # an edit made in the CAT tool did not arrive: not done
+        click.echo(f"error: {dropped} edit(s) in {file.name} were not applied (listed above); "
+                   "apply them by hand or approve them in the CAT tool and import again",
+                   err=True)
+        click.get_current_context().exit(1)
 
 
 @cli.group()

@@ -70,7 +70,9 @@ class Translations:
 
     def add(self, po: polib.POFile, path: str = "") -> None:
         for e in po:
-            if e.obsolete or e.msgid_plural:
+            # Pages and templates look strings up without a context: an entry with a msgctxt
+            # (a "shadow" of a reviewed one, added by hand) must not answer for it.
+            if e.obsolete or e.msgid_plural or e.msgctxt is not None:
                 continue
             key = fold(e.msgid)
             if entry_state.is_reviewed(e, signoff_required=self.signoff):
@@ -242,13 +244,19 @@ class Publisher:
         self._catalogs: OrderedDict[Path, polib.POFile] = OrderedDict()
 
     def _assets(self) -> dict[str, Path]:
-        """Files the pages may reference, by their name under ``output/assets/``."""
+        """Files the pages may reference, by their name under ``output/assets/``.
+
+        Every file under the templates and assets folders must be inside the project: a
+        symbolic link to anything else (``/etc/passwd``) is refused, not published."""
+        from .source import inside_project
+
         found: dict[str, Path] = {}
         for folder, pattern in ((self.config.templates_dir, "*.css"),
                                 (self.config.assets_dir, "*")):
             if folder.is_dir():
-                for path in sorted(folder.rglob(pattern)):
-                    if path.is_file():
+                for path in sorted(folder.rglob("*")):
+                    inside_project(path, self.config.root)
+                    if path.is_file() and path.match(pattern):
                         found[path.relative_to(folder).as_posix()] = path
         return found
 

@@ -209,12 +209,12 @@ def count(text: str, terms: tuple[str, ...], lex: Lexicon,
 
 def sentences(text: str) -> list[str]:
     """The text cut after each sentence end."""
+    text = text.strip()  # once: stripping inside the loop made long texts quadratic
     parts, start = [], 0
-    for m in _SENTENCE.finditer(text.strip()):
-        parts.append(text.strip()[start:m.end()])
+    for m in _SENTENCE.finditer(text):
+        parts.append(text[start:m.end()])
         start = m.end()
-    rest = text.strip()[start:]
-    return [p for p in [*parts, rest] if p.strip()]
+    return [p for p in [*parts, text[start:]] if p.strip()]
 
 
 def number_values(text: str, lex: Lexicon) -> tuple[set[int], set[int]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polib
 
 from .catalogs import (
+    MAX_NPLURALS,
     WRAP,
     Catalog,
     CatalogInfo,
@@ -29,6 +30,10 @@ from .extract import now_stamp
 from .plurals import classic_rule
 
 FUZZY_CUTOFF = 60.0
+"""Similarity (0–100, rapidfuzz ``ratio``) an old string needs to become a fuzzy draft of a
+long new one; shorter strings need more (:func:`cutoff`), as msgmerge's do."""
+STRONG_MATCH = 80.0
+"""Below this similarity a fuzzy draft is *weak*: ``translate`` may offer MT instead."""
 # Clause and sentence punctuation a trivial edit may add or drop; not between digits
 # ("1,500" vs "1.500" is a different dose) and no other symbol ("-20", "<", "**not**").
 _TRIVIAL_PUNCT = re.compile(r"(?<!\d)[.,;:!?…](?!\d)|[.,;:!?…](?=\s|$)")
@@ -84,14 +89,101 @@ def trivial_key(text: str) -> str:
     True
     >>> trivial_key("1,500 mg") == trivial_key("1.500 mg")
     False
+    >>> trivial_key("10⁶ cells") == trivial_key("106 cells")
+    False
     """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    folded = "".join(map(_fold_char, text)).casefold().translate(_QUOTES)
     return " ".join(_TRIVIAL_PUNCT.sub(" ", folded).split())
 
 
+def _fold_char(c: str) -> str:
+    """Letters and spaces fold to their compatibility form (a full-width "Ａ" is an "A");
+    numbers, signs and symbols stay as written: "10⁶" is not "106", "½" not "1⁄2", "µ" not
+    "μ" only where it is a letter."""
+    if c.isascii() or unicodedata.category(c)[0] in "NSP":
+        return c
+    folded = unicodedata.normalize("NFKC", c)
+    # A letter whose compatibility form holds a digit or sign ("㎎" → "mg" is fine, "⒈"
+    # → "1." is not) keeps its own form.
+    if any(unicodedata.category(f)[0] in "NS" for f in folded):
+        return c
+    return folded
+
+
 def _any_text(e: polib.POEntry) -> bool:
-    """Some translation to keep: a partly translated plural counts (it is never dropped)."""
-    return bool(e.msgstr.strip()) or any(v.strip() for v in e.msgstr_plural.values())
+    """Some translation to keep: a partly translated plural counts (it is never dropped), and
+    so does one of only spaces (some languages leave a word out on purpose)."""
+    return bool(e.msgstr != "") or any(v != "" for v in e.msgstr_plural.values())
+
+
+def cutoff(text: str) -> float:
+    """The similarity a fuzzy match for ``text`` needs: 60 from 30 characters on, rising to
+    90 for a single short word, so "Frequency" is not drafted from "French".
+
+    >>> cutoff("Frequency") > 80 > cutoff("A sentence of some length, with clauses.")
+    True
+    """
+    return FUZZY_CUTOFF + 30.0 * max(0.0, (30 - len(text)) / 30)
+
+
+def similarity(a: str, b: str) -> float:
+    """0–100: how alike two strings are (rapidfuzz's normalised InDel ratio)."""
+    from rapidfuzz import fuzz
+
+    return float(fuzz.ratio(a, b))
+
+
+def weak_match(entry: polib.POEntry) -> bool:
+    """A fuzzy entry whose draft is an old translation of a rather different English."""
+    return (
+        "fuzzy" in entry.flags
+        and entry.previous_msgid is not None
+        and similarity(entry.previous_msgid, entry.msgid) < STRONG_MATCH
+    )
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.casefold()) if not w.isdigit()}
+
+
+def nplurals_of(po: polib.POFile) -> int:
+    """The catalog's number of plural forms (2 when the header does not say)."""
+    m = re.search(r"nplurals\s*=\s*(\d+)", str(po.metadata.get("Plural-Forms", "")))
+    return int(m.group(1)) if m and 0 < int(m.group(1)) <= MAX_NPLURALS else 2
+
+
+
+
+def _take_translation(e: polib.POEntry, old: polib.POEntry, nplurals: int) -> bool:
+    """Copy ``old``'s translation into ``e`` in ``e``'s shape, as msgmerge does: a singular
+    becomes every plural form, a plural's first form becomes the singular. True when the
+    shape changed (the result then needs review whatever the texts)."""
+    if e.msgid_plural and old.msgid_plural:
+        e.msgstr_plural = dict(old.msgstr_plural)
+        e.msgstr = ""
+        return bool(e.msgid_plural != old.msgid_plural)
+    if e.msgid_plural:
+        e.msgstr_plural = dict.fromkeys(range(nplurals), old.msgstr)
+        e.msgstr = ""
+        return True
+    if old.msgid_plural:
+        e.msgstr = old.msgstr_plural.get(0, "")
+        e.msgstr_plural = {}
+        return True
+    e.msgstr = old.msgstr
+    return False
+
+
+def _mark_changed(e: polib.POEntry, old: polib.POEntry) -> None:
+    """``e`` holds a translation of ``old``'s English: a draft showing the old English."""
+    if "fuzzy" not in e.flags:
+        e.flags.insert(0, "fuzzy")
+    was_draft = "fuzzy" in old.flags and old.previous_msgid
+    e.previous_msgctxt = old.msgctxt if old.msgctxt != e.msgctxt else None
+    e.previous_msgid = old.previous_msgid if was_draft else old.msgid
+    e.previous_msgid_plural = (
+        (old.previous_msgid_plural if was_draft else old.msgid_plural) or None
+    )
 
 
 def _key(e: polib.POEntry) -> tuple[str | None, str]:
@@ -113,6 +205,16 @@ def _fresh(t: polib.POEntry) -> polib.POEntry:
     return e
 
 
+def _copy(e: polib.POEntry) -> polib.POEntry:
+    """A detached copy of the fields a merge reads from an old entry."""
+    c = polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags))
+    c.msgid_plural = e.msgid_plural
+    c.msgstr_plural = dict(e.msgstr_plural)
+    c.previous_msgid = e.previous_msgid
+    c.previous_msgid_plural = e.previous_msgid_plural
+    return c
+
+
 def _refresh(e: polib.POEntry, t: polib.POEntry) -> None:
     """Take references and extracted comments from the template; keep everything else."""
     if list(e.occurrences) != list(t.occurrences):
@@ -127,27 +229,33 @@ class Matcher:
     def __init__(self, candidates: Sequence[polib.POEntry]):
         self.entries = list(candidates)
         self.texts = [e.msgid for e in self.entries]
-        self.trivial = {(e.msgctxt, trivial_key(e.msgid)): e for e in self.entries}
+        self.trivial = {(e.msgctxt, trivial_key(e.msgid), bool(e.msgid_plural)): e
+                        for e in self.entries}
 
-    def best(self, text: str, context: str | None = None) -> tuple[polib.POEntry, bool] | None:
+    def best(self, text: str, context: str | None = None,
+             plural: bool = False) -> tuple[polib.POEntry, bool] | None:
         """(old entry, is the change trivial) or None when nothing is similar enough.
 
-        A trivial edit needs the same msgctxt: a string split into two contexts is two
-        meanings, each to be reviewed.
+        A trivial edit needs the same msgctxt and the same shape (singular or plural): a
+        string split into two contexts is two meanings, each to be reviewed. A short string
+        needs a closer match (:func:`cutoff`) and, under five words, a word in common.
         """
         if not self.entries:
             return None
-        same = self.trivial.get((context, trivial_key(text)))
+        same = self.trivial.get((context, trivial_key(text), plural))
         if same is not None:
             return same, True
         from rapidfuzz import fuzz, process
 
-        found = process.extractOne(
-            text, self.texts, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
-        )
-        if found is None:
-            return None
-        return self.entries[found[2]], False
+        words = _words(text)
+        for _, score, index in process.extract(
+            text, self.texts, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff(text),
+            limit=5,
+        ):
+            old = self.entries[index]
+            if len(words) >= 5 or words & _words(old.msgid) or score >= 95:
+                return old, False
+        return None
 
 
 def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
@@ -157,39 +265,43 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
     counts = dict(kept=0, trivial=0, fuzzy=0, new=0, obsolete=0, revived=0)
     result: list[polib.POEntry] = []
     pending: list[polib.POEntry] = []
+    nplurals = nplurals_of(cat.po)
     for t in pot:
         k = _key(t)
-        if k in live:
-            e = live.pop(k)
-            counts["kept"] += 1
-        elif k in dead:
-            e = dead.pop(k)
+        if k in live or k in dead:
+            e = live.pop(k) if k in live else dead.pop(k)
+            outcome = "revived" if e.obsolete else "kept"
             e.obsolete = False
-            counts["revived"] += 1
+            if (e.msgid_plural or None) != (t.msgid_plural or None):
+                # The English gained, lost or changed its plural: same msgid, new meaning.
+                old = _copy(e)
+                e.msgid_plural = t.msgid_plural or ""
+                if _any_text(old):
+                    _take_translation(e, old, nplurals)
+                    _mark_changed(e, old)
+                    outcome = "fuzzy"
+                else:
+                    e.msgstr, e.msgstr_plural = "", _fresh(t).msgstr_plural
+            counts[outcome] += 1
         else:
             e = _fresh(t)
             pending.append(e)
         _refresh(e, t)
         result.append(e)
-    leftovers = [e for e in (*live.values(), *dead.values())
-                 if e.msgstr.strip() and not e.msgid_plural]
+    leftovers = [e for e in (*live.values(), *dead.values()) if _any_text(e)]
     matcher = Matcher(leftovers)
     for e in pending:
-        found = matcher.best(e.msgid, e.msgctxt) if not e.msgid_plural else None
+        found = matcher.best(e.msgid, e.msgctxt, bool(e.msgid_plural))
         if found is None:
             counts["new"] += 1
             continue
         old, trivial = found
-        e.msgstr = old.msgstr
+        reshaped = _take_translation(e, old, nplurals)
         e.tcomment = old.tcomment
-        if trivial and "fuzzy" not in old.flags:
+        if trivial and not reshaped and "fuzzy" not in old.flags:
             counts["trivial"] += 1
             continue
-        e.flags.append("fuzzy")
-        e.previous_msgctxt = old.msgctxt if old.msgctxt != e.msgctxt else None
-        e.previous_msgid = (
-            old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
-        )
+        _mark_changed(e, old)
         counts["fuzzy"] += 1
     for e in live.values():
         if _any_text(e):

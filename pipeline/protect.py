@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import patterns
 from .errors import SourceError
 
 # Lower case on purpose: Apertium's Galician analyser splits upper-case words with digits
@@ -27,21 +28,23 @@ TOKEN = "zx{}qz"
 TOKEN_PATTERN = r"zx(\d+)qz"
 """A placeholder, case-insensitively (engines may capitalise it); group 1 is its number."""
 _TOKEN_RE = re.compile(TOKEN_PATTERN, re.I)
-_GLUED_RE = re.compile(rf"(\s*){TOKEN_PATTERN}(\s*)", re.I)
 
+
+_LINK_TARGET = r"\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)"
+# Each alternative is linear on any input (see ``patterns``): a run that could swallow the
+# next opener ("[", "<") stops at it, so no start position rescans the rest of the text.
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("token", r"(?i:zx\d+qz)"),  # text that already looks like a placeholder travels as one
     ("code", r"`+[^`]*`+"),
     ("format", r"%\(\w+\)[sdifr]|%[sdif%]|\{\w*\}"),
-    ("image", r"!\[[^\]]*\]\([^)]*\)"),
-    ("autolink", r"<(?:https?|mailto|tel):[^>\s]+>|<[^@>\s]+@[^>\s]+>"),
-    ("html", r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);"),
-    ("link-end", r"\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)"),
-    ("link-start", r"\[(?=[^\]]*\]\()"),
-    ("url", r"\bhttps?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?]"),
-    ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
-    ("phone", r"(?<![\w-])(?:\+?1[-. ]?)?\(\d{3}\)[-. ]?\d{3}[-. ]\d{4}(?![\w-])"
-              r"|(?<![\w-])\+?\d{1,3}(?:[-. ]\d{2,4}){2,4}(?![\w-])"),
+    ("image", r"!\[[^\[\]]*\]" + _LINK_TARGET),
+    ("autolink", r"<(?:https?|mailto|tel):[^<>\s]+>|<[^@<>\s]+@[^<>\s]+>"),
+    ("html", r"</?[A-Za-z][\w-]*+(?:\s[^<>]*)?/?>|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);"),
+    ("link-end", r"\]" + _LINK_TARGET),
+    ("link-start", r"\[(?=[^\[\]]*\]\()"),
+    ("url", patterns.WEB_URL),
+    ("email", patterns.EMAIL),
+    ("phone", patterns.PHONE),
     ("dose", r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|kg|ml|mL|L|mmol|%|Gy)(?!\w)"),
     ("ratio", r"\b\d+:\d+\b"),
     ("escape", r"\\[\\`*_{}\[\]()#+\-.!|<>~]"),
@@ -93,9 +96,11 @@ def load_glossary(path: Path) -> Glossary:
     if not path.exists():
         return Glossary()
     terms = []
+    reader: csv.DictReader[str] | None = None
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            for lineno, row in enumerate(csv.DictReader(fh), start=2):
+            reader = csv.DictReader(fh)
+            for lineno, row in enumerate(reader, start=2):
                 term = (row.get("term") or "").strip()
                 if not term:
                     raise SourceError("row without a term; fill the 'term' column", path=path,
@@ -111,6 +116,9 @@ def load_glossary(path: Path) -> Glossary:
                                           (row.get("note") or "").strip(), stand_in))
     except UnicodeDecodeError:
         raise SourceError("glossary is not UTF-8; save it as UTF-8", path=path) from None
+    except csv.Error as exc:  # a field over csv's limit (131,072 characters), a stray NUL
+        raise SourceError(f"not a readable CSV file ({exc}); fix that row", path=path,
+                          line=reader.line_num if reader is not None else None) from None
     return Glossary(tuple(terms))
 
 
@@ -238,13 +246,25 @@ def restore(translated: str, prot: Protected, renderings: Mapping[str, str] | No
         )
     translated = _swap_stand_ins(translated, prot, renderings or {})
 
-    def put(m: re.Match[str]) -> str:
-        i = int(m.group(2))
-        before, after = prot.glue[i]
-        # Drop the spaces protect() added where the original had none.
-        return ("" if before else m.group(1)) + prot.values[i] + ("" if after else m.group(3))
-
-    return _GLUED_RE.sub(put, translated)
+    # Put each value back, dropping the spaces protect() added where the original had none.
+    # The spaces around a placeholder are found by walking from it (not by a regex starting
+    # anywhere in a space run, which rescans a long run from every position).
+    out: list[str] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(translated):
+        before, after = prot.glue[int(m.group(1))]
+        start = m.start()
+        if before:
+            while start > pos and translated[start - 1].isspace():
+                start -= 1
+        out.append(translated[pos:start])
+        out.append(prot.values[int(m.group(1))])
+        pos = m.end()
+        if after:
+            while pos < len(translated) and translated[pos].isspace():
+                pos += 1
+    out.append(translated[pos:])
+    return "".join(out)
 
 
 def _swap_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, str]) -> str:

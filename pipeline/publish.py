@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from . import source
-from .catalogs import atomic_write, domains
+from .catalogs import atomic_write, domains, sweep
 from .config import Config, Language, parse_language
 from .errors import CatalogError, NotReadyError, PipelineError, PublishError
 from .layout import (
@@ -152,6 +152,7 @@ def publish(
     Files are written one by one, atomically, the manifest last: after a failure every
     file is whole, old or new, and the next run redoes the new ones.
     """
+    sweep(config.output_dir, recursive=True)  # partial files of a killed run
     workers = job_count(jobs)
     fmts = tuple(formats or config.formats)
     hashes = Hashes()

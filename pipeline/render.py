@@ -16,10 +16,19 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from .checks import deceptive
-from .source import COMMENT, SOURCE_MD, Document, fold, image_only, make_markdown
+from .source import (
+    ALLOWED_SCHEMES,
+    COMMENT,
+    SOURCE_MD,
+    Document,
+    fold,
+    image_only,
+    make_markdown,
+    segment_text,
+    without_notes,
+)
 
 SAFE_MD = make_markdown(html=False)
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel", ""})
 # The only raw HTML a source page may hold (source.py rejects the rest): notes to editors.
 
 
@@ -173,6 +182,7 @@ def _drop_comments(tokens: list[Token]) -> list[Token]:
         if _is_comment(tok):
             continue
         if tok.type == "inline" and tok.children:
+            tok.content = without_notes(tok)  # so segment_text() still finds the msgid
             tok.children = [c for c in tok.children if not _is_comment(c)]
         kept.append(tok)
     return kept
@@ -211,7 +221,7 @@ def render_body(
         if image is not None:
             _image(image, lookup, out, fallback_lang, doc.env)
             continue
-        source_text = fold(tok.content)
+        source_text = segment_text(tok)
         if not source_text:
             continue
         choice = lookup(source_text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from markdown_it import MarkdownIt
@@ -16,6 +17,11 @@ from markdown_it.token import Token
 from .errors import SourceError
 
 MAX_SEGMENT_CHARS = 10_000
+MAX_META_CHARS = 1_000
+"""A page's title or description longer than this is refused."""
+MAX_PAGE_BYTES = 512 * 1024
+"""A page larger than this is refused (the seed page is 6 KB; a 10 MB one took minutes to
+turn into a PDF)."""
 _SOFT_BREAK = re.compile(r"(?<!\\)[ \t]*\n[ \t]*")
 # A hard break written as two trailing spaces would vanish among folded spaces; keep it
 # in its visible form, a backslash before the newline.
@@ -23,6 +29,8 @@ _HARD_BREAK = re.compile(r"(?: {2,}|\\)\n[ \t]*")
 COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 """An HTML comment: the one kind of raw HTML a page may hold (notes for its owner)."""
 META_KEYS = ("title", "description")
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel", ""})
+"""Link schemes a translation may carry (``""``: a page of the site, an anchor)."""
 
 
 def make_markdown(*, html: bool) -> MarkdownIt:
@@ -34,14 +42,72 @@ SOURCE_MD = make_markdown(html=True)
 
 
 def fold(text: str) -> str:
-    """Soft line breaks become single spaces: translators see one line of prose.
+    """Soft line breaks become single spaces: translators see one line of prose. Inside a
+    code span a line break is a space too: CommonMark has no hard break there.
 
     >>> fold("one\\n  two")
     'one two'
     >>> fold("hard  \\nbreak")
     'hard\\\\\\nbreak'
+    >>> fold("`a  \\nb` and c")
+    '`a b` and c'
     """
-    return _SOFT_BREAK.sub(" ", _HARD_BREAK.sub("\\\\\n", text.strip()))
+    text = text.strip()
+    parts: list[str] = []
+    pos = 0
+    for start, end in _code_spans(text):
+        parts.append(_fold_prose(text[pos:start]))
+        parts.append(_LINE_END.sub(" ", text[start:end]))
+        pos = end
+    parts.append(_fold_prose(text[pos:]))
+    return "".join(parts)
+
+
+_LINE_END = re.compile(r"[ \t]*\n[ \t]*")
+_BACKTICKS = re.compile(r"(?<!\\)`+")
+
+
+def _fold_prose(text: str) -> str:
+    return _SOFT_BREAK.sub(" ", _HARD_BREAK.sub("\\\\\n", text))
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span: a backtick run closed by the next run as long."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)] if "`" in text else []
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        close = next((k for k in range(i + 1, len(runs))
+                      if runs[k][1] - runs[k][0] == end - start), None)
+        if close is None:
+            i += 1
+            continue
+        spans.append((start, runs[close][1]))
+        i = close + 1
+    return spans
+
+
+def segment_text(tok: Token) -> str:
+    """The msgid of an inline token: its text folded, ``<!-- notes -->`` left out. Extraction
+    and rendering both call this, so they agree on what a segment's text is."""
+    return fold(without_notes(tok))
+
+
+def without_notes(tok: Token) -> str:
+    """An inline token's source text without its ``<!-- notes -->`` (each with the spaces
+    around it becomes one space)."""
+    content = tok.content
+    pos = 0
+    for child in tok.children or ():
+        if child.type == "html_inline" and COMMENT.fullmatch(child.content):
+            at = content.find(child.content, pos)
+            if at < 0:
+                continue
+            before, after = content[:at].rstrip(" \t"), content[at + len(child.content):]
+            content = before + " " + after.lstrip(" \t")
+            pos = len(before) + 1
+    return content
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +164,9 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
     raw = "\n".join(lines[1:end])
     try:
         meta = yaml.safe_load(raw) or {}
+    except RecursionError:  # PyYAML composes nested lists and maps recursively
+        raise SourceError("front matter nests too deeply; use plain 'key: value' lines",
+                          path=path, line=2) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -116,6 +185,13 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
     for key in META_KEYS:
         if key in meta and not isinstance(meta[key], str):
             raise SourceError(f"front matter '{key}' must be text", path=path, line=2)
+        if key in meta and len(meta[key]) > MAX_META_CHARS:
+            raise SourceError(
+                f"front matter '{key}' has {len(meta[key]):,} characters (limit "
+                f"{MAX_META_CHARS:,}); shorten it",
+                path=path,
+                line=2,
+            )
     key_lines: dict[str, int] = {}
     for i in range(1, end):
         m = re.match(r"([A-Za-z_]+)\s*:", lines[i])
@@ -139,6 +215,12 @@ def _bad_date(line: str) -> bool:
 def read_page(path: Path) -> Document:
     """Read and parse ``path``; raise :class:`SourceError` with file and line on bad input."""
     try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise SourceError(
+                f"the page has {size:,} bytes (limit {MAX_PAGE_BYTES:,}); split it into pages",
+                path=path,
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read page: {exc.strerror}", path=path) from None
@@ -239,6 +321,17 @@ def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, s
                     path=path,
                     line=line,
                 )
+            target = child.attrGet("href" if child.type == "link_open" else "src")
+            if child.type in ("link_open", "image") and target is not None:
+                scheme = urlsplit(str(target)).scheme.lower()
+                if scheme not in ALLOWED_SCHEMES:
+                    raise SourceError(
+                        f"link to {str(target)[:60]!r}: translations may link only to "
+                        "http(s), mailto: and tel: addresses or pages of the site, so this "
+                        "paragraph could never be translated; use one of those",
+                        path=path,
+                        line=line,
+                    )
         image = image_only(tok)
         if image is not None:
             alt = fold(image.content)
@@ -248,16 +341,46 @@ def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, s
             if title:
                 yield fold(str(title)), "image title", line
             continue
-        text = fold(tok.content)
+        text = segment_text(tok)
         if text:
             yield text, block_kind(stack), line
 
 
+_PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
 def list_pages(pages_dir: Path) -> list[Path]:
-    """Every ``*.md`` page, sorted; a missing folder is an error."""
+    """Every ``*.md`` page, sorted; a missing folder is an error.
+
+    A page's name becomes a catalog's, a URL's and a file's: letters, digits, ``.``, ``_``
+    and ``-`` only (a newline in it would break the ``.pot``), and never ``site`` (the
+    templates' catalog). A page that is a link to a file outside the project is refused.
+    """
     if not pages_dir.is_dir():
         raise SourceError(
             "source folder not found; create it or run from the project root (--root)",
             path=pages_dir,
         )
-    return sorted(pages_dir.glob("*.md"))
+    pages = sorted(pages_dir.glob("*.md"))
+    project = pages_dir.resolve().parent.parent
+    for page in pages:
+        if not _PAGE_NAME.fullmatch(page.stem) or page.stem == "site":
+            raise SourceError(
+                f"page name {page.stem!r} cannot name a catalog and a URL; rename the file "
+                "with letters, digits, '-', '_' and '.' only (and not 'site')",
+                path=pages_dir / ascii(page.name).strip("'"),
+            )
+        inside_project(page, project)
+    return pages
+
+
+def inside_project(path: Path, project: Path) -> Path:
+    """``path`` resolved; a symbolic link leading outside ``project`` is refused (it would
+    publish a file from elsewhere on the build machine)."""
+    real = path.resolve()
+    if not real.is_relative_to(project.resolve()):
+        raise SourceError(
+            "is a link to a file outside the project; copy the file into the project instead",
+            path=path,
+        )
+    return real

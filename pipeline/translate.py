@@ -18,6 +18,7 @@ import polib
 
 from .cache import Cache
 from .catalogs import (
+    MAX_FIELD_CHARS,
     Catalog,
     CatalogInfo,
     domains,
@@ -32,6 +33,7 @@ from .config import Config, Language, parse_language
 from .engines import ENGINES, Engine, Failure, Result, get_engine
 from .errors import CatalogError, ConfigError, EngineError, PipelineError
 from .memory import Memory
+from .merge import nplurals_of, weak_match
 from .protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
 from .tm import load_memory
 from .visible import refusal
@@ -44,7 +46,6 @@ BATCH_ENV = "PIPELINE_MT_BATCH"
 """Environment variable fixing the batch size (entries per engine call and per save)."""
 
 _PROVENANCE = re.compile(r"^(machine translation|translation memory): ")
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +120,11 @@ def _provenance(entry: polib.POEntry, note: str) -> None:
 
 
 def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
+    # An entry with text here is a weak fuzzy match being replaced: nothing of it is typed.
+    replacing = has_text(entry)
     if entry.msgid_plural:
         singular, plural = texts
-        typed = entry.msgstr_plural or {}
+        typed = {} if replacing else entry.msgstr_plural or {}
         # Forms a person already typed stay; only empty forms get the draft.
         entry.msgstr_plural = {
             i: typed.get(i) or (singular if i == 0 and nplurals > 1 else plural)
@@ -211,10 +214,27 @@ def translate(
 
 
 def _todo(cat: Catalog, report: TranslateReport) -> list[polib.POEntry]:
+    """Empty entries, and drafts that are only a weak fuzzy match (see :func:`_weak_draft`)."""
     entries = cat.entries()
-    todo = [e for e in entries if not has_text(e)]
+    kept = {(e.msgctxt, e.msgid): e for e in cat.obsolete()}
+    todo = [e for e in entries if not has_text(e) or _weak_draft(e, kept)]
     report.skipped += len(entries) - len(todo)
     return todo
+
+
+def _weak_draft(entry: polib.POEntry, obsolete: Mapping[tuple[str | None, str],
+                                                       polib.POEntry]) -> bool:
+    """``update`` drafted ``entry`` from the translation of a rather different English
+    (``Frequency`` from ``French``), nobody has touched the draft since, and the old
+    translation is kept as an obsolete entry: MT may replace the draft, losing nothing."""
+    if not weak_match(entry):
+        return False
+    old = obsolete.get((entry.previous_msgctxt or entry.msgctxt, entry.previous_msgid or ""))
+    if old is None:
+        return False
+    if entry.msgid_plural:
+        return bool(old.msgid_plural) and dict(old.msgstr_plural) == dict(entry.msgstr_plural)
+    return not old.msgid_plural and old.msgstr == entry.msgstr
 
 
 @dataclass(slots=True)
@@ -257,6 +277,7 @@ class _Run:
             if len(fresh) != len(misses):
                 raise EngineError(f"{eng.name} returned {len(fresh)} results for "
                                   f"{len(misses)} texts")
+            fresh = [_bounded(t, r) for t, r in zip(misses, fresh, strict=True)]
             results.update(zip(misses, fresh, strict=True))
             if not self.dry_run:
                 good = {t: r for t, r in zip(misses, fresh, strict=True)
@@ -439,6 +460,18 @@ class _Run:
             self.progress(self.done, self.total)
 
 
+def _bounded(text: str, result: Result) -> Result:
+    """An answer far longer than its text (a server's error page, a runaway engine) or
+    holding a control character or a lone surrogate is a failure: it would make a catalog
+    the loader refuses (``MAX_FIELD_CHARS``, NUL) or one that cannot be written."""
+    if isinstance(result, str) and len(result) > min(MAX_FIELD_CHARS, 10 * len(text) + 1000):
+        return Failure(f"the engine answered {len(result):,} characters for {len(text):,}; "
+                       "refused")
+    if isinstance(result, str) and (problem := refusal(result)) and not refusal(text):
+        return Failure(f"engine output refused: {problem}")
+    return result
+
+
 def _keep_edges(source: str, text: str) -> str:
     """The translation with the source's leading and trailing whitespace (engines trim it)."""
     core = source.strip()
@@ -450,5 +483,4 @@ def _keep_edges(source: str, text: str) -> str:
 
 
 def _nplurals(cat: Catalog) -> int:
-    m = _NPLURALS.search(cat.po.metadata.get("Plural-Forms", ""))
-    return int(m.group(1)) if m and int(m.group(1)) > 0 else 2
+    return nplurals_of(cat.po)  # bounded: the loader refuses a header above MAX_NPLURALS

@@ -33,6 +33,7 @@ fuzzy to ``needs-translation`` and drops msgctxt, which our catalogs need.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
@@ -105,10 +106,15 @@ class Imported:
 # ── export ─────────────────────────────────────────────────────────────────────────────
 
 
-def _text(el: ET.Element, value: str, where: str) -> None:
+def _clean(value: str, where: str) -> str:
+    """``value``, or an error: XML 1.0 cannot carry control characters (nor U+FFFE/FFFF)."""
     if _NOT_XML.search(value):
         raise CatalogError(f"{where}: a control character XML cannot carry; remove it")
-    el.text = value
+    return value
+
+
+def _text(el: ET.Element, value: str, where: str) -> None:
+    el.text = _clean(value, where)
 
 
 def _fill_unit(unit: ET.Element, source: str, target: str | None, reviewed: bool,
@@ -133,9 +139,10 @@ def _base(unit: ET.Element, where: str) -> None:
 def _annotate(el: ET.Element, e: polib.POEntry, where: str) -> None:
     for path, line in e.occurrences:
         group = ET.SubElement(el, _q("context-group"), name="po-reference", purpose="location")
-        ET.SubElement(group, _q("context"), {"context-type": "sourcefile"}).text = path
+        _text(ET.SubElement(group, _q("context"), {"context-type": "sourcefile"}), path, where)
         if line:
-            ET.SubElement(group, _q("context"), {"context-type": "linenumber"}).text = line
+            _text(ET.SubElement(group, _q("context"), {"context-type": "linenumber"}), line,
+                  where)
     for origin, text in (("translator", e.tcomment), ("developer", e.comment)):
         if text:
             _text(ET.SubElement(el, _q("note"), {"from": origin}), text, where)
@@ -157,7 +164,7 @@ def _entry_xml(body: ET.Element, n: int, e: polib.POEntry, where: str) -> str:
                        e.msgstr_plural[i] if state != "untranslated" else None,
                        state == "reviewed", where)
     if e.msgctxt is not None:
-        holder.set("resname", e.msgctxt)
+        holder.set("resname", _clean(e.msgctxt, where))
     _annotate(holder, e, where)
     if e.previous_msgid and not e.msgid_plural:
         alt = ET.SubElement(holder, _q("alt-trans"), origin="previous")
@@ -171,6 +178,7 @@ def _entry_xml(body: ET.Element, n: int, e: polib.POEntry, where: str) -> str:
 def export_xliff(config: Config, lang: Language, output: Path,
                  pages: Sequence[str] | None = None) -> Exported:
     """Write every live entry of the language's catalogs to ``output`` (atomically)."""
+    _refuse_output(config, output)
     source = parse_language(config.source_language)
     names = select_domains(config, pages)
     ET.register_namespace("", NS)
@@ -201,6 +209,28 @@ def export_xliff(config: Config, lang: Language, output: Path,
             + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
     atomic_write(output, data)
     return Exported(output, written, counts["reviewed"], counts["fuzzy"], counts["untranslated"])
+
+
+def _refuse_output(config: Config, output: Path) -> None:
+    """The XLIFF file never replaces a project file: nothing under ``locale/``,
+    ``source/`` or a catalog's name, and no existing file that is not XLIFF."""
+    target = output.resolve()
+    for folder in (config.locale_dir, config.root / "source"):
+        if target.is_relative_to(folder.resolve()):
+            raise CatalogError(f"is inside {folder.name}/, where the project's own files live; "
+                               "write the XLIFF file elsewhere (default output/xliff/)",
+                               path=output)
+    if target.suffix.lower() in (".po", ".pot", ".mo", ".md", ".toml", ".csv"):
+        raise CatalogError(f"'{target.suffix}' is not an XLIFF file name; use .xlf",
+                           path=output)
+    if target.is_file():
+        try:
+            head = target.open("rb").read(4096)
+        except OSError as exc:
+            raise CatalogError(f"cannot read: {exc.strerror}", path=output) from None
+        if b"<xliff" not in head:
+            raise CatalogError("exists and is not an XLIFF file; choose another --output",
+                               path=output)
 
 
 # ── import ─────────────────────────────────────────────────────────────────────────────
@@ -255,31 +285,84 @@ def _reviewed_state(state: str | None) -> bool | None:
 
 
 def _units(body: ET.Element, ns: str) -> Iterator[_Unit]:
-    for el in body:
-        if el.get("restype") == "x-gettext-domain-header":
-            continue  # po2xliff's copy of the .po header: the catalog keeps its own
-        if el.tag == f"{{{ns}}}trans-unit":
-            f = _read_unit(el, ns)
-            yield _Unit(el.get("id", "?"), el.get("resname"), (f.source,),
-                        (f.target,) if f.target else None, f.approved, f.state,
-                        (f.base,) if f.base is not None else None,
-                        _reviewed_state(f.base_state))
-        elif el.tag == f"{{{ns}}}group" and el.get("restype") == _PLURALS:
-            forms = [_read_unit(u, ns) for u in el.findall(f"{{{ns}}}trans-unit")]
-            targets = tuple(f.target or "" for f in forms)
-            approvals = {f.approved for f in forms}
-            states = {f.state for f in forms}
-            bases = tuple(f.base for f in forms if f.base is not None)
-            base_reviewed = {_reviewed_state(f.base_state) for f in forms}
-            yield _Unit(el.get("id", "?"), el.get("resname"),
-                        tuple(dict.fromkeys(f.source for f in forms)),
-                        targets if targets and all(targets) else None,
-                        approvals.pop() if len(approvals) == 1 else "no",
-                        states.pop() if len(states) == 1 else "needs-review-translation",
-                        bases if forms and len(bases) == len(forms) else None,
-                        base_reviewed.pop() if len(base_reviewed) == 1 else None)
-        elif el.tag == f"{{{ns}}}group":
-            yield from _units(el, ns)  # a CAT tool's own grouping
+    """Every unit, in document order; a CAT tool's own ``<group>``s are looked into."""
+    stack = [iter(body)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        if el.tag == f"{{{ns}}}group" and el.get("restype") != _PLURALS:
+            stack.append(iter(el))
+            continue
+        yield from _unit(el, ns)
+
+
+def _unit(el: ET.Element, ns: str) -> Iterator[_Unit]:
+    """The unit ``el`` is (a trans-unit or a plural group), if any."""
+    if el.get("restype") == "x-gettext-domain-header":
+        return  # po2xliff's copy of the .po header: the catalog keeps its own
+    if el.tag == f"{{{ns}}}trans-unit":
+        f = _read_unit(el, ns)
+        yield _Unit(el.get("id", "?"), el.get("resname"), (f.source,),
+                    (f.target,) if f.target else None, f.approved, f.state,
+                    (f.base,) if f.base is not None else None,
+                    _reviewed_state(f.base_state))
+    elif el.tag == f"{{{ns}}}group" and el.get("restype") == _PLURALS:
+        forms = [_read_unit(u, ns) for u in el.findall(f"{{{ns}}}trans-unit")]
+        targets = tuple(f.target or "" for f in forms)
+        approvals = {f.approved for f in forms}
+        states = {f.state for f in forms}
+        bases = tuple(f.base for f in forms if f.base is not None)
+        base_reviewed = {_reviewed_state(f.base_state) for f in forms}
+        yield _Unit(el.get("id", "?"), el.get("resname"),
+                    tuple(dict.fromkeys(f.source for f in forms)),
+                    targets if targets and all(targets) else None,
+                    approvals.pop() if len(approvals) == 1 else "no",
+                    states.pop() if len(states) == 1 else "needs-review-translation",
+                    bases if forms and len(bases) == len(forms) else None,
+                    base_reviewed.pop() if len(base_reviewed) == 1 else None)
+
+
+MAX_XLIFF_BYTES = 64 * 1024 * 1024
+"""An XLIFF file larger than this is refused."""
+MAX_XLIFF_DEPTH = 32
+"""Elements nested deeper than this are refused (ours are 6 deep; a CAT tool's groups and
+``<mrk>`` segments add a few)."""
+
+
+class _Declared(Exception):
+    """The document declares a DOCTYPE or an entity."""
+
+
+def _refuse_declarations(data: bytes) -> None:
+    """Raise :class:`_Declared` if the document has a DOCTYPE or an entity declaration, in
+    whatever encoding it is written (a UTF-16 file hides ``<!DOCTYPE`` from a byte search).
+    The expat parser reads the encoding as the XML parser will; other errors are left to it.
+    """
+    from xml.parsers import expat
+
+    def refuse(*_: object) -> None:
+        raise _Declared
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
+    with contextlib.suppress(expat.ExpatError):  # not well formed: ET reports it, with a line
+        parser.Parse(data, True)
+
+
+def _depth(root: ET.Element) -> int:
+    """How deep elements nest (without recursion: a hostile file may nest thousands)."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        el, level = stack.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_XLIFF_DEPTH:
+            stack.extend((child, level + 1) for child in el)
+    return deepest
 
 
 def _parse(path: Path) -> tuple[ET.Element, str]:
@@ -287,16 +370,25 @@ def _parse(path: Path) -> tuple[ET.Element, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise CatalogError("has a DOCTYPE or entity declarations; XLIFF needs none", path=path)
+    if len(data) > MAX_XLIFF_BYTES:
+        raise CatalogError(f"{len(data):,} bytes (limit {MAX_XLIFF_BYTES:,}); export fewer "
+                           "pages per file (--page)", path=path)
     try:
+        _refuse_declarations(data)
         root = ET.fromstring(data)
+    except _Declared:
+        raise CatalogError("has a DOCTYPE or entity declarations; XLIFF needs none",
+                           path=path) from None
     except ET.ParseError as exc:
         raise CatalogError(f"not well-formed XML ({exc}); export again or repair it",
                            path=path, line=exc.position[0]) from None
     except (LookupError, ValueError) as exc:  # encoding="bogus" / a multi-byte encoding
         raise CatalogError(f"its XML declaration names an encoding Python's XML parser cannot "
                            f"read ({exc}); save it as UTF-8", path=path) from None
+    depth = _depth(root)
+    if depth > MAX_XLIFF_DEPTH:
+        raise CatalogError(f"elements nested {depth} deep (limit {MAX_XLIFF_DEPTH}); export "
+                           "again from your CAT tool", path=path)
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if root.tag != f"{{{ns}}}xliff" or not ns.startswith("urn:oasis:names:tc:xliff:document:1."):
         raise CatalogError("not an XLIFF 1.x file; export XLIFF 1.2 from your CAT tool",
@@ -371,6 +463,12 @@ def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported,
                else (e.msgstr,))
     was_reviewed = is_reviewed(e)
     says_reviewed, says_draft = _says(unit)
+    if unit.base is not None and unit.targets == unit.base and current != unit.base and any(
+            current) and not (
+            (says_reviewed and unit.base_reviewed is False)
+            or (says_draft and unit.base_reviewed is True)):
+        result.unchanged += 1  # the file changed neither text nor state; the catalog did
+        return
     if unit.targets != current and any(t.strip() for t in current) and (
             (unit.base is not None and current != unit.base)  # edited since the export
             or (was_reviewed and unit.base_reviewed is not True)):  # or reviewed since; no base
@@ -413,21 +511,23 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
     root, ns = _parse(path)
     lang = _plan_lang(root, ns, path, config, lang)
     names = set(domains(config))
-    plan: list[tuple[str, list[_Unit]]] = []
     day = today or dt.date.today().isoformat()
     phase = root.find(f".//{{{ns}}}phase[@process-name='translation']")
     named = translator or (phase.get("contact-name") if phase is not None else None)
     typed_by = (" ".join(named.split()), day) if named and named.strip() else None
+    # Two <file> elements may name one catalog (a CAT tool split it): their units together.
+    by_name: dict[str, list[_Unit]] = {}
     for file_el in root.findall(f"{{{ns}}}file"):
         name = re.sub(r"\.pot?$", "", Path(file_el.get("original", "")).name)
         if name not in names:
             raise CatalogError(f"<file original=\"{file_el.get('original', '')}\"> names no "
                                f"catalog of this project ({', '.join(sorted(names))})", path=path)
         body = file_el.find(f"{{{ns}}}body")
-        plan.append((name, list(_units(body, ns)) if body is not None else []))
+        by_name.setdefault(name, []).extend(_units(body, ns) if body is not None else [])
+    plan = list(by_name.items())
     if not plan:
         raise CatalogError("has no <file> elements; nothing to import", path=path)
-    note = f"{IMPORT_NOTE} {path.name}, {today or dt.date.today().isoformat()}"
+    note = f"{IMPORT_NOTE} {path.name}, {day}"
     first = CatalogInfo(plan[0][0], lang, config.locale_dir).po_path
     with locked(first):  # one lock per language folder covers all its catalogs
         work: list[tuple[Catalog, list[tuple[polib.POEntry, _Unit]], Imported]] = []
@@ -435,10 +535,22 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
             po_path = CatalogInfo(name, lang, config.locale_dir).po_path
             cat = load_catalog(po_path)
             work.append((cat, _match(cat, units, path, po_path), Imported(name, po_path)))
-        for cat, pairs, result in work:
+        for _, pairs, result in work:
             for e, unit in pairs:
                 _apply(e, unit, note, result, typed_by)
-            result.changed = save_catalog(cat)
+        written: list[str] = []
+        for cat, _, result in work:
+            try:
+                result.changed = save_catalog(cat)
+            except CatalogError as exc:
+                if not written:
+                    raise
+                raise CatalogError(f"{exc.message.replace('; nothing was changed', '')}; "
+                                   f"already imported into {', '.join(written)}: fix the "
+                                   "cause and import again (it is safe to repeat)",
+                                   path=exc.path) from None
+            if result.changed:
+                written.append(result.path.name)
     return [result for _, _, result in work]
 
 

@@ -83,7 +83,7 @@ def test_corpus_is_complete() -> None:
     on_disk = {p.name for p in BAD.iterdir()} - {"cases.toml", ".gitattributes"}
     assert used == on_disk
     assert {
-        "truncated-po", "latin1-without-charset-po", "duplicate-msgid-po", "bom-po", "crlf-po",
+        "truncated-po", "latin1-without-charset-po", "duplicate-msgid-po", "bom-po",
         "unterminated-string-po", "broken-front-matter", "page-not-utf8", "raw-html-block",
         "one-megabyte-paragraph", "empty-page", "page-without-title", "unknown-lang",
         "config-typo-in-key",

@@ -102,9 +102,6 @@ CASES: dict[str, Bad] = {
     "po-bom-update": Bad(
         edit(SITE_PO, lambda b: b"\xef\xbb\xbf" + b), ("update",), "site.po:1", "byte-order"
     ),
-    "po-crlf": Bad(
-        edit(SITE_PO, lambda b: b.replace(b"\n", b"\r\n")), ("update",), "site.po:1", "CRLF"
-    ),
     "po-duplicate": Bad(DUPLICATE, ("status",), "site.po:", "Skip to Main Content"),
     "unknown-lang-status": Bad(
         lambda root: None, ("status", "--lang", "xx-YY"), "xx-YY", "unknown language"

@@ -182,6 +182,20 @@ def test_silent_server_hits_deadline_and_rest_fail_fast(libre: FakeLibre) -> Non
     assert len(libre.received) == OUTAGE_STREAK
 
 
+def test_a_dead_server_costs_its_timeouts_once_per_run_not_per_catalog(
+    libre: FakeLibre,
+) -> None:
+    libre.reply = lambda fields: None
+    engine, _ = libre.engine(timeout=1.0)
+    engine.translate_batch(["a", "b", "c", "d"], EN, ES)  # first catalog: the streak
+    start = time.monotonic()
+    later = [engine.translate_batch([f"x{i}"], EN, ES) for i in range(5)]  # five more
+    assert time.monotonic() - start < 0.5
+    assert all("network failures in a row" in r[0].reason for r in later
+               if isinstance(r[0], Failure))
+    assert len(libre.received) == OUTAGE_STREAK
+
+
 def test_refused_connection_fails_fast_and_hides_key() -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))

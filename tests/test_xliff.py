@@ -198,10 +198,12 @@ def test_import_applies_exactly_what_the_file_says(site: Path, run, tmp_path: Pa
     })
     raw_before = page_po(site).read_text("utf-8")
     result = run("import", str(tmp_path / "done.xlf"), root=site)
-    assert result.exit_code == 0, result.output
+    # the unapproved rewrite of a reviewed text was not applied: reported, and not done
+    assert result.exit_code == 1, result.output
     assert re.search(r"updated +locale/es/LC_MESSAGES/paraspinal-sarcoma-treatment\.po: "
                      r"1 translated, 1 reopened for review, \d+ unchanged", result.stdout)
     assert "kept the reviewed translation of" in result.stderr
+    assert "1 edit(s) in done.xlf were not applied" in result.stderr
     after = {(e.msgctxt, e.msgid): e for e in load_catalog(page_po(site)).entries()}
     e = after[(None, drafted.msgid)]
     assert e.msgstr == "Texto corregido en memoQ." and "fuzzy" not in e.flags
@@ -253,14 +255,18 @@ def test_stale_file_keeps_a_reviewed_edit_made_since_the_export(site: Path, run,
     })
     stale = page_po(site).read_bytes()
     result = run("import", str(tmp_path / "es.xlf"), root=site)  # the untouched old file
+    # it edits nothing, so nothing is dropped: the catalog's newer text simply stays
     assert result.exit_code == 0, result.output
     assert "translated" not in result.stdout and "Traceback" not in result.output
-    assert "in conflict (catalog kept)" in result.stdout
-    assert "conflict: kept the catalog's translation of" in result.stderr
+    assert "conflict" not in result.output
     assert page_po(site).read_bytes() == stale
-    done = import_page(site, tmp_path / "done.xlf")
-    assert done.conflicts == [edited.msgid, both.msgid]
-    assert (done.translated, done.drafted, done.reopened) == (1, 0, 0)
+    result = run("import", str(tmp_path / "done.xlf"), root=site)
+    # memoQ's edit of an entry edited in Poedit since is dropped: reported, exit 1
+    assert result.exit_code == 1, result.output
+    assert "conflict: kept the catalog's translation of 'Cambi" not in result.stderr
+    assert f"conflict: kept the catalog's translation of {both.msgid[:60]!r}" in result.stderr
+    assert "1 edit(s) in done.xlf were not applied" in result.stderr
+    assert re.search(r"1 translated, \d+ unchanged, 1 in conflict", result.stdout), result.stdout
     after = {e.msgid: e for e in load_catalog(page_po(site)).entries()}
     assert after[edited.msgid].msgstr == "Revisado otra vez en Poedit."
     assert after[both.msgid].msgstr == "Cambiado en Poedit."
@@ -290,7 +296,7 @@ def test_stale_file_keeps_a_draft_reviewed_since_the_export(site: Path, run,
     assert "drafted" not in result.stdout and "reopened" not in result.stdout
     assert page_po(site).read_bytes() == reviewed
     done = import_page(site, tmp_path / "done.xlf")
-    assert done.conflicts == [rewritten.msgid, draft_edit.msgid]
+    assert done.conflicts == [draft_edit.msgid]  # the file did not edit ``rewritten``
     assert not done.changed and (done.drafted, done.reopened, done.approved) == (0, 0, 0)
     assert page_po(site).read_bytes() == reviewed
 
@@ -337,13 +343,15 @@ def test_file_without_base_fills_drafts_but_never_replaces_reviewed_text(
 def test_base_survives_translate_toolkit_rewriting_the_file(site: Path, run,
                                                             tmp_path: Path) -> None:
     """A tool that parses and re-serializes the file (Translate Toolkit here) keeps the base,
-    so a later edit in the .po is still seen as a conflict."""
+    so a later edit in the .po is known to be newer than the file (without the base it would
+    be a conflict)."""
     live = load_catalog(page_po(site)).entries()
     export(run, site, tmp_path / "es.xlf")
     store = tt_xliff.xlifffile.parsefile(str(tmp_path / "es.xlf"))
     (tmp_path / "tt.xlf").write_bytes(bytes(store))
     edit_po(page_po(site), {live[6].msgid: {"msgstr": "Revisado otra vez."}})
-    assert import_page(site, tmp_path / "tt.xlf").conflicts == [live[6].msgid]
+    done = import_page(site, tmp_path / "tt.xlf")
+    assert done.conflicts == [] and done.kept == [] and not done.changed
     assert load_catalog(page_po(site)).entries()[6].msgstr == "Revisado otra vez."
 
 

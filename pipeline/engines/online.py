@@ -140,6 +140,10 @@ class OnlineEngine:
         self._timeout = timeout
         self._retries = retries
         self._sleep = sleep
+        # Network failures in a row, over the engine's life (one run): a dead server costs
+        # OUTAGE_STREAK timeouts once, not once per catalog.
+        self._streak = 0
+        self._last = ""
         key = self.access.api_key or ""
         # Keys travel in query strings, so requests' error messages quote them (URL-encoded).
         self._secrets = {key, quote(key, safe=""), quote_plus(key)} if len(key) > 3 else set()
@@ -178,23 +182,29 @@ class OnlineEngine:
         # Import on this thread: a cold import takes a good part of a second, not a network wait.
         import deep_translator  # noqa: F401
 
+        if self._streak >= OUTAGE_STREAK:
+            return [self._not_sent()] * len(texts)
         try:
             # Microsoft's constructor downloads its language list, so it needs a deadline too.
             translator = self._within_deadline(lambda: self._build(src, tgt))
         except Exception as exc:
+            if self._kind(exc) == "network":
+                self._streak, self._last = self._streak + 1, self._reason(exc)
             return [Failure(self._reason(exc))] * len(texts)
         results: list[Result] = []
-        streak, last = 0, ""
         for text in texts:
-            if streak >= OUTAGE_STREAK:
-                results.append(Failure(f"{last} (not sent: {streak} network failures in a row)"))
+            if self._streak >= OUTAGE_STREAK:
+                results.append(self._not_sent())
                 continue
             result, network = self._translate_one(translator, text)
-            streak = streak + 1 if network else 0
+            self._streak = self._streak + 1 if network else 0
             if isinstance(result, Failure):
-                last = result.reason
+                self._last = result.reason
             results.append(result)
         return results
+
+    def _not_sent(self) -> Failure:
+        return Failure(f"{self._last} (not sent: {self._streak} network failures in a row)")
 
     def _translate_one(self, translator: Any, text: str) -> tuple[Result, bool]:
         """The result, and whether it failed for want of a network answer."""
