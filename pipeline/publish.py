@@ -111,8 +111,16 @@ def publish(
         plan, manifests = _plan(publisher, request, pool)
         docs, titles = _parse_pages(publisher, plan, manifests, pool)
         _check_layout(publisher, plan)
-        removed = _remove(plan)
-        items = _write_pages(publisher, plan, manifests, docs, pool, progress)
+        removed: list[Path] = []
+
+        def make_room() -> None:  # once a first page is rendered: a bad layout changes nothing
+            removed.extend(_remove(plan))
+            for tree in plan.trees:
+                publisher.copy_assets(tree.root)
+
+        items = _write_pages(publisher, plan, manifests, docs, pool, progress, make_room)
+        if not any(item.written for item in items):
+            make_room()
         _write_indexes(publisher, plan, manifests, titles)
         _save_manifests(publisher, plan, manifests)
     finally:
@@ -216,13 +224,13 @@ def _remove(plan: Plan) -> list[Path]:
 
 def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
                  docs: Mapping[Path, Document], pool: Workers,
-                 progress: Callable[[PublishItem], None] | None) -> list[PublishItem]:
+                 progress: Callable[[PublishItem], None] | None,
+                 before_first_write: Callable[[], None]) -> list[PublishItem]:
     outputs = [(tree, out) for tree in plan.trees for out in tree.pages]
     tasks = [RenderTask(out.lang, docs[out.page], out.todo, out.languages, tree.preview,
                         tree.root) for tree, out in outputs if out.todo]
-    for tree in plan.trees:
-        publisher.copy_assets(tree.root)
     items: list[PublishItem] = []
+    first = True
     results = pool.map(run_job, tasks, local=publisher.render)
     with contextlib.closing(results):
         for tree, out in outputs:
@@ -234,6 +242,9 @@ def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
                     item = PublishItem(out.lang.gettext, out.page.stem, fmt, target, False,
                                        preview=tree.preview)
                 else:
+                    if first:
+                        before_first_write()
+                        first = False
                     _write(target, done.data)
                     manifests[tree.root].outputs[f"{out.lang.gettext}/{out.page.stem}.{fmt}"] = (
                         inputs)
