@@ -10,7 +10,8 @@ publish: setup
 test:
 	./scripts/test.sh
 
-bench: setup
+bench:
+	./scripts/setup.sh --bench
 	.venv/bin/python bench/run.py
 
 clean:

@@ -13,6 +13,7 @@ import polib
 
 from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
 from .config import Config, Language
+from .plurals import check_plural_header
 from .protect import Glossary, load_glossary
 
 ERROR, WARNING = "error", "warning"
@@ -245,18 +246,20 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 
 
-def check_header(po: polib.POFile, lang: Language) -> Iterator[str]:
-    """Header fields: Language, Plural-Forms and charset right for the language."""
-    from .merge import plural_forms
+def check_header(po: polib.POFile, lang: Language) -> Iterator[tuple[str, str]]:
+    """Header fields: Language, a usable Plural-Forms and the charset; (severity, message).
 
+    Plural-Forms is compared by value, not text: a rule equivalent to gettext's or CLDR's is
+    right, a different valid rule is a warning, a malformed or inconsistent one an error.
+    """
     meta = po.metadata
     if meta.get("Language", "").replace("-", "_") != lang.gettext:
-        yield f"header Language is '{meta.get('Language', '')}', expected '{lang.gettext}'"
-    expected = plural_forms(lang)
-    if " ".join(meta.get("Plural-Forms", "").split()) != " ".join(expected.split()):
-        yield f"header Plural-Forms should be '{expected}'"
+        yield ERROR, f"header Language is '{meta.get('Language', '')}', expected '{lang.gettext}'"
+    counts = [len(e.msgstr_plural) for e in po if e.msgid_plural and not e.obsolete]
+    for finding in check_plural_header(meta.get("Plural-Forms", ""), lang, counts):
+        yield (ERROR if finding.error else WARNING), finding.message
     if "charset=utf-8" not in meta.get("Content-Type", "").lower():
-        yield "header charset should be UTF-8"
+        yield ERROR, "header charset should be UTF-8"
 
 
 def check_catalog(path: Path, lang: Language, glossary: Glossary,
@@ -265,7 +268,8 @@ def check_catalog(path: Path, lang: Language, glossary: Glossary,
     cat = load_catalog(path)
     shown = str(path.relative_to(root)) if root else str(path)
     ctx = Context(lang, glossary)
-    findings = [Finding(shown, 1, ERROR, "header", msg) for msg in check_header(cat.po, lang)]
+    findings = [Finding(shown, 1, severity, "header", msg)
+                for severity, msg in check_header(cat.po, lang)]
     for entry in cat.entries():
         findings += check_entry(entry, ctx, shown)
     return findings

@@ -26,6 +26,7 @@ from .catalogs import (
 from .config import Config, Language
 from .errors import CatalogError
 from .extract import now_stamp
+from .plurals import classic_rule
 
 FUZZY_CUTOFF = 60.0
 # Clause and sentence punctuation a trivial edit may add or drop; not between digits
@@ -52,9 +53,8 @@ class UpdateItem:
 
 
 def plural_forms(lang: Language) -> str:
-    from babel.messages.plurals import get_plural
-
-    return str(get_plural(lang.gettext).plural_forms)
+    """The Plural-Forms a new catalog gets: gettext's classic rule (see `plurals`)."""
+    return classic_rule(lang)
 
 
 def po_header(lang: Language, domain: str, pot_date: str) -> dict[str, str]:

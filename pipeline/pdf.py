@@ -30,7 +30,8 @@ FONTS: dict[str, tuple[str, str]] = {
 @cache
 def _installed_families() -> frozenset[str]:
     if shutil.which("fc-list") is None:
-        return frozenset()
+        raise PublishError("fontconfig is not installed, so no font can be found; install it "
+                           "(apt-get install fontconfig) or run scripts/setup.sh")
     out = subprocess.run(
         ["fc-list", ":", "family"], capture_output=True, text=True, check=False, timeout=60
     ).stdout
@@ -51,6 +52,23 @@ def check_fonts(lang: Language) -> None:
             )
 
 
+def import_weasyprint() -> Any:
+    """WeasyPrint, or a one-line error naming the Debian package of a missing system library."""
+    try:
+        import weasyprint
+    except OSError as exc:  # cffi could not load Pango, HarfBuzz or fontconfig
+        text = str(exc)
+        lib = next((name for name in ("pangoft2", "pango", "harfbuzz", "fontconfig", "gobject")
+                    if name in text), "")
+        package = {"pangoft2": "libpangoft2-1.0-0", "pango": "libpango-1.0-0",
+                   "harfbuzz": "libharfbuzz-subset0", "fontconfig": "fontconfig",
+                   "gobject": "libglib2.0-0"}.get(lib, "libpango-1.0-0 libpangoft2-1.0-0")
+        raise PublishError(f"PDF output needs a system library WeasyPrint could not load "
+                           f"({text.splitlines()[0][:120]}); install it (apt-get install "
+                           f"{package}) or run scripts/setup.sh") from None
+    return weasyprint
+
+
 def make_fetcher(source_dir: Path, mapping: Mapping[str, Path | bytes]) -> Any:
     """A WeasyPrint fetcher that serves ``file:`` URLs of ``mapping`` (a file, or bytes made
     in memory) or under ``source_dir``.
@@ -58,6 +76,7 @@ def make_fetcher(source_dir: Path, mapping: Mapping[str, Path | bytes]) -> Any:
     Everything else — other files, ``http(s)``, ``data:`` — is refused and logged in
     ``fetcher.refused``, so no translation can pull in a local file or reach the network.
     """
+    import_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = source_dir.resolve()
@@ -122,7 +141,7 @@ def write_pdf(html: str, base_url: str, fetcher: Any, target: Path) -> bytes:
     """
     import logging
 
-    from weasyprint import HTML
+    HTML = import_weasyprint().HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(

@@ -11,6 +11,7 @@ import itertools
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
@@ -79,8 +80,12 @@ class Workers:
             from concurrent.futures import ProcessPoolExecutor
 
             # fork: workers start in milliseconds with what this process has loaded, the
-            # job built and warm (the CLI runs no threads, so no lock is copied held).
-            method = "fork" if sys.platform == "linux" else "spawn"
+            # job built and warm — safe only while this process runs one thread (no lock can be
+            # copied held; Python 3.12+ warns otherwise). With threads: forkserver, else spawn.
+            if sys.platform == "linux":
+                method = "fork" if threading.active_count() == 1 else "forkserver"
+            else:
+                method = "spawn"
             args: tuple[Any, ...] = ()
             if self.job_factory is not None and method == "fork":
                 _WORKER = self.job_factory()

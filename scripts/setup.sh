@@ -1,46 +1,126 @@
 #!/usr/bin/env bash
-# Make this machine ready for l10n-pipeline: Debian packages (when root) and a venv.
-# Safe to run again: it installs only what is missing.
+# Make this machine ready for l10n-pipeline on Debian 12 or 13: Debian packages, then a venv
+# installed from the hash-pinned lock in requirements/.
+#
+#   scripts/setup.sh           what publishing needs (Apertium, fonts, Pango; requirements/runtime.txt)
+#   scripts/setup.sh --test    that, plus what the tests need (gettext, poppler, Chromium; test.txt)
+#   scripts/setup.sh --bench   that, plus the benchmark's peer tools (bench.txt)
+#
+# Safe to run again: it installs only what is missing. As root it installs Debian packages;
+# otherwise it names the one apt-get command to run and stops (exit 2) before changing anything.
+# WITHOUT_BROWSER=1 skips Chromium; PYTHON=python3.12 picks the interpreter for the venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(
-  gettext                       # msgfmt -c validates every catalog we write
-  apertium apertium-eng-spa apertium-eng-cat apertium-en-gl   # offline MT (es, ca, gl)
-  fonts-noto-core fonts-noto-cjk  # fonts that cover Latin, Arabic and CJK scripts in PDFs
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0          # WeasyPrint (PDF)
-  poppler-utils                 # pdftotext / pdffonts / pdftoppm for PDF checks
-)
-[ "${WITHOUT_BROWSER:-0}" = 1 ] || DEB_PACKAGES+=(chromium)   # headless browser test
+mode=runtime
+case "${1:-}" in
+  "") ;;
+  --test) mode=test ;;
+  --bench) mode=bench ;;
+  *) echo "setup: unknown option '$1' (use --test or --bench)" >&2; exit 2 ;;
+esac
+
+say() { echo "setup: $*"; }
 PYTHON=${PYTHON:-python3}
-# Debian's own python3 needs python3-venv before it can make a venv.
-command -v "$PYTHON" >/dev/null || DEB_PACKAGES+=(python3)
-"$PYTHON" -c "import ensurepip, venv" 2>/dev/null || DEB_PACKAGES+=(python3-venv)
+
+# --- Debian packages ---------------------------------------------------------------------
+runtime_packages=(
+  fonts-noto-core fonts-noto-cjk fontconfig       # fonts for Latin, Arabic, CJK PDFs; fc-list
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint (PDF)
+  apertium                                         # offline machine translation
+)
+test_packages=(
+  gettext                       # msgfmt -c validates every catalog the tests write
+  poppler-utils                 # pdftotext / pdffonts for PDF checks
+  tmux                          # drives the terminal review in a real terminal
+)
+[ "${WITHOUT_BROWSER:-0}" = 1 ] || test_packages+=(chromium)   # headless browser tests
+
+# The Apertium pair of each configured language, by the names Debian releases have used.
+declare -A PAIRS=(
+  [es]="apertium-eng-spa apertium-en-es"
+  [ca]="apertium-eng-cat apertium-en-ca"
+  [gl]="apertium-en-gl apertium-eng-glg"
+)
+
+configured_languages() {
+  # [tool.pipeline] languages from pyproject.toml; grep rather than Python, which may be absent.
+  sed -n '/^\[tool\.pipeline\]/,/^\[/p' pyproject.toml | grep -E '^languages *=' \
+    | grep -oE '"[^"]+"' | tr -d '"' | tr '-' '_'
+}
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+available() {  # the archive this machine uses has a candidate for the package
+  local candidate
+  candidate=$(apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+  [ -n "$candidate" ] && [ "$candidate" != "(none)" ]
+}
+
+wanted=("${runtime_packages[@]}")
+[ "$mode" = runtime ] || wanted+=("${test_packages[@]}")
+command -v "$PYTHON" >/dev/null || wanted+=(python3)
+if ! "$PYTHON" -c "import ensurepip, venv" 2>/dev/null; then wanted+=(python3-venv); fi
 
 missing=()
-for pkg in "${DEB_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+for pkg in "${wanted[@]}"; do installed "$pkg" || missing+=("$pkg"); done
+
+# apt's lists: a fresh Debian root may have none; only root can fetch them.
+pairs_unknown=0
+for lang in $(configured_languages); do
+  for pkg in ${PAIRS[$lang]:-}; do installed "$pkg" || pairs_unknown=1; done
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "setup: installing Debian packages: ${missing[*]}"
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "setup: missing Debian packages (run as root or: sudo apt-get install ${missing[*]})" >&2
-  fi
+if [ "$(id -u)" = 0 ] && { [ ${#missing[@]} -gt 0 ] || [ $pairs_unknown = 1 ]; }; then
+  apt-get update -q >/dev/null
 fi
 
+no_pair=()
+for lang in $(configured_languages); do
+  [ -n "${PAIRS[$lang]:-}" ] || continue
+  chosen=""
+  for pkg in ${PAIRS[$lang]}; do
+    if installed "$pkg"; then chosen=installed; break; fi
+    if available "$pkg"; then chosen=$pkg; break; fi
+  done
+  case "$chosen" in
+    installed) ;;
+    "") no_pair+=("$lang") ;;
+    *) missing+=("$chosen") ;;
+  esac
+done
+if [ ${#no_pair[@]} -gt 0 ]; then
+  say "this Debian release has no Apertium pair for: ${no_pair[*]} (no offline drafts; use an online engine)"
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  unavailable=()
+  for pkg in "${missing[@]}"; do available "$pkg" || unavailable+=("$pkg"); done
+  if [ ${#unavailable[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+    echo "setup: this Debian release has no package ${unavailable[*]}; nothing was installed" >&2
+    exit 2
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing Debian packages; as root run: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 2
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    >/dev/null
+fi
+
+# --- Python packages from the lock -------------------------------------------------------
+lock=requirements/$mode.txt
 if [ ! -x .venv/bin/python ]; then
-  echo "setup: creating .venv"
+  say "creating .venv with $("$PYTHON" --version 2>&1)"
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+stamp=.venv/.installed-$mode-$(cat "$lock" pyproject.toml | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing the package and its test tools into .venv"
-  .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e ".[test]"
+  say "installing $lock (hash-checked) and the package into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps \
+    -r "$lock"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+    --no-build-isolation -e .
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
-echo "setup: ready (.venv/bin/pipeline)"
+say "ready ($mode): .venv/bin/pipeline"

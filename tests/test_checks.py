@@ -45,13 +45,21 @@ def test_reviewed_spanish_catalog_is_clean(po: Path) -> None:
     assert findings == []
 
 
-def test_header_problems_are_errors(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("rule", "severity"), [
+    ("nplurals=1; plural=0;", "warning"),          # valid, but not Spanish's: names both
+    ("nplurals=2; plural=(n != 1;", ERROR),        # malformed
+    ("nplurals=2; plural=(n > 1 ? 2 : 0);", ERROR),  # a form beyond nplurals
+])
+def test_header_plural_problems(tmp_path: Path, rule: str, severity: str) -> None:
     po = tmp_path / "x.po"
-    po.write_text(FAULTS.read_text("utf-8").replace("nplurals=2; plural=(n != 1);",
-                                                    "nplurals=1; plural=0;"), "utf-8")
+    po.write_text(FAULTS.read_text("utf-8").replace("nplurals=2; plural=(n != 1);", rule),
+                  "utf-8")
     findings = check_catalog(po, parse_language("es"), load_glossary(tmp_path / "none.csv"))
     header = [f for f in findings if f.check == "header"]
-    assert header and header[0].severity == ERROR and "Plural-Forms" in header[0].message
+    assert [f.severity for f in header] == [severity]
+    assert "Plural-Forms" in header[0].message
+    if severity == "warning":
+        assert rule in header[0].message and "nplurals=2; plural=(n != 1);" in header[0].message
 
 
 def test_cli_check_reports_compiler_style_and_exit_1(tmp_path: Path) -> None:
