@@ -299,17 +299,16 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
             click.echo(f"left out: {decision.lang.bcp47}: {', '.join(decision.left_out)} "
                        "(these pages do not pass their own review gate)", err=True)
     refused = report.not_ready
-    for decision in refused[:-1] if len(refused) > 1 else ():
-        click.echo(f"skipped: {decision.problem}", err=True)
-    if len(refused) == 1:
+    if len(refused) == 1 and not all_langs:
         raise NotReadyError(refused[0].problem + (
             f" ({refused[0].lang.bcp47} is withdrawn from the public site until then)"
             if refused[0].was_public else ""))
+    for decision in refused:
+        click.echo(f"skipped: {decision.problem}", err=True)
     if refused:
-        click.echo(f"skipped: {refused[-1].problem}", err=True)
         names = ", ".join(d.lang.bcp47 for d in refused)
-        raise NotReadyError(f"not ready, not published: {names}; review them or publish "
-                            "with --draft")
+        raise NotReadyError(f"not ready, not published: {names}; review them, publish a "
+                            "preview with --draft, or list them in preview_only")
 
 
 @cli.command()
