@@ -109,7 +109,7 @@ def site(published: Path, tmp_path: Path) -> Path:
     return root
 
 
-# --- 1. the public tree holds reviewed content only --------------------------------------------
+# --- 1. the public tree holds reviewed content only ----------------------------------------------
 
 
 def test_the_leak_sequence_leaves_no_draft_on_any_public_page(site: Path) -> None:
@@ -194,7 +194,7 @@ def test_the_banner_is_reviewed_text_or_english_never_a_fuzzy_string(published: 
     assert skip.find("span").get("lang") == "en"
 
 
-# --- 3. outdated translations never stay online ------------------------------------------------
+# --- 3. outdated translations never stay online --------------------------------------------------
 
 
 @pytest.mark.parametrize("policy", ["english", "withdraw"])
@@ -241,7 +241,7 @@ def test_new_english_not_yet_translated_withdraws_a_stale_language(site: Path) -
         "utf-8")
 
 
-# --- removed pages and languages -------------------------------------------------------------------
+# --- removed pages and languages -----------------------------------------------------------------
 
 
 def test_a_removed_page_and_a_removed_language_disappear(site: Path) -> None:
@@ -276,7 +276,7 @@ def test_removals_are_reported(site: Path) -> None:
     assert "removed    output/fr/index.html" in result.stdout
 
 
-# --- 4. only configured languages; preview_only -----------------------------------------------------
+# --- 4. only configured languages; preview_only --------------------------------------------------
 
 
 @pytest.mark.parametrize("draft", [False, True])
@@ -349,7 +349,7 @@ def test_untranslated_template_strings_are_marked_english(site: Path) -> None:
     assert text_of(span) == "Skip to Main Content"
 
 
-# --- byte stability --------------------------------------------------------------------------------
+# --- byte stability ------------------------------------------------------------------------------
 
 
 def test_the_public_site_is_the_same_bytes_wherever_and_whenever_it_is_made(
