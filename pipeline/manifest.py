@@ -30,7 +30,7 @@ PACKAGE = Path(__file__).resolve().parent
 # The package's own modules whose code decides the bytes of a published file (or whether
 # it is rewritten): a fix in any of them must re-render pages that were "up to date".
 OUTPUT_CODE = ("catalogs", "checks", "config", "gate", "layout", "manifest", "pdf", "plan",
-               "publish", "render", "indexes", "source", "workers")
+               "publish", "render", "indexes", "source", "translations", "workers")
 
 
 def digest(*parts: bytes | str) -> str:

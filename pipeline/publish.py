@@ -22,7 +22,7 @@ from .catalogs import atomic_write, domains
 from .config import Config, Language
 from .errors import CatalogError, PublishError
 from .indexes import index_files, render_index
-from .layout import Publisher, RenderTask, Translations, make_renderer, native_name
+from .layout import Publisher, RenderTask, make_renderer, native_name
 from .manifest import MANIFEST, Hashes, Manifest, PageFact, catalog_facts, count_catalogs
 from .plan import (
     PREVIEW,
@@ -42,6 +42,7 @@ from .plan import (
     tree_languages,
 )
 from .source import Document, list_pages, read_page
+from .translations import Translations
 from .workers import Workers, job_count, run_job
 
 __all__ = [
@@ -154,6 +155,9 @@ def _plan(publisher: Publisher, request: Request,
     pages = list_pages(config.pages_dir)
     decisions = decide(config, request, counts, public_before=public_before,
                        previews_before=previews_before, pages=pages)
+    # no preview tree is made for a run that previews nothing and had none before
+    touch_previews = touch_previews and (bool(previews_before) or any(
+        d.fate == PREVIEW for d in decisions))
     trees = []
     for root, preview, touched, held in ((public_root, False, touch_public, public_before),
                                          (preview_root, True, touch_previews, previews_before)):
