@@ -384,3 +384,13 @@ def test_no_pdf_ends_on_a_page_holding_only_the_footer(tmp_path: Path) -> None:
         footer = {"St.", "Jude", "Children's", "Research", "Hospital"}
         body = [w for w in words if w not in footer]
         assert len(body) > 15, (pdf, text)  # the end of the text, not only the footer
+
+
+def test_previews_can_go_to_another_folder(site: Path, tmp_path: Path) -> None:
+    before = public_files(site)
+    elsewhere = tmp_path / "previews"
+    ok(run(site, "publish", "--lang", "es", "--draft", "--preview-dir", str(elsewhere)))
+    page = elsewhere / "es" / f"{PAGE}.html"
+    assert 'content="noindex"' in page.read_text("utf-8")
+    assert (elsewhere / "assets" / "screen.css").is_file() and (elsewhere / "index.html").is_file()
+    assert public_files(site) == before
