@@ -119,7 +119,7 @@ def _language_index(publisher: Publisher, tree: TreePlan, titles: Mapping[str, s
                "indexes": _nav(tree.languages, lang, "../"),
                "switcher_label": tr.gettext("Choose a language")}
     with template_errors(publisher.config.templates_dir, provides=list(context)):
-        html = env.get_template("language.html").render(context)
+        html = env.get_template("pages.html").render(context)
     return str(html).encode("utf-8")
 
 

@@ -94,7 +94,7 @@ def _template_error(exc: Exception, folder: Path, provides: Sequence[str]) -> Pu
     elif isinstance(exc, jinja2.TemplateNotFound):
         if path is None:
             path = folder / str(exc.name)
-            what = ("template missing; publish needs page.html, index.html and language.html "
+            what = ("template missing; publish needs page.html, index.html and pages.html "
                     "in this folder: restore it (from version control or a fresh copy of the "
                     "project)")
         else:
@@ -133,7 +133,7 @@ class RenderedFile:
 
 
 DRAFT_WORD = "Draft"
-TEMPLATES = ("page.html", "index.html", "language.html")
+TEMPLATES = ("page.html", "index.html", "pages.html")
 WATERMARK = "assets/watermark.svg"  # served to WeasyPrint from memory, never written
 
 
