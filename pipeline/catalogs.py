@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polib
 
+from . import entry as entry_state
 from .config import Config, Language
 from .errors import CatalogError, LockedError
 
@@ -559,7 +560,7 @@ def compile_catalogs(config: Config, languages: list[Language]) -> list[tuple[Pa
             compiled = polib.POFile()
             compiled.metadata = dict(po.metadata)
             for entry in po:
-                if is_reviewed(entry):
+                if entry_state.is_reviewed(entry, signoff_required=config.require_signoff):
                     compiled.append(entry)
             fd, tmp = tempfile.mkstemp(suffix=".mo", dir=info.po_path.parent)
             os.close(fd)

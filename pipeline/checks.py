@@ -13,8 +13,19 @@ import polib
 
 from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
 from .config import Config, Language
+from .entry import unsigned
+from .meaning import (
+    ENGLISH,
+    check_modality,
+    check_negation,
+    check_number_words,
+    check_omission,
+    check_sequence,
+    unspelled,
+)
 from .plurals import check_plural_header
 from .protect import Glossary, load_glossary
+from .visible import refusal
 
 ERROR, WARNING = "error", "warning"
 
@@ -43,6 +54,7 @@ class Context:
 
     lang: Language
     glossary: Glossary
+    signoff: bool = False  # [tool.pipeline] require_signoff
 
 
 EntryCheck = Callable[[polib.POEntry, Context], Iterator[str]]
@@ -120,6 +132,9 @@ def check_numbers(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield f"phone numbers differ: missing {missing or '-'}, extra {extra or '-'}"
         return
     missing, extra = _differs(_NUMBER, entry)
+    # "three" ↔ "3": a number written in words on the other side agrees by value.
+    missing = unspelled(missing, entry.msgstr, ctx.lang.base)
+    extra = unspelled(extra, entry.msgid, ENGLISH)
     if missing or extra:
         yield f"numbers differ: missing {missing or '-'}, extra {extra or '-'}"
 
@@ -220,6 +235,20 @@ def check_sentences(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield f"{dst} sentences where the English has {src}; is one missing?"
 
 
+def check_control(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A control character (backspace, escape, NUL …) that can hide text from a reviewer."""
+    problem = refusal(entry.msgstr)
+    if problem:
+        yield f"{problem}; remove it"
+
+
+def check_signoff(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """With require_signoff: a translated entry nobody signed off, or changed since."""
+    why = unsigned(entry) if ctx.signoff else None
+    if why:
+        yield f"{why}: it is not published; sign it with 'pipeline review --reviewer NAME'"
+
+
 def check_previous(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """A fuzzy entry from an English change lacks its previous text (#| msgid)."""
     comment = entry.tcomment or ""
@@ -242,6 +271,13 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "length": (WARNING, check_length),
     "sentences": (WARNING, check_sentences),
     "previous": (WARNING, check_previous),
+    "control": (ERROR, check_control),
+    "signoff": (ERROR, check_signoff),
+    "negation": (ERROR, check_negation),
+    "number-words": (ERROR, check_number_words),
+    "sequence": (ERROR, check_sequence),
+    "modality": (WARNING, check_modality),
+    "omission": (ERROR, check_omission),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 
@@ -263,11 +299,11 @@ def check_header(po: polib.POFile, lang: Language) -> Iterator[tuple[str, str]]:
 
 
 def check_catalog(path: Path, lang: Language, glossary: Glossary,
-                  root: Path | None = None) -> list[Finding]:
+                  root: Path | None = None, *, signoff: bool = False) -> list[Finding]:
     """Every finding in one catalog, in file order."""
     cat = load_catalog(path)
     shown = str(path.relative_to(root)) if root else str(path)
-    ctx = Context(lang, glossary)
+    ctx = Context(lang, glossary, signoff)
     findings = [Finding(shown, 1, severity, "header", msg)
                 for severity, msg in check_header(cat.po, lang)]
     for entry in cat.entries():
@@ -296,5 +332,6 @@ def run_checks(config: Config, languages: Sequence[Language],
         for name in names:
             info = CatalogInfo(name, lang, config.locale_dir)
             if info.po_path.exists():
-                findings += check_catalog(info.po_path, lang, glossary, config.root)
+                findings += check_catalog(info.po_path, lang, glossary, config.root,
+                                          signoff=config.require_signoff)
     return findings

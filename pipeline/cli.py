@@ -372,15 +372,31 @@ class ClickConsole:
         except click.Abort:
             raise EOFError from None
 
-    def edit(self, text: str) -> str | None:
+    def edit(self, text: str, notes: str) -> str | None:
+        from .review import from_editor
+
         if not self.inline:
-            edited: str | None = click.edit(text + "\n", require_save=True)
-            return edited
+            return from_editor(click.edit(notes + text + "\n", require_save=True))
+        if sys.stdin.isatty():
+            return _prefilled("New text: ", text)
         try:
             answer: str = click.prompt("New text (Enter = keep)", default="", show_default=False)
         except click.Abort:
             raise EOFError from None
         return answer or None
+
+
+def _prefilled(prompt: str, text: str) -> str | None:
+    """A line typed at a terminal, starting from ``text`` (readline), Ctrl-C/D = EOFError."""
+    import readline
+
+    readline.set_startup_hook(lambda: readline.insert_text(text))
+    try:
+        return input(prompt)
+    except KeyboardInterrupt:
+        raise EOFError from None
+    finally:
+        readline.set_startup_hook()
 
 
 @cli.command()
@@ -411,6 +427,23 @@ def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
 
 @cli.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="FILE.json and FILE.html to write (default: output/record/LANG).")
+@pass_state
+def record(state: State, lang: str, output: Path | None) -> None:
+    """Write the translation record: per string its English, origin, translator, reviewer and
+    QA, with a summary for a listing service or a compliance officer (holds names: private)."""
+    from .record import build_record, write_record
+
+    target = parse_language(lang)
+    done = build_record(state.config, target)
+    paths = write_record(done, output or state.config.output_dir / "record" / target.gettext)
+    state.say(f"wrote {' and '.join(_rel(state, p) for p in paths)}: "
+              f"{done.summary['reviewed']} of {done.summary['strings']} strings reviewed")
+
+
+@cli.command()
+@click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True,
               help="Exchange format (XLIFF 1.2).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -433,12 +466,15 @@ def export(state: State, lang: str, fmt: str, output: Path | None,
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", "-l", "lang", metavar="LANG",
               help="Target language (default: the file's target-language).")
+@click.option("--translator", metavar="NAME",
+              help="Who translated the file's new text (default: its <phase contact-name>).")
 @pass_state
-def import_(state: State, file: Path, lang: str | None) -> None:
+def import_(state: State, file: Path, lang: str | None, translator: str | None) -> None:
     """Merge an XLIFF file's translations into the .po files (by msgctxt and msgid)."""
     from .xliff import import_xliff
 
-    items = import_xliff(state.config, file, parse_language(lang) if lang else None)
+    items = import_xliff(state.config, file, parse_language(lang) if lang else None,
+                         translator=translator)
     for item in items:
         detail = ", ".join(
             f"{n} {k}" for k, n in (
@@ -446,6 +482,7 @@ def import_(state: State, file: Path, lang: str | None) -> None:
                 ("approved", item.approved), ("reopened for review", item.reopened),
                 ("unchanged", item.unchanged), ("without target", item.empty),
                 ("in conflict (catalog kept)", len(item.conflicts)),
+                ("refused (control character)", len(item.refused)),
             ) if n
         )
         verb = "updated" if item.changed else "unchanged"
@@ -453,10 +490,124 @@ def import_(state: State, file: Path, lang: str | None) -> None:
         for msgid in item.kept:
             click.echo(f"warning: {_rel(state, item.path)}: kept the reviewed translation of "
                        f"{msgid[:60]!r}: the file changed it without approving it", err=True)
+        for msgid in item.refused:
+            click.echo(f"warning: {_rel(state, item.path)}: refused the text for "
+                       f"{msgid[:60]!r}: it holds a control character that can hide text "
+                       "from a reviewer; fix it in the CAT tool and export again", err=True)
         for msgid in item.conflicts:
             click.echo(f"warning: {_rel(state, item.path)}: conflict: kept the catalog's "
                        f"translation of {msgid[:60]!r}: it changed since this file was exported "
                        "(or the file has no base); merge the file's text by hand", err=True)
+
+
+@cli.group()
+def tm() -> None:
+    """Translation memory in TMX 1.4b: export reviewed pairs, import other tools' memories."""
+
+
+@tm.command("export")
+@click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: output/tmx/LANG.tmx).")
+@click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
+@pass_state
+def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ...]) -> None:
+    """Write the language's reviewed translations as TMX 1.4b."""
+    from .tm import export_tmx
+
+    target = parse_language(lang)
+    path = output or state.config.output_dir / "tmx" / f"{target.gettext}.tmx"
+    done = export_tmx(state.config, target, path, pages or None)
+    state.say(f"wrote {_rel(state, done.path)}: {done.units} reviewed pairs from "
+              f"{done.catalogs} catalogs")
+
+
+@tm.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", "-l", "lang", metavar="LANG",
+              help="Only this language (default: every configured language in the file).")
+@pass_state
+def tm_import(state: State, file: Path, lang: str | None) -> None:
+    """Keep a TMX file's pairs in locale/LANG/memory.tmx; translate drafts from them."""
+    from .tm import import_tmx
+
+    result = import_tmx(state.config, file, parse_language(lang) if lang else None)
+    for item in result.items:
+        detail = ", ".join(f"{n} {k}" for k, n in (
+            ("added", item.added), ("replaced", item.replaced), ("unchanged", item.unchanged),
+            ("without a pair in this language", item.skipped)) if n)
+        verb = "updated" if item.changed else "unchanged"
+        state.say(f"{verb:9} {_rel(state, item.path)}: {detail or 'no units'}")
+    if result.ignored_languages:
+        state.note(f"ignored languages not configured: {', '.join(result.ignored_languages)}")
+
+
+@cli.group()
+def glossary() -> None:
+    """The glossary (locale/glossary.csv) in TBX for terminology tools."""
+
+
+@glossary.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: the glossary's path with .tbx).")
+@pass_state
+def glossary_export(state: State, output: Path | None) -> None:
+    """Write the glossary as TBX."""
+    from .tbx import export_tbx
+
+    done = export_tbx(state.config, output or state.config.glossary_path.with_suffix(".tbx"))
+    state.say(f"wrote {_rel(state, done.path)}: {done.entries} entries, {done.terms} rows")
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+def glossary_import(state: State, file: Path) -> None:
+    """Add a TBX file's terms to the glossary; existing rows are kept, conflicts reported."""
+    from .tbx import import_tbx
+
+    result = import_tbx(state.config, file)
+    verb = "updated" if result.changed else "unchanged"
+    state.say(f"{verb:9} {_rel(state, result.path)}: {len(result.added)} added, "
+              f"{result.unchanged} unchanged, {len(result.conflicts)} in conflict (kept)")
+    for row, ours in result.conflicts:
+        click.echo(f"warning: {_rel(state, result.path)}: conflict: '{row.term}' ({row.lang}) "
+                   f"is '{ours}' here and '{row.translation}' in {file.name}; kept ours, "
+                   "edit the CSV to change it", err=True)
+    if result.ignored_languages:
+        state.note(f"ignored languages not configured: {', '.join(result.ignored_languages)}")
+
+
+@cli.command()
+@lang_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback is reachable by others.")
+@click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
+              help="Name recorded on accepted entries (default: $PIPELINE_REVIEWER, else $USER).")
+@pass_state
+def serve(state: State, langs: tuple[str, ...], port: int, host: str,
+          reviewer: str | None) -> None:
+    """Serve the site and draft previews with live reload and in-context review."""
+    from .errors import ConfigError
+    from .serve import listen, missing_dependencies, run
+
+    missing = missing_dependencies()
+    if missing:
+        raise ConfigError(f"pipeline serve needs {', '.join(missing)}; run scripts/setup.sh "
+                          "(it installs them from requirements/runtime.txt)")
+    name = " ".join((reviewer or os.environ.get("USER", "")).split())
+    if not name:
+        raise ConfigError("name the reviewer: --reviewer NAME or $PIPELINE_REVIEWER")
+    languages = _languages(state, langs)
+    listening = listen(host, port)
+    if listening.warning:
+        click.echo(f"warning: {listening.warning}", err=True)
+    click.echo(f"serving on {listening.url} (drafts: {listening.url}drafts/; reviewer: "
+               f"{name}; Ctrl-C stops)", err=True)
+    run(state.config, languages, reviewer=name, listening=listening,
+        log_level="info" if state.verbose else "warning")
 
 
 def _bar(percent: float, width: int = 4) -> str:

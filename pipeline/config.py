@@ -26,6 +26,8 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "outdated": str,
     "preview_only": list,
     "base_url": str,
+    "require_signoff": bool,
+    "four_eyes": bool,
 }
 
 OUTDATED_POLICIES = ("english", "withdraw")
@@ -105,6 +107,8 @@ class Config:
     outdated: str = "english"
     preview_only: tuple[Language, ...] = ()
     base_url: str = ""
+    require_signoff: bool = False
+    four_eyes: bool = False
 
     @property
     def pages_dir(self) -> Path:
@@ -174,7 +178,8 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ConfigError(f"unknown key '{key}' in [tool.pipeline]{hint}", path=path)
-        if not isinstance(value, KNOWN_KEYS[key]) or (isinstance(value, bool) and key != "online"):
+        if not isinstance(value, KNOWN_KEYS[key]) or (
+                isinstance(value, bool) and KNOWN_KEYS[key] not in (bool, dict)):
             raise ConfigError(f"[tool.pipeline] {key} has the wrong type", path=path)
     formats = tuple(settings.get("formats", ("html", "pdf")))
     for fmt in formats:
@@ -219,6 +224,8 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         outdated=outdated,
         preview_only=preview_only,
         base_url=base_url,
+        require_signoff=bool(settings.get("require_signoff", False)),
+        four_eyes=bool(settings.get("four_eyes", False)),
     )
 
 

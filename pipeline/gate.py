@@ -13,13 +13,15 @@ from dataclasses import dataclass
 
 import polib
 
-from .catalogs import CatalogInfo, has_text, is_machine, is_reviewed, load_catalog
+from . import entry as entry_state
+from .catalogs import CatalogInfo, has_text, load_catalog
 from .checks import DRAFT_SOURCES
 from .config import Config, Language
 
 __all__ = ["Counts", "Verdict", "count_catalog", "is_outdated", "is_stale", "judge"]
 
-_REVIEWED_BY = "reviewed by "  # the line ``pipeline review`` adds when a person accepts
+# the line ``pipeline review`` added when a person accepted, before sign-offs were pinned
+_REVIEWED_BY = "reviewed by "
 
 
 def is_stale(entry: polib.POEntry) -> bool:
@@ -35,15 +37,17 @@ def is_outdated(entry: polib.POEntry) -> bool:
     fuzzy and kept the old English as ``#| msgid``).
 
     A machine, memory or XLIFF draft keeps its source comment when the English moves; it
-    counts as reviewed once only if ``pipeline review`` signed it (``reviewed by``). A draft
-    reviewed by hand in an editor keeps only the source comment, so it counts as a draft
-    again: the gate errs on the strict side.
+    counts as reviewed once only if someone signed it (a ``reviewed-by`` line, or the older
+    ``reviewed by``). A draft reviewed by hand in an editor keeps only the source comment, so
+    it counts as a draft again: the gate errs on the strict side.
     """
-    if not (is_machine(entry) and is_stale(entry)):
+    if not (has_text(entry) and not entry.obsolete and is_stale(entry)):
         return False
     lines = (entry.tcomment or "").split("\n")
     drafted = any(line.startswith(DRAFT_SOURCES) for line in lines)
-    return not drafted or any(line.startswith(_REVIEWED_BY) for line in lines)
+    signed = entry_state.signoff(entry) is not None or any(
+        line.startswith(_REVIEWED_BY) for line in lines)
+    return not drafted or signed
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,19 +68,20 @@ class Counts:
                       self.outdated + other.outdated, self.untranslated + other.untranslated)
 
 
-def count_catalog(info: CatalogInfo) -> Counts:
-    """Count one catalog; a missing file counts every template entry as untranslated."""
+def count_catalog(info: CatalogInfo, signoff_required: bool = False) -> Counts:
+    """Count one catalog; a missing file counts every template entry as untranslated. With
+    ``signoff_required`` an entry is reviewed only when signed over its very text."""
     if not info.po_path.exists():
         return Counts(untranslated=len(load_catalog(info.pot_path).po))
     reviewed = machine = outdated = untranslated = 0
     for e in load_catalog(info.po_path).po:
         if e.obsolete:
             continue
-        if is_reviewed(e):
+        if entry_state.is_reviewed(e, signoff_required=signoff_required):
             reviewed += 1
         elif is_outdated(e):
             outdated += 1
-        elif has_text(e) and "fuzzy" in e.flags:
+        elif entry_state.is_draft(e, signoff_required=signoff_required):
             machine += 1
         else:
             untranslated += 1

@@ -190,7 +190,7 @@ class Publisher:
     def translations(self, lang: Language, page: str | None, *, drafts: bool) -> Translations:
         """``lang``'s lookup for ``page`` (None: the site's strings only): reviewed entries
         (``drafts``: the page's machine drafts too; the site catalog's never)."""
-        t = Translations()
+        t = Translations(signoff=self.config.require_signoff)
         if lang.gettext == self.source_lang.gettext:
             return t
         t.english = self.source_lang.bcp47

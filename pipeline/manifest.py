@@ -9,6 +9,7 @@ manifest lists that the new plan does not is removed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -174,7 +175,7 @@ class CountKey:
 
 def _count_keys(config: Config, lang: Language, names: Sequence[str],
                 hashes: Hashes) -> list[CountKey]:
-    code = hashes.code(gate, catalogs)
+    code = hashes.code(gate, catalogs) + (":signoff" if config.require_signoff else "")
     locale = os.fspath(config.locale_dir)
     keys = []
     for name in names:
@@ -207,8 +208,8 @@ def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Has
             if row.key not in _COUNTS and row.key not in todo:
                 todo[row.key] = CatalogInfo(row.domain, lang, config.locale_dir)
     work = list(todo.values())
-    counted = workers.map(count_catalog, work, least=16, chunk=8) if workers else map(
-        count_catalog, work)
+    count = functools.partial(count_catalog, signoff_required=config.require_signoff)
+    counted = workers.map(count, work, least=16, chunk=8) if workers else map(count, work)
     for key, counts in zip(todo, counted, strict=True):
         _COUNTS[key] = counts
     return {lang: {row.domain: _COUNTS[row.key] for row in rows} for lang, rows in keys.items()}

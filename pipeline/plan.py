@@ -140,7 +140,7 @@ def decide(config: Config, request: Request, counts: Mapping[Language, Mapping[s
                 decisions[lang.gettext] = Decision(lang, REMOVED, f"{lang.bcp47}: {why}",
                                                    was_public=was)
                 continue
-            verdict = _verdict(config, lang, counts[lang])
+            verdict = language_verdict(config, lang, counts[lang])
             if verdict.passes:
                 left = tuple(p.stem for p in pages
                              if not _page_verdict(config, lang, counts[lang], p.stem).passes)
@@ -169,7 +169,7 @@ def _lang(code: str) -> Language:
     return parse_language(code)
 
 
-def _verdict(config: Config, lang: Language, counts: Mapping[str, Counts]) -> Verdict:
+def language_verdict(config: Config, lang: Language, counts: Mapping[str, Counts]) -> Verdict:
     total = Counts()
     for c in counts.values():
         total = total + c
@@ -244,5 +244,6 @@ def pages_for(decisions: Sequence[Decision], languages: Sequence[Language],
 __all__ = [
     "PREVIEW", "PUBLIC", "REFUSED", "REMOVED", "WITHDRAWN", "Decision", "PageOutput", "Plan",
     "Request", "SITE_DOMAIN", "TreePlan", "check_request", "decide", "held_languages",
+    "language_verdict",
     "pages_for", "plan_tree", "tree_languages",
 ]

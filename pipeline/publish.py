@@ -20,7 +20,8 @@ from pathlib import Path
 from . import source
 from .catalogs import atomic_write, domains
 from .config import Config, Language
-from .errors import CatalogError, PublishError
+from .errors import CatalogError, NotReadyError, PublishError
+from .gate import Counts, Verdict
 from .indexes import index_files, render_index
 from .layout import Publisher, RenderTask, make_renderer, native_name
 from .manifest import MANIFEST, Hashes, Manifest, PageFact, catalog_facts, count_catalogs
@@ -37,6 +38,7 @@ from .plan import (
     check_request,
     decide,
     held_languages,
+    language_verdict,
     pages_for,
     plan_tree,
     tree_languages,
@@ -48,7 +50,7 @@ from .workers import Workers, job_count, run_job
 __all__ = [
     "MANIFEST", "PREVIEW", "PUBLIC", "REFUSED", "REMOVED", "WITHDRAWN", "Decision", "Hashes",
     "Manifest", "PublishItem", "PublishReport", "Publisher", "RenderTask", "Translations",
-    "TreePlan", "Workers", "native_name", "publish",
+    "TreePlan", "Workers", "gate", "native_name", "publish",
 ]
 
 
@@ -127,6 +129,19 @@ def publish(
     finally:
         pool.close()
     return PublishReport(tuple(items), plan.decisions, tuple(removed))
+
+
+def gate(config: Config, lang: Language, *, draft: bool = False) -> Verdict:
+    """The review gate of ``lang`` alone (what ``serve`` shows): its verdict, or with
+    ``draft`` false a :class:`NotReadyError` naming the counts and the ways forward."""
+    if lang.gettext == config.source_language:
+        return Verdict(Counts())
+    known = Manifest.load(config.output_dir / MANIFEST).catalogs
+    counts = count_catalogs(config, [lang], hashes=Hashes(), known=known)[lang]
+    verdict = language_verdict(config, lang, counts)
+    if not draft and not verdict.passes:
+        raise NotReadyError(verdict.problem)
+    return verdict
 
 
 # --- the plan -------------------------------------------------------------------------------

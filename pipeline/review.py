@@ -8,6 +8,10 @@ atomically: an interrupted session loses nothing already decided.
 
 Editing keeps the entry ``fuzzy`` and shows it again with fresh QA findings; only *accept*
 marks it reviewed (two keys, ``e`` then ``a``), so text nobody accepted is never published.
+
+What the reviewer sees is what is published: cards name every control or invisible
+character in place (``⟨BS⟩``, ``⟨RLO⟩``), text holding a control character can be neither
+saved nor accepted, and the editor starts from the current text without them.
 """
 
 from __future__ import annotations
@@ -22,10 +26,9 @@ from typing import Protocol
 
 import polib
 
+from . import entry as entry_state
 from .catalogs import (
     CatalogInfo,
-    is_machine,
-    is_reviewed,
     load_catalog,
     locked,
     save_catalog,
@@ -35,10 +38,10 @@ from .checks import DRAFT_SOURCES, ERROR, Context, Finding, check_entry
 from .config import Config, Language
 from .errors import ConfigError, LockedError
 from .protect import load_glossary
+from .visible import refusal, visible, without_controls
 
 KEYS = "aesbq"
 PROMPT = "[a]ccept [e]dit [s]kip [b]ack [q]uit"
-_REVIEWED_LINE = re.compile(r"^reviewed by ")
 
 
 class Console(Protocol):
@@ -50,8 +53,13 @@ class Console(Protocol):
 
     def confirm(self, question: str) -> bool: ...
 
-    def edit(self, text: str) -> str | None:
-        """The new text, or None when the reviewer left it as it was."""
+    def edit(self, text: str, notes: str) -> str | None:
+        """The new text, or None when the reviewer left it as it was.
+
+        ``text`` is the current translation to start from; ``notes`` are ``#`` comment lines
+        (the English, the previous English) for an editor file, which :func:`from_editor`
+        takes off again.
+        """
         ...
 
 
@@ -80,27 +88,32 @@ class Card:
     findings: tuple[Finding, ...]
     before: str | None
     after: str | None
+    previous: str | None = None
+    state: str | None = None  # with require_signoff: why a non-fuzzy entry is unsigned
 
     @property
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == ERROR)
 
     def render(self) -> str:
-        state = "reviewed" if self.reviewed else "draft (fuzzy)"
+        state = "reviewed" if self.reviewed else (self.state or "draft (fuzzy)")
         lines = [f"── {self.position}/{self.total}  {self.where}"
                  + (f"  ({self.kind})" if self.kind else "") + f"  · {state}"]
         if self.before is not None:
-            lines.append(f"   before: {_short(self.before)}")
-        lines += ["English:", _block(self.english), "Current:"]
-        lines += [_block(text) for text in self.current]
+            lines.append(f"   before: {_short(visible(self.before))}")
+        lines += ["English:", _block(visible(self.english)), "Current:"]
+        lines += [_block(visible(text)) for text in self.current]
+        if any(visible(text) != text for text in self.current):
+            lines.append("Hidden:  the text holds characters a screen does not show; each is "
+                         "named above in ⟨ ⟩")
         lines.append(f"From:    {self.provenance}")
         if self.findings:
             lines += [f"QA:      {f.severity}: {f.check}: {f.message}" for f in self.findings]
         else:
             lines.append("QA:      no findings")
         if self.after is not None:
-            lines.append(f"   after:  {_short(self.after)}")
-        return "\n".join(lines)
+            lines.append(f"   after:  {_short(visible(self.after))}")
+        return visible("\n".join(lines))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +149,28 @@ def _block(text: str) -> str:
     return wrapped if text.strip() else "  (empty)"
 
 
+def editor_notes(card: Card) -> str:
+    """``#`` lines above the text in the editor: the English and the previous English."""
+    lines = ["# English" + (f" ({card.kind})" if card.kind else "") + f", {card.where}:"]
+    lines += [f"#   {line}" for line in textwrap.wrap(visible(card.english), 86) or [""]]
+    if card.previous is not None:
+        lines.append("# The translation below was made for this earlier English (#| msgid):")
+        lines += [f"#   {line}" for line in textwrap.wrap(visible(card.previous), 86) or [""]]
+    lines.append("# Write the translation below; these '#' lines are ignored. "
+                 "Save and quit to keep it.")
+    return "\n".join(lines) + "\n"
+
+
+def from_editor(text: str | None) -> str | None:
+    """The translation from an editor file: the leading ``#`` lines taken off."""
+    if text is None:
+        return None
+    lines = text.split("\n")
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 def _texts(entry: polib.POEntry) -> tuple[str, ...]:
     if entry.msgid_plural:
         return tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
@@ -152,13 +187,15 @@ def provenance(entry: polib.POEntry) -> str:
 
 
 def collect(config: Config, lang: Language, pages: Sequence[str] | None = None) -> list[Item]:
-    """Entries needing review (fuzzy, with text), catalog by catalog, in file order."""
+    """Entries needing review (fuzzy, with text; with ``require_signoff`` also those not
+    signed over their current text), catalog by catalog, in file order."""
     items = []
     for name in select_domains(config, pages):
         path = CatalogInfo(name, lang, config.locale_dir).po_path
         if path.exists():
             items += [Item(name, path, e.msgctxt, e.msgid)
-                      for e in load_catalog(path).entries() if is_machine(e)]
+                      for e in load_catalog(path).entries()
+                      if entry_state.is_draft(e, signoff_required=config.require_signoff)]
     return items
 
 
@@ -199,6 +236,9 @@ class Review:
             self._ctx = Context(self.lang, load_glossary(self.config.glossary_path))
         return self._ctx
 
+    def _reviewed(self, entry: polib.POEntry) -> bool:
+        return entry_state.is_reviewed(entry, signoff_required=self.config.require_signoff)
+
     def _find(self, item: Item) -> tuple[polib.POFile, polib.POEntry | None, int]:
         cat = load_catalog(item.path)
         live = cat.entries()
@@ -223,10 +263,12 @@ class Review:
             english=entry.msgid,
             current=_texts(entry),
             provenance=provenance(entry),
-            reviewed=is_reviewed(entry),
+            reviewed=self._reviewed(entry),
+            state=entry_state.unsigned(entry) if self.config.require_signoff else None,
             findings=tuple(check_entry(entry, self.context, where.rsplit(":", 1)[0])),
             before=live[i - 1].msgid if i > 0 else None,
             after=live[i + 1].msgid if i + 1 < len(live) else None,
+            previous=entry.previous_msgid,
         )
 
     def _change(self, card: Card, change: Callable[[polib.POEntry], None]) -> str | None:
@@ -239,7 +281,7 @@ class Review:
                               if e.msgid == item.msgid and e.msgctxt == item.msgctxt), None)
                 if entry is None:
                     return "the entry left the catalog (an update ran); moving on"
-                if _texts(entry) != card.current or is_reviewed(entry) != card.reviewed:
+                if _texts(entry) != card.current or self._reviewed(entry) != card.reviewed:
                     return "the entry changed on disk since it was shown; here it is again"
                 change(entry)
                 save_catalog(cat)
@@ -252,15 +294,27 @@ class Review:
         if card.reviewed:
             self._move(1)
             return Outcome("already reviewed")
+        hidden = next((p for text in card.current if (p := refusal(text))), None)
+        if hidden:
+            return Outcome(f"not accepted: {hidden}; edit it (the editor starts without it)")
         if card.errors and not confirmed:
             return Outcome(f"{len(card.errors)} QA error(s): accept anyway?", confirm=True)
 
+        po, found, _ = self._find(self.items[self.position])
+        typed_by = None
+        if found is not None:
+            typed_by = entry_state.translator(found, po.metadata.get("Last-Translator", ""))
+        if (self.config.four_eyes and typed_by
+                and entry_state.person(typed_by[0]) == entry_state.person(self.reviewer)):
+            return Outcome(f"four eyes: {typed_by[0]} translated this text ({typed_by[1]}); "
+                           "another person must review it")
+
         def sign(entry: polib.POEntry) -> None:
-            entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-            lines = [line for line in (entry.tcomment or "").split("\n")
-                     if line and not _REVIEWED_LINE.match(line)]
-            entry.tcomment = "\n".join([*lines, f"reviewed by {self.reviewer}, {self.today}"])
+            if typed_by and not entry_state.marks(entry, entry_state.TRANSLATOR):
+                # first seen here: who the catalog says last edited it, for the record
+                entry_state.mark_translated(entry, typed_by[0], self.today)
+            seen = ", ".join(f"{f.severity} {f.check}" for f in card.findings) or "none"
+            entry_state.sign(entry, self.reviewer, self.today, qa=seen)
 
         problem = self._change(card, sign)
         if problem:
@@ -280,6 +334,8 @@ class Review:
             text = re.sub(r"[ \t]*\n\s*", " ", text)  # one line, like the English
         if not text.strip():
             return Outcome("an empty translation is not a review; unchanged (skip instead)")
+        if problem := refusal(text):
+            return Outcome(f"not saved: {problem}")
         if text == card.current[0]:
             return Outcome("unchanged")
 
@@ -287,6 +343,7 @@ class Review:
             entry.msgstr = text
             if "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
+            entry_state.mark_translated(entry, self.reviewer, self.today)
 
         problem = self._change(card, put)
         if problem:
@@ -312,7 +369,8 @@ class Review:
         remaining = 0
         for path in sorted({item.path for item in self.items}):
             keys = {(i.msgctxt, i.msgid) for i in self.items if i.path == path}
-            remaining += sum(is_machine(e) and (e.msgctxt, e.msgid) in keys
+            remaining += sum(entry_state.is_draft(e, signoff_required=self.config.require_signoff)
+                             and (e.msgctxt, e.msgid) in keys
                              for e in load_catalog(path).entries())
         return Summary(self.accepted, self.edited, self.skipped, remaining, interrupted)
 
@@ -334,7 +392,8 @@ def run_review(review: Review, console: Console) -> Summary:
                     ok = console.confirm(outcome.message)
                     outcome = review.accept(card, confirmed=True) if ok else Outcome("not accepted")
             elif key == "e":
-                outcome = review.edit(card, console.edit(card.current[0]))
+                start = without_controls(card.current[0])
+                outcome = review.edit(card, console.edit(start, editor_notes(card)))
             elif key == "s":
                 outcome = review.skip()
             elif key == "b":

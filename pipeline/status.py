@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from .catalogs import CatalogInfo, domains, has_text, is_machine, is_reviewed, load_catalog
+from . import entry
+from .catalogs import CatalogInfo, domains, has_text, load_catalog
 from .config import Config, Language
 from .errors import CatalogError
 
@@ -53,8 +54,9 @@ class Stats:
         return data
 
 
-def catalog_stats(info: CatalogInfo) -> Stats:
-    """Count one catalog; a missing file counts every template entry as untranslated."""
+def catalog_stats(info: CatalogInfo, signoff_required: bool = False) -> Stats:
+    """Count one catalog; a missing file counts every template entry as untranslated.
+    With ``signoff_required`` an entry counts as reviewed only when signed over its text."""
     lang, domain = info.lang.gettext, info.domain
     if not info.po_path.exists():
         pot = load_catalog(info.pot_path)
@@ -64,9 +66,9 @@ def catalog_stats(info: CatalogInfo) -> Stats:
     for e in cat.po:
         if e.obsolete:
             obsolete += has_text(e)
-        elif is_reviewed(e):
+        elif entry.is_reviewed(e, signoff_required=signoff_required):
             reviewed += 1
-        elif is_machine(e):
+        elif entry.is_draft(e, signoff_required=signoff_required):
             machine += 1
         else:
             untranslated += 1
@@ -82,7 +84,7 @@ def status(config: Config, languages: Sequence[Language]) -> list[Stats]:
             "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
         )
     return [
-        catalog_stats(CatalogInfo(name, lang, config.locale_dir))
+        catalog_stats(CatalogInfo(name, lang, config.locale_dir), config.require_signoff)
         for lang in languages
         for name in names
     ]

@@ -33,6 +33,8 @@ from .engines import ENGINES, Engine, Failure, Result, get_engine
 from .errors import CatalogError, ConfigError, EngineError, PipelineError
 from .memory import Memory
 from .protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
+from .tm import load_memory
+from .visible import refusal
 
 BATCH = 64
 """Entries in the first engine call; later calls are sized to take about ``BATCH_SECONDS``."""
@@ -196,6 +198,8 @@ def translate(
                 (CatalogInfo(n, lang, config.locale_dir) for n in domains(config)),
                 loaded={info.domain: cat for info, cat in cats},
             )
+            for unit in load_memory(config, lang):  # imported TMX, after our own reviews
+                memory.add(unit.source, unit.target, unit.origin)
             todo = {info.domain: _todo(cat, report) for info, cat in cats}
             run.total = sum(len(t) for t in todo.values())
             for info, cat in cats:
@@ -293,6 +297,8 @@ class _Run:
         from_memory = 0
         for e in todo:
             hit = None if e.msgid_plural else memory.lookup(e.msgid)
+            if hit is not None and refusal(hit[0]):
+                hit = None  # a remembered text with a control character is not reused
             if hit is not None:
                 _draft(e, [_keep_edges(e.msgid, hit[0])], f"translation memory: {hit[1]}",
                        nplurals)
@@ -368,6 +374,8 @@ class _Run:
                 texts.append(_keep_edges(source, restore(raw, prot, self.renderings)))
             except RestoreError as exc:
                 return str(exc)
+            if problem := refusal(texts[-1]):
+                return f"engine output refused: {problem}"
         return texts
 
     def _done(self, job: _Job, texts: list[str], note: str, nplurals: int,

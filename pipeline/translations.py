@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import polib
 from markupsafe import Markup, escape
 
-from .catalogs import is_machine, is_reviewed
+from . import entry as entry_state
 from .checks import deceptive
 from .gate import is_stale
 from .render import Choice
@@ -54,6 +54,7 @@ class Translations:
     looked_up: set[str] = field(default_factory=set)
     # the language template strings fall back to, marked on them (None: no marking)
     english: str | None = None
+    signoff: bool = False  # require_signoff: reviewed = signed over this very text
 
     def add(self, po: polib.POFile, path: str = "", *, drafts: bool = False) -> None:
         """Take ``po``'s reviewed entries (and, with ``drafts``, its machine drafts, but
@@ -62,9 +63,10 @@ class Translations:
             if e.obsolete or e.msgid_plural:
                 continue
             key = fold(e.msgid)
-            if is_reviewed(e):
+            if entry_state.is_reviewed(e, signoff_required=self.signoff):
                 self.entries[key] = (e.msgstr, False)
-            elif drafts and is_machine(e) and not is_stale(e) and key not in self.entries:
+            elif (drafts and entry_state.is_draft(e, signoff_required=self.signoff)
+                  and not is_stale(e) and key not in self.entries):
                 self.entries[key] = (e.msgstr, True)
             else:
                 continue

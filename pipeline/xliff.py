@@ -56,7 +56,9 @@ from .catalogs import (
     select_domains,
 )
 from .config import Config, Language, parse_language
+from .entry import mark_translated
 from .errors import CatalogError, ConfigError
+from .visible import refusal
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -97,6 +99,7 @@ class Imported:
     empty: int = 0  # unit without target text: entry left alone
     kept: list[str] = field(default_factory=list)  # reviewed, changed without approval
     conflicts: list[str] = field(default_factory=list)  # changed in the catalog since export
+    refused: list[str] = field(default_factory=list)  # text holding a control character
 
 
 # ── export ─────────────────────────────────────────────────────────────────────────────
@@ -356,9 +359,13 @@ def _mark(e: polib.POEntry, *, reviewed: bool) -> None:
         e.flags.append("fuzzy")
 
 
-def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported) -> None:
+def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported,
+           translator: tuple[str, str] | None = None) -> None:
     if unit.targets is None:
         result.empty += 1
+        return
+    if any(refusal(t) for t in unit.targets):
+        result.refused.append(e.msgid)  # never written: it could hide text from a reviewer
         return
     current = (tuple(e.msgstr_plural[k] for k in sorted(e.msgstr_plural)) if e.msgid_plural
                else (e.msgstr,))
@@ -386,6 +393,8 @@ def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported) -> None:
         result.kept.append(e.msgid)  # not explicit: a reviewed text is not replaced
         return
     _set_texts(e, unit.targets)
+    if translator:  # (name, day): who typed it, pinned to the text, for the four-eyes rule
+        mark_translated(e, *translator)
     _mark(e, reviewed=says_reviewed)
     lines = [x for x in (e.tcomment or "").split("\n") if x and not x.startswith(IMPORT_NOTE)]
     e.tcomment = "\n".join([*lines, note])
@@ -397,13 +406,18 @@ def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported) -> None:
 
 
 def import_xliff(config: Config, path: Path, lang: Language | None = None,
-                 today: str | None = None) -> list[Imported]:
+                 today: str | None = None, translator: str | None = None) -> list[Imported]:
     """Merge the file's targets into the language's catalogs; refuse it whole if any unit
-    does not match an entry (by msgctxt and msgid)."""
+    does not match an entry (by msgctxt and msgid). New text is recorded as typed by
+    ``translator``, else by the file's ``<phase process-name="translation" contact-name>``."""
     root, ns = _parse(path)
     lang = _plan_lang(root, ns, path, config, lang)
     names = set(domains(config))
     plan: list[tuple[str, list[_Unit]]] = []
+    day = today or dt.date.today().isoformat()
+    phase = root.find(f".//{{{ns}}}phase[@process-name='translation']")
+    named = translator or (phase.get("contact-name") if phase is not None else None)
+    typed_by = (" ".join(named.split()), day) if named and named.strip() else None
     for file_el in root.findall(f"{{{ns}}}file"):
         name = re.sub(r"\.pot?$", "", Path(file_el.get("original", "")).name)
         if name not in names:
@@ -423,7 +437,7 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
             work.append((cat, _match(cat, units, path, po_path), Imported(name, po_path)))
         for cat, pairs, result in work:
             for e, unit in pairs:
-                _apply(e, unit, note, result)
+                _apply(e, unit, note, result, typed_by)
             result.changed = save_catalog(cat)
     return [result for _, _, result in work]
 

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Refresh the hash-pinned locks from pyproject.toml's ranges (needs uv: pip install uv).
-#   scripts/lock.sh            re-resolve to the newest releases the ranges allow
+#   scripts/lock.sh            after editing pyproject.toml: keep every pin that still fits
+#   scripts/lock.sh --upgrade  move every pin to the newest release the ranges allow
 #   scripts/lock.sh --check    exit 1 if a lock no longer matches pyproject.toml
 # One lock serves Python 3.11, 3.12 and 3.13 (universal resolution, markers where they differ).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+upgrade=()
+[ "${1:-}" = --upgrade ] && upgrade=(--upgrade)
 compile() {  # OUTPUT EXTRA...
   local out=$1; shift
   local extras=()
   for extra in "$@"; do extras+=(--extra "$extra"); done
   uv pip compile pyproject.toml requirements/build.in "${extras[@]}" --universal \
     --python-version 3.11 --generate-hashes --no-header --quiet \
-    --custom-compile-command "scripts/lock.sh" -o "$out"
+    --custom-compile-command "scripts/lock.sh" ${upgrade[@]+"${upgrade[@]}"} -o "$out"
 }
 if [ "${1:-}" = --check ]; then
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -16,12 +16,12 @@ from conftest import REPO, msgfmt_ok
 
 from pipeline.catalogs import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
+from pipeline.entry import Mark, is_signed, signoff, text_hash
 from pipeline.review import Review, run_review
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-01-01"
 TM = "translation memory: paraspinal-sarcoma-treatment"
-SIGNED = re.compile(r"^reviewed by Ana Pérez, \d{4}-\d{2}-\d{2}$", re.M)
 
 
 @pytest.fixture
@@ -68,7 +68,8 @@ def test_accept_signs_keeps_provenance_and_drops_previous(site: Path) -> None:
     after = drafts(site)
     for old, new in zip(before[:4], after[:4], strict=True):
         assert "fuzzy" not in new.flags and new.msgstr == old.msgstr
-        assert SIGNED.search(new.tcomment)
+        mark = signoff(new)
+        assert mark and mark.name == "Ana Pérez" and is_signed(new)
     assert after[0].tcomment.startswith(MT + "\n")  # machine provenance kept
     assert after[2].tcomment.startswith(TM + "\n")
     assert after[3].previous_msgid is None  # the #| line goes with the fuzzy flag
@@ -95,7 +96,7 @@ def test_edit_inline_stays_fuzzy_until_accepted(site: Path) -> None:
     first = drafts(site)[0]
     assert first.msgstr == "Texto corregido por Ana." and "fuzzy" in first.flags
     msgfmt_ok(po_path(site))
-    final = "Texto final sobre el sarcoma paraespinal, los ensayos clínicos y St. Jude."
+    final = "Texto final sobre el sarcoma paraespinal. Conozca los ensayos clínicos y St. Jude."
     result = review(site, f"e\n{final}\na\nq\n", "--inline")
     first = drafts(site)[0]
     assert first.msgstr == final and "fuzzy" not in first.flags
@@ -105,15 +106,16 @@ def test_edit_inline_stays_fuzzy_until_accepted(site: Path) -> None:
 
 def test_edit_in_editor(site: Path, tmp_path: Path) -> None:
     editor = tmp_path / "fake-editor"
-    editor.write_text('#!/bin/sh\nprintf "Texto sobre el sarcoma paraespinal,\\nlos ensayos '
-                      'clínicos y St. Jude.\\n" > "$1"\n'
+    editor.write_text('#!/bin/sh\nprintf "Texto sobre el sarcoma paraespinal.\\nConozca los '
+                      'ensayos clínicos y St. Jude.\\n" > "$1"\n'
                       'touch -d "@$(($(date +%s) + 5))" "$1"\n', "utf-8")
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     result = review(site, "e\na\nq\n", env={"EDITOR": str(editor)})
     assert result.exit_code == 0, result.output
     first = drafts(site)[0]
     # folded to one line like the English
-    assert first.msgstr == "Texto sobre el sarcoma paraespinal, los ensayos clínicos y St. Jude."
+    assert first.msgstr == ("Texto sobre el sarcoma paraespinal. Conozca los ensayos clínicos "
+                            "y St. Jude.")
     assert "fuzzy" not in first.flags
     msgfmt_ok(po_path(site))
 
@@ -167,7 +169,7 @@ def test_reviewer_name_comes_from_option_env_or_user(site: Path) -> None:
     runner = CliRunner(env={"USER": "", "PIPELINE_REVIEWER": "Luis"})
     result = runner.invoke(cli, ["--root", str(site), "review", "--lang", "es"], input="a\nq\n")
     assert result.exit_code == 0, result.output
-    assert re.search(r"^reviewed by Luis, ", drafts(site)[0].tcomment, re.M)
+    assert re.search(r"^reviewed-by: Luis, ", drafts(site)[0].tcomment, re.M)
 
 
 def test_unknown_page_and_nothing_to_review(site: Path) -> None:
@@ -185,6 +187,7 @@ class FakeConsole:
     keys: list[str]
     edits: list[str | None] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
+    started: list[tuple[str, str]] = field(default_factory=list)
 
     def show(self, text: str) -> None:
         self.shown.append(text)
@@ -197,7 +200,8 @@ class FakeConsole:
     def confirm(self, question: str) -> bool:
         return self.choose(question, "yn") == "y"
 
-    def edit(self, text: str) -> str | None:
+    def edit(self, text: str, notes: str = "") -> str | None:
+        self.started.append((text, notes))
         return self.edits.pop(0)
 
 
@@ -209,7 +213,10 @@ def start(root: Path) -> Review:
 def test_state_machine_records_the_reviewer_and_date(site: Path) -> None:
     summary = run_review(start(site), FakeConsole(["a", "q"]))
     assert (summary.accepted, summary.remaining, summary.interrupted) == (1, 4, False)
-    assert drafts(site)[0].tcomment == f"{MT}\nreviewed by Ana Pérez, 2026-12-01"
+    first = drafts(site)[0]  # polib wraps the long line; the sign-off reads it whole
+    assert first.tcomment.startswith(f"{MT}\nqa-at-signoff: none\nreviewed-by: Ana Pérez, "
+                                     "2026-12-01,")
+    assert signoff(first) == Mark("reviewed-by", "Ana Pérez", "2026-12-01", text_hash(first))
 
 
 def test_a_new_review_replaces_an_old_review_line(site: Path) -> None:
@@ -217,7 +224,10 @@ def test_a_new_review_replaces_an_old_review_line(site: Path) -> None:
     cat.entries()[1].tcomment = f"{MT}\nreviewed by Someone, 2020-01-01"
     save_catalog(cat)
     run_review(start(site), FakeConsole(["a", "q"]))
-    assert drafts(site)[0].tcomment == f"{MT}\nreviewed by Ana Pérez, 2026-12-01"
+    first = drafts(site)[0]  # polib wraps the long line; the sign-off reads it whole
+    assert first.tcomment.startswith(f"{MT}\nqa-at-signoff: none\nreviewed-by: Ana Pérez, "
+                                     "2026-12-01,")
+    assert signoff(first) == Mark("reviewed-by", "Ana Pérez", "2026-12-01", text_hash(first))
 
 
 def test_change_on_disk_after_the_card_was_shown_is_not_overwritten(site: Path) -> None:

@@ -1,0 +1,167 @@
+"""Meaning checks: false alarms on the reviewed catalogs, recall on planted errors.
+
+    python bench/meaning.py            # the two tables
+    python bench/meaning.py --misses   # and every plant no check caught
+
+A plant (``tests/data/meaning/planted.csv``) is one meaning error put into one entry of the
+committed catalogs: ``find`` → ``replace`` in the translation of the entry whose English
+starts with ``english``. It is *caught* when the checks report something on the planted entry
+that they did not report on the entry as committed; *caught as error* when that is an error.
+A false alarm is any meaning-check finding on a reviewed (non-fuzzy) entry of the committed
+es, fr, ar and zh_Hans catalogs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import polib  # noqa: E402
+
+from pipeline.catalogs import is_reviewed, load_catalog  # noqa: E402
+from pipeline.checks import ERROR, Context, Finding, check_entry  # noqa: E402
+from pipeline.config import parse_language  # noqa: E402
+from pipeline.protect import load_glossary  # noqa: E402
+
+PLANTS = REPO / "tests" / "data" / "meaning" / "planted.csv"
+PAIRS = REPO / "tests" / "data" / "meaning" / "pairs.csv"
+REVIEWED = ("es", "fr", "ar", "zh_Hans")
+MEANING = ("negation", "number-words", "sequence", "modality", "omission")
+PAGE = "paraspinal-sarcoma-treatment"
+
+
+@dataclass(frozen=True, slots=True)
+class Plant:
+    lang: str
+    kind: str
+    english: str
+    find: str
+    replace: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    plant: Plant
+    new: tuple[Finding, ...]
+
+    @property
+    def caught(self) -> bool:
+        return bool(self.new)
+
+    @property
+    def as_error(self) -> bool:
+        return any(f.severity == ERROR for f in self.new)
+
+
+def plants() -> list[Plant]:
+    with PLANTS.open(encoding="utf-8", newline="") as f:
+        return [Plant(**row) for row in csv.DictReader(f)]
+
+
+def _context(lang: str) -> Context:
+    return Context(parse_language(lang), load_glossary(REPO / "locale" / "glossary.csv"))
+
+
+def _catalog(lang: str, domain: str = PAGE) -> Path:
+    return REPO / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def run_plant(plant: Plant) -> Result:
+    """The findings the plant adds to its entry."""
+    entries = [e for e in load_catalog(_catalog(plant.lang)).entries()
+               if e.msgid.startswith(plant.english)]
+    if len(entries) != 1:
+        raise ValueError(f"{plant}: {len(entries)} entries start with {plant.english!r}")
+    entry = entries[0]
+    if plant.find not in entry.msgstr:
+        raise ValueError(f"{plant}: {plant.find!r} is not in {entry.msgstr!r}")
+    ctx = _context(plant.lang)
+    before = {(f.check, f.message) for f in check_entry(entry, ctx)}
+    entry.msgstr = entry.msgstr.replace(plant.find, plant.replace, 1).strip()
+    after = check_entry(entry, ctx)
+    return Result(plant, tuple(f for f in after if (f.check, f.message) not in before))
+
+
+def recall() -> list[Result]:
+    return [run_plant(p) for p in plants()]
+
+
+def pairs() -> tuple[list[Result], list[Finding]]:
+    """Hand-written sentences: (the bad translations' findings, the good ones' findings)."""
+    caught, alarms = [], []
+    with PAIRS.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        ctx = _context(row["lang"])
+        good = check_entry(polib.POEntry(msgid=row["english"], msgstr=row["good"]), ctx,
+                           f"pairs.csv {row['lang']}")
+        bad = check_entry(polib.POEntry(msgid=row["english"], msgstr=row["bad"]), ctx)
+        alarms += good
+        plant = Plant(row["lang"], row["kind"], row["english"], row["good"], row["bad"])
+        known = {(f.check, f.message) for f in good}
+        caught.append(Result(plant, tuple(f for f in bad if (f.check, f.message) not in known)))
+    return caught, alarms
+
+
+def false_alarms(languages: tuple[str, ...] = REVIEWED) -> list[Finding]:
+    """Meaning-check findings on the reviewed entries of the committed catalogs."""
+    found: list[Finding] = []
+    for lang in languages:
+        ctx = _context(lang)
+        for po in sorted((REPO / "locale" / lang / "LC_MESSAGES").glob("*.po")):
+            shown = str(po.relative_to(REPO))
+            for entry in load_catalog(po).entries():
+                if is_reviewed(entry):
+                    found += [f for f in check_entry(entry, ctx, shown) if f.check in MEANING]
+    return found
+
+
+def table(results: list[Result]) -> str:
+    by_kind: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        by_kind[r.plant.kind].append(r)
+    rows = [f"{'kind':<18} {'plants':>6} {'caught':>7} {'as error':>9}"]
+    for kind, rs in [*sorted(by_kind.items()), ("all", results)]:
+        caught, err = sum(r.caught for r in rs), sum(r.as_error for r in rs)
+        rows.append(f"{kind:<18} {len(rs):>6} {caught / len(rs):>7.0%} {err / len(rs):>9.0%}")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list the plants not caught")
+    args = parser.parse_args()
+    alarms = false_alarms()
+    print(f"false alarms on reviewed {', '.join(REVIEWED)}: {len(alarms)}")
+    for f in alarms:
+        print(f"  {f}")
+    results = recall()
+    print("planted in the committed catalogs:")
+    print(table(results))
+    sentences, wrong = pairs()
+    print(f"hand-written sentence pairs: {len(wrong)} false alarms on the good translations")
+    for f in wrong:
+        print(f"  {f}")
+    print(table(sentences))
+    results += sentences
+    by_lang: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        by_lang[r.plant.lang].append(r)
+    print("per language: " + ", ".join(
+        f"{lang} {sum(r.caught for r in rs)}/{len(rs)}" for lang, rs in by_lang.items()))
+    if args.misses:
+        for r in results:
+            if not r.caught:
+                print(f"  missed {r.plant.lang} {r.plant.kind}: {r.plant.find!r} → "
+                      f"{r.plant.replace!r}")
+
+
+if __name__ == "__main__":
+    main()

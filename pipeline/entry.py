@@ -1,0 +1,169 @@
+"""An entry's review state in one place: reviewed or draft, signed, who translated it.
+
+A sign-off is a translator-comment line, readable in Poedit and any text editor::
+
+    # reviewed-by: Ana Pérez, 2026-12-01, sha256:9f2c…
+
+The hash covers the entry's English (msgctxt, msgid, msgid_plural) and its translation
+(every form), so any later change to either shows: with ``require_signoff`` such an entry is
+a draft again for ``status``, the review gate, ``publish`` and ``compile``, and ``check``
+names it. Without ``require_signoff`` "reviewed" keeps its gettext meaning: translated and
+not fuzzy. ``translated-by`` lines, pinned the same way, say who typed a text (``review``,
+``import``); the four-eyes rule reads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+import polib
+
+SIGNOFF = "reviewed-by"
+TRANSLATOR = "translated-by"
+QA = "qa-at-signoff: "
+_LINE = re.compile(r"^(?P<kind>reviewed-by|translated-by): (?P<name>.+), "
+                   r"(?P<date>\d{4}-\d{2}-\d{2}), sha256:(?P<hash>[0-9a-f]{64})$")
+_OLD_REVIEWED = re.compile(r"^reviewed by .+, \d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One ``reviewed-by`` or ``translated-by`` line."""
+
+    kind: str
+    name: str
+    date: str
+    hash: str
+
+
+def texts(entry: polib.POEntry) -> tuple[str, ...]:
+    """The translation: one text, or every plural form in order."""
+    if entry.msgid_plural:
+        return tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
+    return (entry.msgstr,)
+
+
+def text_hash(entry: polib.POEntry) -> str:
+    """sha256 over ``[msgctxt, msgid, msgid_plural, [translations…]]`` as compact UTF-8 JSON."""
+    data = [entry.msgctxt, entry.msgid, entry.msgid_plural or None, list(texts(entry))]
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()
+
+
+def has_text(entry: polib.POEntry) -> bool:
+    return all(t.strip() for t in texts(entry)) and bool(texts(entry))
+
+
+def _spans(lines: list[str]) -> list[tuple[int, int, Mark]]:
+    """(first line, line after, mark) for each mark; a mark may be wrapped over up to three
+    comment lines (polib and Poedit wrap long comments at spaces)."""
+    found = []
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith((f"{SIGNOFF}: ", f"{TRANSLATOR}: ")):
+            for end in range(i + 1, min(i + 4, len(lines) + 1)):
+                m = _LINE.match(" ".join(line.strip() for line in lines[i:end]))
+                if m:
+                    found.append((i, end, Mark(m["kind"], m["name"], m["date"], m["hash"])))
+                    i = end - 1
+                    break
+        i += 1
+    return found
+
+
+def marks(entry: polib.POEntry, kind: str) -> list[Mark]:
+    """The entry's lines of one kind, in file order."""
+    lines = (entry.tcomment or "").split("\n")
+    return [mark for _, _, mark in _spans(lines) if mark.kind == kind]
+
+
+def signoff(entry: polib.POEntry) -> Mark | None:
+    """The entry's sign-off (the last one), whether or not it still matches."""
+    found = marks(entry, SIGNOFF)
+    return found[-1] if found else None
+
+
+def is_signed(entry: polib.POEntry) -> bool:
+    """Signed off by a named person over exactly this English and translation."""
+    mark = signoff(entry)
+    return mark is not None and mark.hash == text_hash(entry)
+
+
+def is_reviewed(entry: polib.POEntry, *, signoff_required: bool = False) -> bool:
+    """Translated, not fuzzy, live; with ``signoff_required`` also signed over this text."""
+    if entry.obsolete or "fuzzy" in entry.flags or not has_text(entry):
+        return False
+    return is_signed(entry) if signoff_required else True
+
+
+def is_draft(entry: polib.POEntry, *, signoff_required: bool = False) -> bool:
+    """Has text still waiting for a review (fuzzy, or unsigned when sign-off is required)."""
+    return (not entry.obsolete and has_text(entry)
+            and not is_reviewed(entry, signoff_required=signoff_required))
+
+
+def unsigned(entry: polib.POEntry) -> str | None:
+    """Why a translated, non-fuzzy entry does not count as signed off, or None."""
+    if entry.obsolete or "fuzzy" in entry.flags or not has_text(entry) or is_signed(entry):
+        return None
+    mark = signoff(entry)
+    if mark is None:
+        return "not signed off"
+    return f"changed since {mark.name} signed it off on {mark.date}"
+
+
+def _set_line(entry: polib.POEntry, kind: str, name: str, day: str) -> None:
+    lines = (entry.tcomment or "").split("\n")
+    old = {i for start, end, mark in _spans(lines) if mark.kind == kind
+           for i in range(start, end)}
+    kept = [line for i, line in enumerate(lines) if line and i not in old
+            and not (kind == SIGNOFF and _OLD_REVIEWED.match(line))]
+    entry.tcomment = "\n".join([*kept, f"{kind}: {name}, {day}, sha256:{text_hash(entry)}"])
+
+
+def sign(entry: polib.POEntry, reviewer: str, day: str, qa: str | None = None) -> None:
+    """Mark reviewed by ``reviewer``: no ``fuzzy``, no ``#|`` text, a pinned sign-off line
+    (and, when given, the QA findings the reviewer saw: ``qa-at-signoff: …``)."""
+    if "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    if qa is not None:
+        lines = [x for x in (entry.tcomment or "").split("\n") if x and not x.startswith(QA)]
+        entry.tcomment = "\n".join([*lines, QA + qa])
+    _set_line(entry, SIGNOFF, reviewer, day)
+
+
+def qa_at_signoff(entry: polib.POEntry) -> str | None:
+    """The QA findings recorded when the entry was signed, or None."""
+    lines = [x for x in (entry.tcomment or "").split("\n") if x.startswith(QA)]
+    return lines[-1][len(QA):] if lines else None
+
+
+def mark_translated(entry: polib.POEntry, translator: str, day: str) -> None:
+    """Record who typed the entry's current text (pinned, like a sign-off)."""
+    _set_line(entry, TRANSLATOR, translator, day)
+
+
+def person(name: str) -> str:
+    """A name as people compare it: ``"Ana Pérez <ana@x.org>"`` → ``"ana pérez"``."""
+    return " ".join(name.split("<")[0].split()).casefold()
+
+
+def translator(entry: polib.POEntry, last_translator: str = "") -> tuple[str, str] | None:
+    """(who typed the current text, how that is known), or None for unknown.
+
+    A ``translated-by`` line over this very text names them; otherwise, for text changed
+    outside the pipeline, the catalog's ``Last-Translator`` (the last person whose editor
+    saved the file) is the best that can be known, and only when it names someone.
+    """
+    current = text_hash(entry)
+    for mark in reversed(marks(entry, TRANSLATOR)):
+        if mark.hash == current:
+            return mark.name, f"translated-by line of {mark.date}"
+    name = person(last_translator)
+    if name and "full name" not in name and "l10n-pipeline" not in name:
+        return last_translator.split("<")[0].strip(), "the catalog's Last-Translator"
+    return None
