@@ -23,9 +23,16 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "site_name": str,
     "glossary": str,
     "online": dict,
+    "outdated": str,
+    "preview_only": list,
+    "base_url": str,
     "require_signoff": bool,
     "four_eyes": bool,
 }
+
+OUTDATED_POLICIES = ("english", "withdraw")
+"""``outdated``: what a public page shows for reviewed translations whose English changed —
+the current English (marked ``lang="en"``), or nothing (the language is withdrawn)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +104,9 @@ class Config:
     site_name: str = ""
     glossary: str = "locale/glossary.csv"
     online: dict[str, Any] = field(default_factory=dict)
+    outdated: str = "english"
+    preview_only: tuple[Language, ...] = ()
+    base_url: str = ""
     require_signoff: bool = False
     four_eyes: bool = False
 
@@ -119,6 +129,11 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return self.root / "output"
+
+    @property
+    def preview_dir(self) -> Path:
+        """Where ``publish --draft`` writes private previews (noindex, linked from nowhere)."""
+        return self.output_dir / "drafts"
 
     @property
     def cache_dir(self) -> Path:
@@ -182,8 +197,19 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         engines = {
             parse_language(k).gettext: str(v) for k, v in settings.get("engines", {}).items()
         }
+        preview_only = tuple(parse_language(str(code))
+                             for code in settings.get("preview_only", []))
     except ConfigError as exc:
         raise ConfigError(f"[tool.pipeline] {exc.message}", path=path) from None
+    stray = [x.bcp47 for x in preview_only if x not in languages]
+    if stray:
+        raise ConfigError(f"[tool.pipeline] preview_only lists {', '.join(stray)}, which is not "
+                          "in languages; add it to languages or remove it", path=path)
+    outdated = str(settings.get("outdated", "english"))
+    if outdated not in OUTDATED_POLICIES:
+        raise ConfigError(f"[tool.pipeline] outdated '{outdated}': use \"english\" or "
+                          "\"withdraw\"", path=path)
+    base_url = _base_url(str(settings.get("base_url", "")), path)
     return Config(
         root=root,
         source_language=source_language,
@@ -195,6 +221,27 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         site_name=str(settings.get("site_name", "")),
         glossary=str(settings.get("glossary", "locale/glossary.csv")),
         online=dict(settings.get("online", {})),
+        outdated=outdated,
+        preview_only=preview_only,
+        base_url=base_url,
         require_signoff=bool(settings.get("require_signoff", False)),
         four_eyes=bool(settings.get("four_eyes", False)),
     )
+
+
+def _base_url(raw: str, path: Path) -> str:
+    """``base_url`` as an absolute http(s) URL ending in ``/`` (or empty: not set).
+
+    >>> _base_url("https://example.org/care", Path("pyproject.toml"))
+    'https://example.org/care/'
+    """
+    from urllib.parse import urlsplit
+
+    url = raw.strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"[tool.pipeline] base_url '{raw}': use the site's absolute address, "
+                          "e.g. \"https://example.org/patients/\"", path=path)
+    return url if url.endswith("/") else url + "/"

@@ -2,6 +2,8 @@
 with the localized title, alternates, language switcher, dates and draft marks.
 
 Template strings and the page title are translations too, and as untrusted as the body.
+Template strings are always *reviewed* text (a draft preview's banner too), else the
+English marked ``lang="en"``; only a preview's page text may show machine drafts.
 """
 
 from __future__ import annotations
@@ -9,127 +11,26 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
 import traceback
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polib
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import entry as entry_state
 from . import manifest
 from .catalogs import CatalogInfo, atomic_write, load_catalog
-from .checks import deceptive
 from .config import Config, Language, parse_language
 from .errors import PublishError
 from .extract import SITE_DOMAIN
 from .manifest import Hashes, digest
-from .render import Choice, render_body
-from .source import Document, fold
-
-_NAMED = re.compile(r"%\((\w+)\)s")
-
-def placeholders_match(msgid: str, msgstr: str) -> bool:
-    """True when ``msgstr`` can stand in for ``msgid`` in Jinja's ``%`` formatting.
-
-    >>> placeholders_match("Last updated: %(date)s", "Actualizado: %(date)s")
-    True
-    >>> placeholders_match("Draft", "100% borrador")
-    False
-    """
-    def spec(text: str) -> tuple[set[str], bool]:
-        stray = "%" in _NAMED.sub("", text).replace("%%", "")
-        return set(_NAMED.findall(text)), stray
-
-    names, stray = spec(msgstr)
-    return not stray and names == spec(msgid)[0]
-
-
-@dataclass(slots=True)
-class Translations:
-    """Lookup over one language's page and site catalogs.
-
-    ``lookup`` serves the body, which checks each translation itself (see
-    :func:`~pipeline.render.render_body`); ``gettext`` and ``template_gettext`` serve the
-    title, description and template strings, and check them here: a translation that
-    :func:`~pipeline.checks.deceptive` refuses shows the English, with one warning.
-    """
-
-    entries: dict[str, tuple[str, bool]] = field(default_factory=dict)
-    draft: bool = False
-    signoff: bool = False  # require_signoff: reviewed = signed over this very text
-    warnings: list[str] = field(default_factory=list)
-    origin: dict[str, str] = field(default_factory=dict)
-    # msgids the body looked up: it reports their problems itself, with the page's line
-    looked_up: set[str] = field(default_factory=set)
-
-    def add(self, po: polib.POFile, path: str = "") -> None:
-        for e in po:
-            # Pages and templates look strings up without a context: an entry with a msgctxt
-            # (a "shadow" of a reviewed one, added by hand) must not answer for it.
-            if e.obsolete or e.msgid_plural or e.msgctxt is not None:
-                continue
-            key = fold(e.msgid)
-            if entry_state.is_reviewed(e, signoff_required=self.signoff):
-                self.entries[key] = (e.msgstr, False)
-            elif (self.draft and entry_state.is_draft(e, signoff_required=self.signoff)
-                  and key not in self.entries):
-                self.entries[key] = (e.msgstr, True)
-            else:
-                continue
-            self.origin[key] = f"{path}:{e.linenum}" if path and e.linenum else path
-
-    @property
-    def machine(self) -> int:
-        """How many unreviewed machine strings this lookup may show."""
-        return sum(1 for _, is_draft in self.entries.values() if is_draft)
-
-    def lookup(self, msgid: str) -> Choice | None:
-        hit = self.entries.get(msgid)
-        if not hit:
-            return None
-        self.looked_up.add(msgid)
-        return Choice(hit[0], hit[1])
-
-    def gettext(self, msgid: str) -> str:
-        """The translation of ``msgid``, or ``msgid`` when there is none or it is deceptive."""
-        return self._checked(msgid, template=False)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return singular if n == 1 else plural
-
-    def template_gettext(self, msgid: str) -> Markup:
-        """``gettext`` for Jinja templates, which trust what it returns (``Markup``) and
-        ``%``-format it: the translation is escaped here, and one whose placeholders do
-        not match the msgid's shows the msgid (with a warning) instead of crashing."""
-        return escape(self._checked(msgid, template=True))
-
-    def _checked(self, msgid: str, *, template: bool) -> str:
-        key = fold(msgid)
-        hit = self.entries.get(key)
-        if not hit:
-            return msgid
-        if template and not placeholders_match(msgid, hit[0]):
-            problem = (f"the translation of {msgid!r} has other %(name)s placeholders or "
-                       "'%' signs than the English")
-        else:
-            why = deceptive(msgid, hit[0])
-            if why is None:
-                return hit[0]
-            problem = f"{why} (translation of {msgid!r})"
-        if key not in self.looked_up:  # else the body reported it, with the page's line
-            text = f"{self.origin.get(key) or 'template string'}: {problem}; showing English"
-            if text not in self.warnings:
-                self.warnings.append(text)
-        return msgid
-
-    def template_ngettext(self, singular: str, plural: str, n: int) -> Markup:
-        return escape(self.ngettext(singular, plural, n))
+from .render import render_body
+from .source import Document
+from .translations import Translations
 
 
 @functools.cache
@@ -193,8 +94,9 @@ def _template_error(exc: Exception, folder: Path, provides: Sequence[str]) -> Pu
     elif isinstance(exc, jinja2.TemplateNotFound):
         if path is None:
             path = folder / str(exc.name)
-            what = ("template missing; publish needs page.html and index.html in this folder: "
-                    "restore it (from version control or a fresh copy of the project)")
+            what = ("template missing; publish needs page.html, index.html and pages.html "
+                    "in this folder: restore it (from version control or a fresh copy of the "
+                    "project)")
         else:
             what = f"template {str(exc.name)!r} not found in {folder}; add it or correct the name"
     elif isinstance(exc, jinja2.UndefinedError):
@@ -207,11 +109,16 @@ def _template_error(exc: Exception, folder: Path, provides: Sequence[str]) -> Pu
 
 @dataclass(frozen=True, slots=True)
 class RenderTask:
-    """One page in one language, in the formats that are out of date."""
+    """One page in one language, in the formats that are out of date, for one tree:
+    ``languages`` are those the page exists in there (switcher and alternates);
+    ``preview``: a private draft preview under ``root``."""
 
     lang: Language
     doc: Document
     formats: tuple[str, ...]
+    languages: tuple[Language, ...]
+    preview: bool
+    root: Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,16 +132,24 @@ class RenderedFile:
     warnings: tuple[str, ...]
 
 
-class Publisher:
-    """Renders pages for languages; one instance per ``publish`` call (and per worker).
-    ``languages``: every published language, for the alternates and the switcher."""
+DRAFT_WORD = "Draft"
+TEMPLATES = ("page.html", "index.html", "pages.html")
+WATERMARK = "assets/watermark.svg"  # served to WeasyPrint from memory, never written
 
-    def __init__(self, config: Config, *, draft: bool, formats: Sequence[str],
-                 hashes: Hashes | None = None, languages: Sequence[Language] = ()):
+
+def make_renderer(config: Config, formats: tuple[str, ...]) -> Any:
+    """A warm :meth:`Publisher.render` for a worker process (picklable by reference)."""
+    publisher = Publisher(config, formats=formats)
+    publisher.warm()
+    return publisher.render
+
+
+class Publisher:
+    """Renders pages for languages; one instance per ``publish`` call (and per worker)."""
+
+    def __init__(self, config: Config, *, formats: Sequence[str], hashes: Hashes | None = None):
         self.config = config
-        self.draft = draft
         self.formats = tuple(formats)
-        self.languages = tuple(languages)
         self.env = environment(config)
         self.source_lang = parse_language(config.source_language)
         self.hashes = hashes or Hashes()
@@ -244,7 +159,7 @@ class Publisher:
         self._catalogs: OrderedDict[Path, polib.POFile] = OrderedDict()
 
     def _assets(self) -> dict[str, Path]:
-        """Files the pages may reference, by their name under ``output/assets/``.
+        """Files the pages may reference, by their name under ``<tree>/assets/``.
 
         Every file under the templates and assets folders must be inside the project: a
         symbolic link to anything else (``/etc/passwd``) is refused, not published."""
@@ -260,13 +175,13 @@ class Publisher:
                         found[path.relative_to(folder).as_posix()] = path
         return found
 
-    def copy_assets(self) -> None:
-        target = self.config.output_dir / "assets"
+    def copy_assets(self, root: Path) -> None:
         for name, path in self.assets.items():
-            atomic_write(target / name, path.read_bytes())
+            atomic_write(root / "assets" / name, path.read_bytes())
 
-    def target(self, lang: Language, page: str, fmt: str) -> Path:
-        return self.config.output_dir / lang.gettext / f"{page}.{fmt}"
+    @staticmethod
+    def target(root: Path, lang: Language, page: str, fmt: str) -> Path:
+        return root / lang.gettext / f"{page}.{fmt}"
 
     def _catalog(self, path: Path) -> polib.POFile:
         po = self._catalogs.get(path)
@@ -278,14 +193,18 @@ class Publisher:
             self._catalogs.move_to_end(path)
         return po
 
-    def translations(self, lang: Language, page: str) -> Translations:
-        t = Translations(draft=self.draft, signoff=self.config.require_signoff)
+    def translations(self, lang: Language, page: str | None, *, drafts: bool) -> Translations:
+        """``lang``'s lookup for ``page`` (None: the site's strings only): reviewed entries
+        (``drafts``: the page's machine drafts too; the site catalog's never)."""
+        t = Translations(signoff=self.config.require_signoff)
         if lang.gettext == self.source_lang.gettext:
             return t
-        for domain in (page, SITE_DOMAIN):
+        t.english = self.source_lang.bcp47
+        wanted = ((page, drafts),) if page is not None else ()
+        for domain, with_drafts in (*wanted, (SITE_DOMAIN, False)):
             info = CatalogInfo(domain, lang, self.config.locale_dir)
             if info.po_path.exists():
-                t.add(self._catalog(info.po_path), str(info.po_path))
+                t.add(self._catalog(info.po_path), str(info.po_path), drafts=with_drafts)
         return t
 
     def shared_digest(self) -> str:
@@ -294,8 +213,7 @@ class Publisher:
         if self._shared is None:
             root = self.config.root
             parts: list[bytes | str] = [manifest.output_code(self.hashes),
-                                        repr(replace(self.config, root=Path())),
-                                        ",".join(x.gettext for x in self.languages)]
+                                        repr(replace(self.config, root=Path()))]
             for f in [*self.assets.values(), *sorted(self.config.templates_dir.rglob("*"))]:
                 # relative: a moved or copied project stays up to date
                 parts += [f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f),
@@ -303,24 +221,46 @@ class Publisher:
             self._shared = digest(*parts)
         return self._shared
 
-    def digests(self, page: Path, lang: Language) -> dict[str, str]:
-        """Per format, the hash of everything ``output/<lang>/<page>.<format>`` is made of."""
-        translating = lang.gettext != self.source_lang.gettext
+    def catalog_digest(self, lang: Language, *domains: str) -> str:
+        """The bytes of ``lang``'s catalogs of ``domains``, hashed."""
         locale = os.fspath(self.config.locale_dir)
-        parts: list[bytes | str] = [self.shared_digest(), lang.gettext,
-                                    str(self.draft and translating), page.name, self.hashes(page)]
-        for domain in (page.stem, SITE_DOMAIN):
-            po = f"{lang.gettext}/LC_MESSAGES/{domain}.po"
-            parts += [po, self.hashes(f"{locale}/{po}")]
-        base = digest(*parts)
+        parts: list[bytes | str] = [lang.gettext]
+        if lang.gettext != self.source_lang.gettext:
+            for domain in domains:
+                po = f"{lang.gettext}/LC_MESSAGES/{domain}.po"
+                parts += [po, self.hashes(f"{locale}/{po}")]
+        return digest(*parts)
+
+    def digests(self, page: Path, lang: Language, *, preview: bool,
+                languages: Sequence[Language]) -> dict[str, str]:
+        """Per format, the hash of everything ``<tree>/<lang>/<page>.<format>`` is made of."""
+        base = digest(self.shared_digest(), str(preview), page.name, self.hashes(page),
+                      self.catalog_digest(lang, page.stem, SITE_DOMAIN),
+                      ",".join(x.gettext for x in languages))
         return {fmt: digest(base, fmt) for fmt in self.formats}
 
-    def render_html(self, doc: Document, lang: Language, languages: Sequence[Language],
-                    for_pdf: bool = False) -> tuple[str, Any]:
+    def _links(self, name: str, lang: Language, languages: Sequence[Language],
+               preview: bool) -> tuple[list[dict[str, str]], str]:
+        """Alternates (hreflang, absolute with ``base_url``) and the canonical URL; a
+        preview has neither: it is linked from nowhere."""
+        if preview:
+            return [], ""
+        base = self.config.base_url
+
+        def href(other: Language) -> str:
+            return f"{base}{other.gettext}/{name}" if base else f"../{other.gettext}/{name}"
+
+        alternates = [{"hreflang": other.bcp47, "href": href(other)} for other in languages]
+        if self.source_lang in languages:
+            alternates.append({"hreflang": "x-default", "href": href(self.source_lang)})
+        return alternates, (href(lang) if base else "")
+
+    def render_html(self, doc: Document, lang: Language, languages: Sequence[Language], *,
+                    preview: bool = False, for_pdf: bool = False) -> tuple[str, Any]:
         from babel.dates import format_date
 
-        tr = self.translations(lang, doc.name)
         translating = lang.gettext != self.source_lang.gettext
+        tr = self.translations(lang, doc.name, drafts=preview)
         body = render_body(
             doc,
             tr.lookup if translating else None,
@@ -332,35 +272,36 @@ class Publisher:
         env = self.env
         env.install_gettext_callables(tr.template_gettext, tr.template_ngettext, newstyle=True)
         page_file = f"{doc.name}.html"
-        alternates = [
-            {"hreflang": other.bcp47, "href": f"../{other.gettext}/{page_file}"}
-            for other in languages
-        ]
-        alternates.append({"hreflang": "x-default",
-                           "href": f"../{self.source_lang.gettext}/{page_file}"})
+        alternates, canonical = self._links(page_file, lang, languages, preview)
         switcher = [
             {"hreflang": other.bcp47, "href": f"../{other.gettext}/{page_file}",
              "name": native_name(other), "current": other == lang}
             for other in languages
         ]
         updated = doc.updated
+        draft_word = tr.gettext(DRAFT_WORD)
         context = {
             "lang": lang,
             "title": tr.gettext(doc.title),
             "description": tr.gettext(doc.description),
             "site_name": self.config.site_name,
+            "home_name": self.config.site_name or native_name(lang),
             "alternates": alternates,
+            "canonical": canonical,
             "switcher": switcher,
+            "switcher_label": tr.gettext("Choose a language"),
             "assets": "../assets",
-            # the title, banner or footer may be machine strings too, not only the body
-            "draft": self.draft and translating and (body.machine > 0 or tr.machine > 0),
+            "preview": preview,
+            "draft": preview and translating,
+            "draft_word": draft_word,
+            "watermark": f"../{WATERMARK}" if for_pdf and preview and translating else "",
             "body": Markup(body.html),
             "updated": format_date(updated, "long", locale=lang.gettext) if updated else "",
             "fallback": translating and body.fallback > 0,
             "for_pdf": for_pdf,
+            "pdf": f"{doc.name}.pdf" if "pdf" in self.config.formats and not for_pdf else "",
             "page_size": self.config.page_size,
             "page_of": Markup(css_string(tr.gettext("Page"))),
-            "draft_word_text": tr.gettext("Draft"),
         }
         with template_errors(self.config.templates_dir, provides=list(context)):
             page = env.get_template("page.html").render(context)
@@ -375,7 +316,7 @@ class Publisher:
         self.env.install_gettext_callables(none.template_gettext, none.template_ngettext,
                                            newstyle=True)
         with template_errors(self.config.templates_dir):
-            for name in ("page.html", "index.html"):
+            for name in TEMPLATES:
                 self.env.get_template(name)
 
     def warm(self) -> None:
@@ -383,7 +324,7 @@ class Publisher:
         from babel.dates import format_date
 
         self.check_templates()
-        for lang in self.languages:
+        for lang in (self.source_lang, *self.config.languages):
             native_name(lang)
             format_date(date(2000, 1, 1), "long", locale=lang.gettext)
 
@@ -392,16 +333,22 @@ class Publisher:
         seen: set[str] = set()  # the HTML and the PDF of a page find the same problems
         out = []
         for fmt in task.formats:
-            html, body = self.render_html(task.doc, task.lang, self.languages,
-                                          for_pdf=fmt == "pdf")
+            html, body = self.render_html(task.doc, task.lang, task.languages,
+                                          preview=task.preview, for_pdf=fmt == "pdf")
             if fmt == "html":
                 data = html.encode("utf-8")
             else:
-                from .pdf import make_fetcher, write_pdf
+                from .pdf import make_fetcher, watermark_svg, write_pdf
 
-                target = self.target(task.lang, task.doc.name, fmt)
-                mapping = {str((self.config.output_dir / "assets" / n).resolve()): p
-                           for n, p in self.assets.items()}
+                target = self.target(task.root, task.lang, task.doc.name, fmt)
+                mapping: dict[str, Path | bytes] = {
+                    str((task.root / "assets" / n).resolve()): p for n, p in self.assets.items()}
+                if task.preview:
+                    word = self.translations(task.lang, task.doc.name,
+                                             drafts=False).gettext(DRAFT_WORD)
+                    mapping[str((task.root / WATERMARK).resolve())] = watermark_svg(
+                        word, task.lang.bcp47 if word != DRAFT_WORD else
+                        self.source_lang.bcp47)
                 fetcher = make_fetcher(self.config.root / "source", mapping)
                 data = write_pdf(html, target.resolve().as_uri(), fetcher, target)
                 body.warnings.extend(f"{target.name}: refused to fetch {url}"

@@ -1,8 +1,10 @@
 """What ``publish`` remembers between runs: content hashes of its inputs and of its own code,
-``output/.manifest.json``, and the review counts of catalogs keyed by their bytes.
+``<tree>/.manifest.json`` (one per tree: the public site and the private previews), and the
+review counts of catalogs keyed by their bytes.
 
 A page whose inputs hash as they did at the last publish is neither parsed nor rendered;
-a catalog whose bytes were counted before is not parsed to be counted again.
+a catalog whose bytes were counted before is not parsed to be counted again; a file the
+manifest lists that the new plan does not is removed.
 """
 
 from __future__ import annotations
@@ -11,28 +13,25 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import __version__, catalogs
-from . import status as status_module
+from . import __version__, catalogs, gate
 from .catalogs import CatalogInfo, domains
 from .config import Config, Language
 from .errors import CatalogError, PublishError
-from .status import Stats, catalog_stats
-
-if TYPE_CHECKING:
-    from .workers import Workers
+from .gate import Counts, count_catalog
+from .workers import Workers
 
 MANIFEST = ".manifest.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 PACKAGE = Path(__file__).resolve().parent
 # The package's own modules whose code decides the bytes of a published file (or whether
 # it is rewritten): a fix in any of them must re-render pages that were "up to date".
-OUTPUT_CODE = ("catalogs", "checks", "config", "layout", "manifest", "pdf", "publish",
-               "render", "source", "workers")
+OUTPUT_CODE = ("catalogs", "checks", "config", "gate", "layout", "manifest", "pdf", "plan",
+               "publish", "render", "indexes", "source", "translations", "workers")
 
 
 def digest(*parts: bytes | str) -> str:
@@ -85,17 +84,33 @@ def output_code(hashes: Hashes) -> str:
     return digest(*parts)[:16]
 
 
+@dataclass(frozen=True, slots=True)
+class PageFact:
+    """What one English page said when last parsed: its content key and title."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFact:
+    """The review counts of one catalog, for the bytes its content key names."""
+
+    key: str
+    counts: Counts
+
+
 @dataclass(slots=True)
 class Manifest:
-    """``output/.manifest.json``: the inputs digest of each published file and of the index,
-    and facts about inputs keyed by content hash (English titles, review counts), so that
-    an unchanged page or catalog is never parsed again."""
+    """``<tree>/.manifest.json``: the inputs digest of each file the tree holds (pages,
+    indexes, sitemap), the languages it holds, and facts about inputs keyed by content
+    hash (English titles, review counts), so that an unchanged page or catalog is never
+    parsed again."""
 
     outputs: dict[str, str] = field(default_factory=dict)  # "es/page.html" → inputs digest
-    pages: dict[str, list[str]] = field(default_factory=dict)  # page → [content key, title]
-    # "es/page" → [content key, reviewed, machine, untranslated, obsolete]
-    catalogs: dict[str, list[Any]] = field(default_factory=dict)
-    index: str = ""
+    languages: list[str] = field(default_factory=list)  # gettext codes, as published
+    pages: dict[str, PageFact] = field(default_factory=dict)  # page name → fact
+    catalogs: dict[str, CatalogFact] = field(default_factory=dict)  # "es/page" → fact
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -108,96 +123,102 @@ class Manifest:
         if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
             return cls()
 
-        def table(name: str, ok: Callable[[Any], bool]) -> dict[str, Any]:
+        def table(name: str) -> dict[str, Any]:
             found = data.get(name)
-            return {k: v for k, v in found.items() if ok(v)} if isinstance(found, dict) else {}
+            return found if isinstance(found, dict) else {}
 
+        def fact(row: Any, fields: tuple[str, ...], kind: type) -> bool:
+            return isinstance(row, dict) and all(isinstance(row.get(f), kind)
+                                                 and not isinstance(row.get(f), bool)
+                                                 for f in fields)
+
+        counts = ("reviewed", "machine", "outdated", "untranslated")
+        langs = data.get("languages")
         return cls(
-            outputs=table("outputs", lambda v: isinstance(v, str)),
-            pages=table("pages", lambda v: isinstance(v, list) and len(v) == 2
-                        and all(isinstance(x, str) for x in v)),
-            catalogs=table("catalogs", lambda v: isinstance(v, list) and len(v) == 5
-                           and isinstance(v[0], str)
-                           and all(type(x) is int and x >= 0 for x in v[1:])),
-            index=str(data.get("index", "")),
+            outputs={k: v for k, v in table("outputs").items() if isinstance(v, str)},
+            languages=[x for x in langs if isinstance(x, str)] if isinstance(langs, list) else [],
+            pages={k: PageFact(v["key"], v["title"]) for k, v in table("pages").items()
+                   if fact(v, ("key", "title"), str)},
+            catalogs={k: CatalogFact(v["key"], Counts(*(v[c] for c in counts)))
+                      for k, v in table("catalogs").items()
+                      if fact(v, ("key",), str) and fact(v, counts, int)
+                      and all(v[c] >= 0 for c in counts)},
         )
 
     def encode(self) -> bytes:
-        data = {"format": MANIFEST_FORMAT, "outputs": self.outputs, "pages": self.pages,
-                "catalogs": self.catalogs, "index": self.index}
+        data = {
+            "format": MANIFEST_FORMAT, "outputs": self.outputs, "languages": self.languages,
+            "pages": {k: {"key": v.key, "title": v.title} for k, v in self.pages.items()},
+            "catalogs": {k: {"key": v.key, "reviewed": v.counts.reviewed,
+                             "machine": v.counts.machine, "outdated": v.counts.outdated,
+                             "untranslated": v.counts.untranslated}
+                         for k, v in self.catalogs.items()},
+        }
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 # --- review counts ------------------------------------------------------------------------------
 
 # Review counts by catalog content key, for this process (the manifest keeps them across runs).
-_COUNTS: dict[str, tuple[int, int, int, int]] = {}
+_COUNTS: dict[str, Counts] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class CountKey:
+    """One catalog of one language: its domain and content key (``from_template``: the
+    catalog is missing, its template was counted)."""
+
+    domain: str
+    key: str
+    from_template: bool
 
 
 def _count_keys(config: Config, lang: Language, names: Sequence[str],
-                hashes: Hashes) -> list[tuple[str, str, bool]]:
-    """(domain, content key, counted from the template as the catalog is missing)."""
-    code = hashes.code(status_module, catalogs) + (":signoff" if config.require_signoff else "")
+                hashes: Hashes) -> list[CountKey]:
+    code = hashes.code(gate, catalogs) + (":signoff" if config.require_signoff else "")
     locale = os.fspath(config.locale_dir)
     keys = []
     for name in names:
         po = hashes(f"{locale}/{lang.gettext}/LC_MESSAGES/{name}.po")
         if po != "-":
-            keys.append((name, f"{code}:po:{po}", False))
+            keys.append(CountKey(name, f"{code}:po:{po}", False))
         else:
-            keys.append((name, f"{code}:pot:{hashes(f'{locale}/{name}.pot')}", True))
+            keys.append(CountKey(name, f"{code}:pot:{hashes(f'{locale}/{name}.pot')}", True))
     return keys
 
 
 def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Hashes,
-                   known: dict[str, list[Any]] | None = None,
-                   workers: Workers | None = None) -> dict[Language, list[tuple[str, str, bool]]]:
-    """Count every catalog of ``languages`` whose bytes are not counted yet, in parallel
-    when ``workers`` are given; ``known``: counts from an earlier run (default: the
-    manifest's). Returns each language's :func:`_count_keys`."""
+                   known: dict[str, CatalogFact],
+                   workers: Workers | None = None) -> dict[Language, dict[str, Counts]]:
+    """Each language's counts per domain; only catalogs whose bytes were not counted
+    before (in this process or in ``known``, from a manifest) are parsed, in parallel
+    when ``workers`` are given."""
     names = domains(config)
-    keys = {lang: _count_keys(config, lang, names, hashes) for lang in languages}
-    loaded = False
-    todo: dict[str, CatalogInfo] = {}
-    for lang, rows in keys.items():
-        for name, key, _ in rows:
-            if key in _COUNTS or key in todo:
-                continue
-            if not loaded:  # once: every language's counts, for the next calls too
-                loaded = True
-                if known is None:
-                    known = Manifest.load(config.output_dir / MANIFEST).catalogs
-                for row in known.values():
-                    _COUNTS.setdefault(row[0], (row[1], row[2], row[3], row[4]))
-                if key in _COUNTS:
-                    continue
-            todo[key] = CatalogInfo(name, lang, config.locale_dir)
-    work = list(todo.values())
-    count = functools.partial(catalog_stats, signoff_required=config.require_signoff)
-    counted = workers.map(count, work, least=16, chunk=8) if workers else map(count, work)
-    for key, s in zip(todo, counted, strict=True):
-        _COUNTS[key] = (s.reviewed, s.machine, s.untranslated, s.obsolete)
-    return keys
-
-
-def language_stats(config: Config, lang: Language, *, hashes: Hashes | None = None,
-                   known: dict[str, list[Any]] | None = None,
-                   record: dict[str, list[Any]] | None = None) -> Stats:
-    """``status``'s total for ``lang``, parsing only catalogs whose bytes are new.
-
-    ``known``: counts from an earlier run (default: the manifest's); ``record`` receives
-    ``"lang/domain" → [content key, counts…]`` for each catalog.
-    """
-    if not domains(config):
+    if not names:
         # without templates every language would show a vacuous "100 % reviewed"
         raise CatalogError(
             "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
         )
-    keys = count_catalogs(config, [lang], hashes=hashes or Hashes(), known=known)[lang]
-    total = Stats(lang.gettext, "(all)")
-    for name, key, missing in keys:
-        counts = _COUNTS[key]
-        if record is not None:
-            record[f"{lang.gettext}/{name}"] = [key, *counts]
-        total = total + Stats(lang.gettext, name, *counts, missing=missing)
-    return total
+    for fact in known.values():
+        _COUNTS.setdefault(fact.key, fact.counts)
+    keys = {lang: _count_keys(config, lang, names, hashes) for lang in languages}
+    todo: dict[str, CatalogInfo] = {}
+    for lang, rows in keys.items():
+        for row in rows:
+            if row.key not in _COUNTS and row.key not in todo:
+                todo[row.key] = CatalogInfo(row.domain, lang, config.locale_dir)
+    work = list(todo.values())
+    count = functools.partial(count_catalog, signoff_required=config.require_signoff)
+    counted = workers.map(count, work, least=16, chunk=8) if workers else map(count, work)
+    for key, counts in zip(todo, counted, strict=True):
+        _COUNTS[key] = counts
+    return {lang: {row.domain: _COUNTS[row.key] for row in rows} for lang, rows in keys.items()}
+
+
+def catalog_facts(config: Config, languages: Sequence[Language], *,
+                  hashes: Hashes) -> dict[str, CatalogFact]:
+    """``"lang/domain" → fact`` for the manifest, from counts already made this run."""
+    names = domains(config)
+    return {f"{lang.gettext}/{row.domain}": CatalogFact(row.key, _COUNTS[row.key])
+            for lang in languages for row in _count_keys(config, lang, names, hashes)
+            if row.key in _COUNTS}

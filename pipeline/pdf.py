@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import shutil
 import subprocess
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,9 @@ def import_weasyprint() -> Any:
     return weasyprint
 
 
-def make_fetcher(source_dir: Path, mapping: dict[str, Path]) -> Any:
-    """A WeasyPrint fetcher that serves ``file:`` URLs of ``mapping`` (or under ``source_dir``).
+def make_fetcher(source_dir: Path, mapping: Mapping[str, Path | bytes]) -> Any:
+    """A WeasyPrint fetcher that serves ``file:`` URLs of ``mapping`` (a file, or bytes made
+    in memory) or under ``source_dir``.
 
     Everything else — other files, ``http(s)``, ``data:`` — is refused and logged in
     ``fetcher.refused``, so no translation can pull in a local file or reach the network.
@@ -88,7 +90,7 @@ def make_fetcher(source_dir: Path, mapping: dict[str, Path]) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
             path = Path(unquote(parts.path)) if parts.scheme == "file" else None
-            target = mapping.get(str(path)) if path is not None else None
+            target: Path | bytes | None = mapping.get(str(path)) if path is not None else None
             if target is None and path is not None:
                 resolved = path.resolve()
                 if resolved.is_relative_to(root) and resolved.is_file():
@@ -97,6 +99,9 @@ def make_fetcher(source_dir: Path, mapping: dict[str, Path]) -> Any:
                 self.refused.append(url)
                 raise ValueError(f"refused to fetch {url!r}: only the project's own files")
             self.served.append(url)
+            if isinstance(target, bytes):
+                return URLFetcherResponse(url, body=target, headers={
+                    "Content-Type": _mime(Path(parts.path))})
             return URLFetcherResponse(url, body=target.read_bytes(), headers={
                 "Content-Type": _mime(target)})
 
@@ -108,6 +113,23 @@ def _mime(path: Path) -> str:
         ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
         ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
     }.get(path.suffix.lower(), "application/octet-stream")
+
+
+def watermark_svg(text: str, lang: str) -> bytes:
+    """A draft watermark for the page background: WeasyPrint draws backgrounds as
+    artifacts, so the word is seen on every page but is not part of the tagged text that
+    screen readers and reflow read (a ``position: fixed`` element would be, once per page).
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    families = ", ".join(f"'{f}'" for f in dict.fromkeys(
+        family for family, _ in (FONTS.get(lang.split("-")[0], FONTS["latin"]), FONTS["latin"])))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="800" viewBox="0 0 600 800">'
+        f'<text x="300" y="400" transform="rotate(-30 300 400)" text-anchor="middle" '
+        f'font-family="{families}" font-size="110" font-weight="700" fill="#9b1b30" '
+        f'fill-opacity="0.12" xml:lang={quoteattr(lang)}>{escape(text)}</text></svg>'
+    ).encode()
 
 
 def write_pdf(html: str, base_url: str, fetcher: Any, target: Path) -> bytes:

@@ -1,55 +1,56 @@
-"""``publish``: reviewed catalogs + parsed pages → ``output/<lang>/<page>.html`` and ``.pdf``.
+"""``publish``: reviewed catalogs + parsed pages → the public site under ``output/``, and
+machine drafts → private previews under ``output/drafts/`` (or ``preview_dir``).
 
-Incremental: each input file is hashed once per run, and a page whose inputs hash as they
-did at the last publish is neither parsed nor rendered (``output/.manifest.json`` keeps the
-hashes, the English titles and the review counts of unchanged catalogs; see
-:mod:`pipeline.manifest`). Parallel: the pages to render go to a pool of processes
-(:mod:`pipeline.workers`); this process writes what they return in a fixed order, so the
-bytes written and the progress report do not depend on the number of processes. Each page
-is laid out by a :class:`~pipeline.layout.Publisher`.
+A run is a short sequence of steps over a :class:`~pipeline.plan.Plan` decided before
+anything is written (:mod:`pipeline.plan`: the gate once per language, the pages of each
+tree, what to render and remove from content hashes): parse the pages, check fonts and
+layout, remove what the site must no longer show, write the pages (rendered by a pool of
+processes, written here in a fixed order), the indexes and sitemap, and last the manifest.
+After a failure every file is whole, old or new, and the next run redoes the new ones.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
 from . import source
 from .catalogs import atomic_write, domains, sweep
-from .config import Config, Language, parse_language
-from .errors import CatalogError, NotReadyError, PipelineError, PublishError
-from .layout import (
-    Publisher,
-    RenderedFile,
-    RenderTask,
-    Translations,
-    css_string,
-    environment,
-    native_name,
-    placeholders_match,
-    template_errors,
+from .config import Config, Language
+from .errors import CatalogError, NotReadyError, PublishError
+from .gate import Counts, Verdict
+from .indexes import index_files, render_index
+from .layout import Publisher, RenderTask, make_renderer, native_name
+from .manifest import MANIFEST, Hashes, Manifest, PageFact, catalog_facts, count_catalogs
+from .plan import (
+    PREVIEW,
+    PUBLIC,
+    REFUSED,
+    REMOVED,
+    WITHDRAWN,
+    Decision,
+    Plan,
+    Request,
+    TreePlan,
+    check_request,
+    decide,
+    held_languages,
+    language_verdict,
+    pages_for,
+    plan_tree,
+    tree_languages,
 )
-from .manifest import (
-    MANIFEST,
-    Hashes,
-    Manifest,
-    count_catalogs,
-    digest,
-    language_stats,
-)
-from .source import list_pages, read_page
-from .status import Stats
-from .workers import Workers, job_count, render_in_worker
+from .source import Document, list_pages, read_page
+from .translations import Translations
+from .workers import Workers, job_count, run_job
 
 __all__ = [
-    "MANIFEST", "Hashes", "Manifest", "PageTitle", "PublishItem", "Publisher", "RenderTask",
-    "RenderedFile", "Titled", "Translations", "Workers", "count_catalogs", "css_string",
-    "gate", "language_stats", "native_name", "placeholders_match", "publish",
-    "ready_languages", "write_index",
+    "MANIFEST", "PREVIEW", "PUBLIC", "REFUSED", "REMOVED", "WITHDRAWN", "Decision", "Hashes",
+    "Manifest", "PublishItem", "PublishReport", "Publisher", "RenderTask", "Translations",
+    "TreePlan", "Workers", "gate", "native_name", "publish",
 ]
 
 
@@ -65,242 +66,248 @@ class PublishItem:
     machine: int = 0
     fallback: int = 0
     warnings: tuple[str, ...] = ()
-
-
-# --- the review gate ----------------------------------------------------------------------------
-
-
-def gate(config: Config, lang: Language, *, draft: bool, hashes: Hashes | None = None,
-         known: dict[str, list[Any]] | None = None,
-         record: dict[str, list[Any]] | None = None) -> Stats:
-    """Refuse a language whose reviewed share is below ``min_reviewed`` (unless draft)."""
-    stats = language_stats(config, lang, hashes=hashes, known=known, record=record)
-    if draft or lang.gettext == config.source_language:
-        return stats
-    if stats.total == 0 or stats.reviewed_percent + 1e-9 < config.min_reviewed:
-        raise NotReadyError(
-            f"{lang.bcp47}: {stats.reviewed} of {stats.total} strings reviewed "
-            f"({stats.reviewed_percent:.1f}%), {stats.machine} machine drafts, "
-            f"{stats.untranslated} untranslated; min_reviewed is {config.min_reviewed:g}%. "
-            f"Review them (pipeline status --lang {lang.bcp47}) or publish a marked draft "
-            "with --draft"
-        )
-    return stats
-
-
-def ready_languages(config: Config, languages: Sequence[Language], *, draft: bool,
-                    jobs: int | None = None) -> tuple[list[Language], list[NotReadyError]]:
-    """``languages`` split into those the gate lets through and the refusals (for
-    ``publish --all``), the catalogs of all of them counted in parallel first."""
-    hashes = Hashes()
-    known = Manifest.load(config.output_dir / MANIFEST).catalogs
-    workers = Workers(job_count(jobs))
-    try:
-        count_catalogs(config, languages, hashes=hashes, known=known, workers=workers)
-    finally:
-        workers.close()
-    ready, refused = [], []
-    for lang in languages:
-        try:
-            gate(config, lang, draft=draft, hashes=hashes, known=known)
-            ready.append(lang)
-        except NotReadyError as exc:
-            refused.append(exc)
-    return ready, refused
-
-
-# --- publish ------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Planned:
-    """One page in one language: its inputs digest per format and what to render."""
-
-    lang: Language
-    page: Path
-    digests: dict[str, str]
-    todo: tuple[str, ...]
-
-
-class Titled(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def title(self) -> str: ...
+    preview: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class PageTitle:
-    name: str
-    title: str
+class PublishReport:
+    """What a run did: the page files, each language's fate, the files it removed."""
+
+    items: tuple[PublishItem, ...]
+    decisions: tuple[Decision, ...]
+    removed: tuple[Path, ...]
+
+    @property
+    def not_ready(self) -> tuple[Decision, ...]:
+        """Languages expected public that are not: the run exits 1 for them."""
+        return tuple(d for d in self.decisions if d.fate == REFUSED)
+
+    @property
+    def withdrawn(self) -> tuple[Decision, ...]:
+        """Languages taken off the public site (or the previews) by this run."""
+        return tuple(d for d in self.decisions if d.fate in (WITHDRAWN, REMOVED))
 
 
 def publish(
     config: Config,
     languages: Sequence[Language],
     *,
+    every: bool = False,
     formats: Sequence[str] | None = None,
     draft: bool = False,
+    preview_dir: Path | None = None,
     progress: Callable[[PublishItem], None] | None = None,
     jobs: int | None = None,
-) -> list[PublishItem]:
-    """Publish ``languages`` (all gated first: nothing is written if one is not ready).
+) -> PublishReport:
+    """Publish ``languages`` (``every``: all configured; ``preview_only`` ones and, with
+    ``draft``, all of them as private previews) and bring the public tree in line.
 
     ``jobs`` processes render (default: one per core; 1: all in this process). The files,
     their bytes and the order of ``progress`` calls are the same whatever ``jobs`` is.
-    Files are written one by one, atomically, the manifest last: after a failure every
-    file is whole, old or new, and the next run redoes the new ones.
     """
     sweep(config.output_dir, recursive=True)  # partial files of a killed run
-    workers = job_count(jobs)
-    fmts = tuple(formats or config.formats)
-    hashes = Hashes()
-    manifest = Manifest.load(config.output_dir / MANIFEST)
-    source_lang = parse_language(config.source_language)
-    targets = list(dict.fromkeys([source_lang, *languages], None))
-    published = _already_published(config, targets)
-    # Languages published before get this run's switcher and hreflang links too — those
-    # that still pass their gate (a page never goes back to a less reviewed state).
-    for other in published:
-        if other not in targets and _passes(config, other, draft=draft, hashes=hashes,
-                                            known=manifest.catalogs):
-            targets.append(other)
-    publisher = Publisher(config, draft=draft, formats=fmts, hashes=hashes, languages=published)
-    pool = Workers(workers, publisher)
+    request = Request(tuple(dict.fromkeys(languages)), every, draft,
+                      tuple(formats or config.formats), preview_dir or config.preview_dir)
+    check_request(config, request)
+    publisher = Publisher(config, formats=request.formats, hashes=Hashes())
+    pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats))
     try:
-        return _publish(publisher, manifest, languages, targets, pool, progress)
+        plan, manifests = _plan(publisher, request, pool)
+        docs, titles = _parse_pages(publisher, plan, manifests, pool)
+        _check_layout(publisher, plan)
+        removed: list[Path] = []
+
+        def make_room() -> None:  # once a first page is rendered: a bad layout changes nothing
+            removed.extend(_remove(plan))
+            for tree in plan.trees:
+                publisher.copy_assets(tree.root)
+
+        items = _write_pages(publisher, plan, manifests, docs, pool, progress, make_room)
+        if not any(item.written for item in items):
+            make_room()
+        _write_indexes(publisher, plan, manifests, titles)
+        _save_manifests(publisher, plan, manifests)
     finally:
         pool.close()
+    return PublishReport(tuple(items), plan.decisions, tuple(removed))
 
 
-def _publish(publisher: Publisher, manifest: Manifest, languages: Sequence[Language],
-             targets: Sequence[Language], pool: Workers,
-             progress: Callable[[PublishItem], None] | None) -> list[PublishItem]:
-    config, hashes, fmts = publisher.config, publisher.hashes, publisher.formats
-    count_catalogs(config, languages, hashes=hashes, known=manifest.catalogs, workers=pool)
-    counted: dict[str, list[Any]] = {}
-    for lang in languages:
-        gate(config, lang, draft=publisher.draft, hashes=hashes, known=manifest.catalogs,
-             record=counted)
+def gate(config: Config, lang: Language, *, draft: bool = False) -> Verdict:
+    """The review gate of ``lang`` alone (what ``serve`` shows): its verdict, or with
+    ``draft`` false a :class:`NotReadyError` naming the counts and the ways forward."""
+    if lang.gettext == config.source_language:
+        return Verdict(Counts())
+    known = Manifest.load(config.output_dir / MANIFEST).catalogs
+    counts = count_catalogs(config, [lang], hashes=Hashes(), known=known)[lang]
+    verdict = language_verdict(config, lang, counts)
+    if not draft and not verdict.passes:
+        raise NotReadyError(verdict.problem)
+    return verdict
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+def _plan(publisher: Publisher, request: Request,
+          pool: Workers) -> tuple[Plan, dict[Path, Manifest]]:
+    """Decide every language's fate once, then the files of each tree this run touches."""
+    config = publisher.config
+    public_root, preview_root = config.output_dir, request.preview_dir
+    manifests = {root: Manifest.load(root / MANIFEST) for root in (public_root, preview_root)}
+    touch_public, touch_previews = not request.draft, request.draft or request.every
+    public_before = held_languages(public_root, manifests[public_root], skip=[preview_root]) \
+        if touch_public else []
+    previews_before = held_languages(preview_root, manifests[preview_root]) \
+        if touch_previews else []
+    configured = {x.gettext: x for x in config.languages}
+    asked = list(request.languages) if request.languages else (
+        [x for x in config.languages if x not in config.preview_only] if request.every else [])
+    to_count = list(dict.fromkeys(
+        x for x in [*asked, *(configured.get(c) for c in public_before)]
+        if x is not None and x.gettext != config.source_language)) if touch_public else []
+    known = {**manifests[preview_root].catalogs, **manifests[public_root].catalogs}
+    counts = count_catalogs(config, to_count, hashes=publisher.hashes, known=known,
+                            workers=pool) if to_count else {}
     pages = list_pages(config.pages_dir)
-    out = os.fspath(config.output_dir)
-    plan = []
-    for lang in targets:
-        for page in pages:
-            digests = publisher.digests(page, lang)
-            todo = tuple(f for f in fmts
-                         if manifest.outputs.get(f"{lang.gettext}/{page.stem}.{f}") != digests[f]
-                         or not os.path.exists(f"{out}/{lang.gettext}/{page.stem}.{f}"))
-            plan.append(_Planned(lang, page, digests, todo))
-    # Parse what is rendered and pages whose title is not known: all pages before anything
-    # is written, so a broken one stops the run with nothing changed.
-    code = hashes.code(source)
-    keys = {page: f"{code}:{hashes(page)}" for page in pages}
-    rendering = {p.page for p in plan if p.todo}
-    to_parse = [page for page in pages if page in rendering
-                or manifest.pages.get(page.stem, [""])[0] != keys[page]]
+    decisions = decide(config, request, counts, public_before=public_before,
+                       previews_before=previews_before, pages=pages)
+    # no preview tree is made for a run that previews nothing and had none before
+    touch_previews = touch_previews and (bool(previews_before) or any(
+        d.fate == PREVIEW for d in decisions))
+    trees = []
+    for root, preview, touched, held in ((public_root, False, touch_public, public_before),
+                                         (preview_root, True, touch_previews, previews_before)):
+        if not touched:
+            continue
+        langs = tree_languages(config, decisions, preview=preview)
+        trees.append(plan_tree(config, publisher, request, manifests[root], root=root,
+                               preview=preview, languages=langs,
+                               pages_of=pages_for(decisions, langs, pages), held=held,
+                               skip=[] if preview else [preview_root]))
+    return Plan(decisions, tuple(trees)), manifests
+
+
+# --- the steps ------------------------------------------------------------------------------
+
+
+def _parse_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
+                 pool: Workers) -> tuple[dict[Path, Document], dict[str, str]]:
+    """Parse the pages to render and those whose English title no manifest knows: all
+    before anything is written, so a broken page stops the run with nothing changed."""
+    pages = list_pages(publisher.config.pages_dir)
+    code = publisher.hashes.code(source)
+    keys = {page: f"{code}:{publisher.hashes(page)}" for page in pages}
+    rendering = {out.page for tree in plan.trees for out in tree.pages if out.todo}
+    facts = {page.stem: fact for tree in plan.trees
+             for page in pages if (fact := manifests[tree.root].pages.get(page.stem))
+             and fact.key == keys[page]}
+    to_parse = [page for page in pages if page in rendering or page.stem not in facts]
     docs = dict(zip(to_parse, pool.map(read_page, to_parse, least=8, chunk=4), strict=True))
     for page, doc in docs.items():
-        manifest.pages[page.stem] = [keys[page], doc.title]
-    titles = [PageTitle(page.stem, manifest.pages[page.stem][1]) for page in pages]
-    if "pdf" in fmts:
+        facts[page.stem] = PageFact(keys[page], doc.title)
+    for tree in plan.trees:
+        manifests[tree.root].pages = {page.stem: facts[page.stem] for page in pages}
+    return docs, {name: fact.title for name, fact in facts.items()}
+
+
+def _check_layout(publisher: Publisher, plan: Plan) -> None:
+    """Fonts for every PDF to render and a layout that compiles, before any write."""
+    todo = [out for tree in plan.trees for out in tree.pages if out.todo]
+    if any("pdf" in out.todo for out in todo):
         from .pdf import check_fonts
 
-        for lang in dict.fromkeys(p.lang for p in plan if "pdf" in p.todo):
+        for lang in dict.fromkeys(out.lang for out in todo if "pdf" in out.todo):
             check_fonts(lang)
-    tasks = [RenderTask(p.lang, docs[p.page], p.todo) for p in plan if p.todo]
-    if tasks:
-        publisher.check_templates()
+    publisher.check_templates()
+
+
+def _remove(plan: Plan) -> list[Path]:
+    """Take off each tree what it must no longer hold (withdrawn or removed languages,
+    deleted pages), before anything new is written: an interrupted run may leave a
+    missing page, never a stale one."""
+    removed = []
+    for tree in plan.trees:
+        for name in tree.remove:
+            path = tree.root / name
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise PublishError(f"cannot remove: {exc.strerror}; remove it by hand",
+                                   path=path) from None
+            removed.append(path)
+            with contextlib.suppress(OSError):  # only when empty
+                path.parent.rmdir()
+    return removed
+
+
+def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
+                 docs: Mapping[Path, Document], pool: Workers,
+                 progress: Callable[[PublishItem], None] | None,
+                 before_first_write: Callable[[], None]) -> list[PublishItem]:
+    outputs = [(tree, out) for tree in plan.trees for out in tree.pages]
+    tasks = [RenderTask(out.lang, docs[out.page], out.todo, out.languages, tree.preview,
+                        tree.root) for tree, out in outputs if out.todo]
     items: list[PublishItem] = []
-    copied = False  # the assets, once the first page is rendered: a bad layout writes nothing
-    results = pool.map(render_in_worker, tasks, local=publisher.render)
+    first = True
+    results = pool.map(run_job, tasks, local=publisher.render)
     with contextlib.closing(results):
-        for p in plan:
-            files = {f.format: f for f in next(results)} if p.todo else {}
-            for fmt in fmts:
-                target = publisher.target(p.lang, p.page.stem, fmt)
+        for tree, out in outputs:
+            files = {f.format: f for f in next(results)} if out.todo else {}
+            for fmt, inputs in out.digests:
+                target = publisher.target(tree.root, out.lang, out.page.stem, fmt)
                 done = files.get(fmt)
                 if done is None:
-                    item = PublishItem(p.lang.gettext, p.page.stem, fmt, target, written=False)
+                    item = PublishItem(out.lang.gettext, out.page.stem, fmt, target, False,
+                                       preview=tree.preview)
                 else:
-                    if not copied:
-                        publisher.copy_assets()
-                        copied = True
-                    try:
-                        atomic_write(target, done.data)
-                    except CatalogError as exc:
-                        raise PublishError(f"cannot write: {exc.message}", path=target) from None
-                    manifest.outputs[f"{p.lang.gettext}/{p.page.stem}.{fmt}"] = p.digests[fmt]
-                    item = PublishItem(p.lang.gettext, p.page.stem, fmt, target, True,
-                                       done.machine, done.fallback, done.warnings)
+                    if first:
+                        before_first_write()
+                        first = False
+                    _write(target, done.data)
+                    manifests[tree.root].outputs[f"{out.lang.gettext}/{out.page.stem}.{fmt}"] = (
+                        inputs)
+                    item = PublishItem(out.lang.gettext, out.page.stem, fmt, target, True,
+                                       done.machine, done.fallback, done.warnings,
+                                       tree.preview)
                 items.append(item)
                 if progress:
                     progress(item)
-    if not copied:
-        publisher.copy_assets()
-    index = _index_digest(publisher, titles)
-    if manifest.index != index or not os.path.exists(f"{out}/index.html"):
-        write_index(config, titles, publisher.languages)
-        manifest.index = index
-    live, names = {page.stem for page in pages}, set(domains(config))
-    manifest.pages = {k: v for k, v in manifest.pages.items() if k in live}
-    manifest.catalogs = {k: v for k, v in manifest.catalogs.items()
-                         if k.split("/", 1)[-1] in names}
-    manifest.catalogs.update(counted)
-    atomic_write(config.output_dir / MANIFEST, manifest.encode())
     return items
 
 
-def _index_digest(publisher: Publisher, titles: Sequence[PageTitle]) -> str:
-    """Everything the index shows: titles, languages, which pages and PDFs exist."""
-    out = os.fspath(publisher.config.output_dir)
-    found = "".join(
-        "1" if os.path.exists(f"{out}/{lang.gettext}/{t.name}.{ext}") else "0"
-        for t in titles for lang in publisher.languages for ext in ("html", "pdf"))
-    return digest(publisher.shared_digest(), found,
-                   *(f"{t.name}\0{t.title}" for t in titles))
-
-
-def _passes(config: Config, lang: Language, *, draft: bool, hashes: Hashes,
-            known: Any) -> bool:
+def _write(target: Path, data: bytes) -> None:
     try:
-        gate(config, lang, draft=draft, hashes=hashes, known=known)
-    except NotReadyError:
-        return False
-    return True
+        atomic_write(target, data)
+    except CatalogError as exc:
+        raise PublishError(f"cannot write: {exc.message}", path=target) from None
 
 
-def _already_published(config: Config, targets: Sequence[Language]) -> list[Language]:
-    langs = {t.gettext: t for t in targets}
-    if config.output_dir.is_dir():
-        for folder in sorted(config.output_dir.iterdir()):
-            if folder.is_dir() and folder.name != "assets" and any(folder.glob("*.html")):
-                try:
-                    langs.setdefault(folder.name, parse_language(folder.name))
-                except PipelineError:
-                    continue  # a stray folder is not a language
-    return sorted(langs.values(), key=lambda x: x.gettext)
+def _write_indexes(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
+                   titles: Mapping[str, str]) -> None:
+    for tree in plan.trees:
+        outputs = manifests[tree.root].outputs
+        for file in index_files(publisher, tree, titles):
+            if outputs.get(file.name) != file.digest or not (tree.root / file.name).exists():
+                _write(tree.root / file.name, render_index(publisher, tree, titles, file))
+                outputs[file.name] = file.digest
 
 
-def write_index(config: Config, docs: Sequence[Titled], languages: Sequence[Language]) -> None:
-    """``output/index.html``: every page with links to each published language."""
-    env = environment(config)
-    env.install_null_translations(newstyle=True)
-    pages = []
-    for doc in docs:
-        entries = []
-        for lang in languages:
-            html_path = config.output_dir / lang.gettext / f"{doc.name}.html"
-            if not html_path.exists():
-                continue
-            pdf = html_path.with_suffix(".pdf")
-            entries.append({
-                "hreflang": lang.bcp47, "name": native_name(lang),
-                "href": f"{lang.gettext}/{doc.name}.html",
-                "pdf": f"{lang.gettext}/{doc.name}.pdf" if pdf.exists() else "",
-            })
-        pages.append({"title": doc.title, "languages": entries})
-    with template_errors(config.templates_dir, provides=("pages", "site_name")):
-        html = env.get_template("index.html").render(site_name=config.site_name, pages=pages)
-    atomic_write(config.output_dir / "index.html", html.encode("utf-8"))
+def _save_manifests(publisher: Publisher, plan: Plan,
+                    manifests: Mapping[Path, Manifest]) -> None:
+    config = publisher.config
+    names = set(domains(config))
+    counted = [d.lang for d in plan.decisions if d.fate in (PUBLIC, REFUSED, WITHDRAWN)]
+    facts = catalog_facts(config, counted, hashes=publisher.hashes)
+    for tree in plan.trees:
+        manifest = manifests[tree.root]
+        manifest.outputs = {k: v for k, v in sorted(manifest.outputs.items())
+                            if k in tree.keep}
+        manifest.languages = [x.gettext for x in tree.languages]
+        manifest.catalogs = {k: v for k, v in manifest.catalogs.items()
+                             if k.split("/", 1)[-1] in names}
+        if not tree.preview:
+            manifest.catalogs.update(facts)
+        _write(tree.root / MANIFEST, manifest.encode())
+

@@ -110,8 +110,7 @@ class Site:
 
         found = self._publishers.get(draft)
         if found is None:
-            found = self._publishers[draft] = Publisher(
-                self.config, draft=draft, formats=("html",), languages=self.languages)
+            found = self._publishers[draft] = Publisher(self.config, formats=("html",))
             found.check_templates()
         return found
 
@@ -129,7 +128,8 @@ class Site:
             if hit is not None:
                 return hit
             doc = read_page(self.config.pages_dir / f"{page}.md")
-            html_text, _ = self._publisher(draft).render_html(doc, lang, self.languages)
+            html_text, _ = self._publisher(draft).render_html(doc, lang, self.languages,
+                                                              preview=draft)
             self._cache[key] = html_text
             return str(html_text)
 

@@ -1,5 +1,9 @@
 """A pool of processes for ``publish``: pages are rendered and catalogs counted in parallel,
-the results come back in input order so the bytes written do not depend on the pool size."""
+the results come back in input order so the bytes written do not depend on the pool size.
+
+The pool knows nothing of pages: each worker process runs the one function ``job_factory``
+builds for it (``run_job`` calls it), so this module imports no other of the package.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,9 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .errors import ConfigError, PublishError
-
-if TYPE_CHECKING:
-    from .layout import Publisher, RenderedFile, RenderTask
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,11 +35,15 @@ class Workers:
     """``map`` here, or over ``jobs`` processes (started on first need) when there is
     enough work; results come back in input order, the first failure in input order is
     raised and the work queued after it is cancelled. A few batches are queued ahead of
-    the results, so memory stays flat on any size of site. ``publisher`` renders pages."""
+    the results, so memory stays flat on any size of site.
 
-    def __init__(self, jobs: int, publisher: Publisher | None = None):
+    ``job_factory``: a picklable callable that builds, once per worker process, the
+    function :func:`run_job` runs there (with fork it is built once, here, before the
+    workers start, so they begin warm)."""
+
+    def __init__(self, jobs: int, job_factory: Callable[[], Callable[[Any], Any]] | None = None):
         self.jobs = jobs
-        self.publisher = publisher
+        self.job_factory = job_factory
         self._pool: Any = None
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], *,
@@ -75,19 +80,17 @@ class Workers:
             from concurrent.futures import ProcessPoolExecutor
 
             # fork: workers start in milliseconds with what this process has loaded, the
-            # publisher warm — safe only while this process runs one thread (no lock can be
+            # job built and warm — safe only while this process runs one thread (no lock can be
             # copied held; Python 3.12+ warns otherwise). With threads: forkserver, else spawn.
             if sys.platform == "linux":
                 method = "fork" if threading.active_count() == 1 else "forkserver"
             else:
                 method = "spawn"
             args: tuple[Any, ...] = ()
-            if self.publisher is not None and method == "fork":
-                self.publisher.warm()
-                _WORKER = self.publisher
-            elif self.publisher is not None:
-                p = self.publisher
-                args = (p.config, p.draft, p.formats, p.languages)
+            if self.job_factory is not None and method == "fork":
+                _WORKER = self.job_factory()
+            elif self.job_factory is not None:
+                args = (self.job_factory,)
             self._pool = ProcessPoolExecutor(
                 min(self.jobs, work), mp_context=multiprocessing.get_context(method),
                 initializer=_start_worker, initargs=args)
@@ -101,25 +104,22 @@ class Workers:
             _WORKER = None
 
 
-_WORKER: Publisher | None = None
+_WORKER: Callable[[Any], Any] | None = None
 
 
-def _start_worker(*publisher: Any) -> None:
+def _start_worker(*factory: Callable[[], Callable[[Any], Any]]) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if publisher:
-        from .layout import Publisher
-
-        config, draft, formats, languages = publisher
-        _WORKER = Publisher(config, draft=draft, formats=formats, languages=languages)
+    if factory:
+        _WORKER = factory[0]()
 
 
 def _each(fn: Callable[[T], R], batch: list[T]) -> list[R]:
     return [fn(item) for item in batch]
 
 
-def render_in_worker(task: RenderTask) -> tuple[RenderedFile, ...]:
-    """The files of ``task``, rendered by this worker process's publisher."""
+def run_job(item: Any) -> Any:
+    """This worker process's job (built by the pool's ``job_factory``) applied to ``item``."""
     if _WORKER is None:
         raise RuntimeError("worker not started")
-    return _WORKER.render(task)
+    return _WORKER(item)

@@ -3,7 +3,8 @@
 # installed from the hash-pinned lock in requirements/.
 #
 #   scripts/setup.sh           what publishing needs (Apertium, fonts, Pango; requirements/runtime.txt)
-#   scripts/setup.sh --test    that, plus what the tests need (gettext, poppler, Chromium; test.txt)
+#   scripts/setup.sh --test    that, plus what the tests need (gettext, poppler, tmux, Chromium,
+#                              npm for axe-core; requirements/test.txt)
 #   scripts/setup.sh --bench   that, plus the benchmark's peer tools (bench.txt)
 #
 # Safe to run again: it installs only what is missing. As root it installs Debian packages;
@@ -58,6 +59,8 @@ available() {  # the archive this machine uses has a candidate for the package
 
 wanted=("${runtime_packages[@]}")
 [ "$mode" = runtime ] || wanted+=("${test_packages[@]}")
+# npm fetches axe-core for the accessibility tests (any npm will do: Debian's or another).
+[ "$mode" = runtime ] || command -v npm >/dev/null || wanted+=(npm)
 command -v "$PYTHON" >/dev/null || wanted+=(python3)
 if ! "$PYTHON" -c "import ensurepip, venv" 2>/dev/null; then wanted+=(python3-venv); fi
 
@@ -122,5 +125,14 @@ if [ ! -f "$stamp" ]; then
     --no-build-isolation -e .
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+# --- axe-core for the browser tests, from tests/js/package-lock.json ---------------------
+if [ "$mode" != runtime ]; then
+  js_stamp=tests/js/node_modules/.installed-$(sha1sum tests/js/package-lock.json | cut -c1-12)
+  if [ ! -f "$js_stamp" ]; then
+    say "installing axe-core (npm ci in tests/js)"
+    (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$js_stamp"
+  fi
 fi
 say "ready ($mode): .venv/bin/pipeline"

@@ -25,7 +25,7 @@ ROWS = [
     ("publish", "bare WeasyPrint, one process", "1×2 pages"),
     ("peers", "Translate Toolkit po2html (whole command)", "3 pages"),
     ("peers", "pipeline extract (library)", "3 pages"),
-    ("incremental", "no-op publish --all --draft (command)", "4×3 pages"),
+    ("incremental", "no-op publish --all (command)", "4×3 pages"),
     ("incremental", "one page edited, publish (library)", "4×3 pages"),
     ("start-up", 'python -c "import click"', ""),
     ("start-up", "pipeline --help", ""),

@@ -38,6 +38,13 @@ def test_publish_all_publishes_the_ready_and_exits_1_naming_the_rest(site: Path)
     assert not (site / "output" / "ca").exists()
     assert "skipped: ca:" in result.stderr
     assert "not ready, not published: ca" in result.stderr
+    # ca expected to stay a draft: previewed, and --all exits 0
+    with (site / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('preview_only = ["ca"]\n')
+    result = run(site, "publish", "--all", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (site / "output" / "drafts" / "ca" / "paraspinal-sarcoma-treatment.html").exists()
+    assert not (site / "output" / "ca").exists()
 
 
 def test_compile_writes_mo_files_gettext_can_read(site: Path) -> None:
@@ -74,6 +81,9 @@ def test_template_syntax_error_stops_extract_before_site_pot_shrinks(site: Path)
 def test_publishing_a_new_language_refreshes_the_links_of_those_published_before(
     site: Path,
 ) -> None:
+    config = site / "pyproject.toml"
+    config.write_text(config.read_text("utf-8").replace('["es", "ca"]', '["es", "ca", "fr"]'),
+                      "utf-8")
     assert run(site, "publish", "--lang", "es", "--jobs", "1").exit_code == 0
     es = site / "output" / "es" / "paraspinal-sarcoma-treatment.html"
     assert 'hreflang="fr"' not in es.read_text("utf-8")
@@ -81,7 +91,7 @@ def test_publishing_a_new_language_refreshes_the_links_of_those_published_before
     assert result.exit_code == 0, result.output
     assert 'hreflang="fr"' in es.read_text("utf-8")
     assert "Français" in es.read_text("utf-8")
-    # a language that no longer passes its gate is left as it was, not re-rendered
+    # a language that does not pass its gate is not published by another's command
     assert not (site / "output" / "ca").exists()
 
 

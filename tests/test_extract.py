@@ -149,7 +149,7 @@ def test_references_and_site_template(project: Path, run) -> None:
     site = polib.pofile(str(project / "locale" / "site.pot"))
     skip = site.find("Skip to Main Content")
     assert skip is not None
-    assert skip.occurrences[0][0] == "source/templates/page.html"
+    assert "source/templates/page.html" in {ref for ref, _ in skip.occurrences}
 
 
 def test_msgfmt_accepts_every_file_written(project: Path, run) -> None:

@@ -321,6 +321,7 @@ def output(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Output
                     by="previous_msgid")
     assert entry is not None
     entry.msgstr = CHANGED_TRANSLATION
+    entry.previous_msgid = None  # a draft for the current English (a stale one is not shown)
     po.save(str(path))
     done = tmp_path_factory.mktemp("published") / "site"
     shutil.copytree(root, done)
@@ -331,9 +332,10 @@ def output(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Output
     assert proc.returncode == 0, proc.stderr
     new = output_files(done)
     assert {k for k in new if new[k] != old.get(k)} == {
-        f"es/{PAGE}.html", f"es/{PAGE}.pdf", ".manifest.json"}
-    es = done / "output" / "es"
-    return Output(root, old, new[f"es/{PAGE}.html"], pdf_text(es / f"{PAGE}.pdf"), seconds)
+        f"drafts/es/{PAGE}.html", f"drafts/es/{PAGE}.pdf", "drafts/.manifest.json"}
+    es = done / "output" / "drafts" / "es"
+    return Output(root, old, new[f"drafts/es/{PAGE}.html"], pdf_text(es / f"{PAGE}.pdf"),
+                  seconds)
 
 
 @pytest.fixture
@@ -354,20 +356,20 @@ def assert_output_intact(root: Path, output: Output) -> None:
         if name.endswith(".html"):
             assert data.rstrip().endswith(b"</html>"), name
             html5lib.parse(data, treebuilder="lxml")  # parses
-        if name == f"es/{PAGE}.html":
+        if name == f"drafts/es/{PAGE}.html":
             assert data in (output.old[name], output.new_html)
-        elif name == f"es/{PAGE}.pdf":
+        elif name == f"drafts/es/{PAGE}.pdf":
             assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), name
             if data != output.old[name]:
                 assert pdf_text(root / "output" / name) == output.new_pdf_text
             assert len(pypdf.PdfReader(root / "output" / name).pages) >= 1
-        elif name != ".manifest.json":
+        elif not name.endswith(".manifest.json"):
             assert data == output.old[name], name
 
 
 def assert_republish_is_new(root: Path, output: Output) -> None:
     ok(cli(root, *PUBLISH))
-    es = root / "output" / "es"
+    es = root / "output" / "drafts" / "es"
     assert (es / f"{PAGE}.html").read_bytes() == output.new_html
     assert pdf_text(es / f"{PAGE}.pdf") == output.new_pdf_text
 
@@ -387,7 +389,7 @@ def test_publish_killed_before_each_rename(output: Output, out_site: Path, point
     code = run_killed(with_fault(out_site, *PUBLISH), env={"FAULT_KILL": f"replace:{point}"})
     assert code == -signal.SIGKILL
     assert_output_intact(out_site, output)
-    es = out_site / "output" / "es"
+    es = out_site / "output" / "drafts" / "es"
     written = {1: 0, 2: 1, 3: 2}[point]
     assert ((es / f"{PAGE}.html").read_bytes() == output.new_html) == (written >= 1)
     assert any(is_hidden_temp(p) for p in (out_site / "output").rglob("*"))  # killed mid-write

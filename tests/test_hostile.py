@@ -57,7 +57,7 @@ SOURCE_TARGETS = {
     "../assets/children-statue.svg",
 }
 LAYOUT_TARGETS = {"#main", "../assets/screen.css", "../assets/print.css", "../en/page.html",
-                  "../es/page.html"}
+                  "../es/page.html", "index.html", "page.pdf"}  # language index, own PDF
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
@@ -199,8 +199,9 @@ def text_of(el: etree._Element) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def es_page(root: Path, ext: str) -> Path:
-    return root / "output" / "es" / f"{PAGE}.{ext}"
+def es_page(root: Path, ext: str, draft: bool = False) -> Path:
+    """The published page, or the private preview ``--draft`` writes."""
+    return root / "output" / ("drafts/es" if draft else "es") / f"{PAGE}.{ext}"
 
 
 # --- the corpus itself ------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def test_hostile_catalogs_stay_valid_gettext(published: Published) -> None:
 
 
 def test_html_has_no_live_element_attribute_or_url(published: Published) -> None:
-    page = parse_html(es_page(published.root, "html"))
+    page = parse_html(es_page(published.root, "html", published.draft))
     live = page.xpath("//script|//iframe|//frame|//object|//embed|//svg|//math|//form|//base"
                       "|//meta[@http-equiv]|//body//style|//body//link|//*[@style]|//*[@srcset]")
     assert live == [], [etree.tostring(el)[:80] for el in live]
@@ -282,14 +283,14 @@ def test_css_check_can_fail() -> None:
                                         if c.outcome == "escaped" and c.visible))
 def test_escaped_case_is_shown_as_text(published: Published, name: str) -> None:
     case = published.cases[name]
-    page = parse_html(es_page(published.root, "html"))
+    page = parse_html(es_page(published.root, "html", published.draft))
     assert case.visible and case.visible in text_of(page), name
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.outcome == "english"))
 def test_refused_case_shows_english_with_a_warning(published: Published, name: str) -> None:
     case = published.cases[name]
-    page = parse_html(es_page(published.root, "html"))
+    page = parse_html(es_page(published.root, "html", published.draft))
     english = " ".join(polib.unescape(case.entry.msgid).split())
     shown = [el for el in page.xpath("//main//p") if text_of(el) == strip_markdown(english)]
     assert len(shown) == 1, (name, english)
@@ -311,7 +312,7 @@ def page_line(msgid: str) -> int:
 @pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.outcome == "deceptive"))
 def test_deceptive_case_does_not_reach_the_reader(published: Published, name: str) -> None:
     case = published.cases[name]
-    text = text_of(parse_html(es_page(published.root, "html")))
+    text = text_of(parse_html(es_page(published.root, "html", published.draft)))
     assert " ".join(case.entry.msgstr.split()) not in text
     for hidden in {*BIDI.findall(case.entry.msgstr), *INVISIBLE.findall(case.entry.msgstr)}:
         assert hidden not in text, f"U+{ord(hidden):04X}"
@@ -334,7 +335,7 @@ def pdf_uris(reader: pypdf.PdfReader) -> list[str]:
 
 
 def test_pdf_is_complete_and_inert(published: Published) -> None:
-    pdf = es_page(published.root, "pdf")
+    pdf = es_page(published.root, "pdf", published.draft)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     reader = pypdf.PdfReader(pdf)

@@ -40,8 +40,9 @@ needs_fork = pytest.mark.skipif(sys.platform != "linux",
 
 
 def make_project(root: Path) -> Path:
-    """Two pages (the seed, reviewed in Spanish; visiting-hours, which has no catalog and
-    falls back to English) and the repository's templates, assets and es catalogs."""
+    """Two pages (the seed, reviewed in Spanish; visiting-hours, which has no template yet
+    and so is public in English only) and the repository's templates, assets and es
+    catalogs."""
     (root / "source").mkdir(parents=True)
     (root / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
     shutil.copytree(REPO / "source" / "templates", root / "source" / "templates")
@@ -66,7 +67,8 @@ def files(root: Path) -> dict[str, tuple[int, bytes]]:
 def run(root: Path, jobs: int) -> list[PublishItem]:
     config = load_config(root)
     seen: list[PublishItem] = []
-    items = publish(config, list(config.languages), jobs=jobs, progress=seen.append)
+    items = list(publish(config, list(config.languages), jobs=jobs,
+                         progress=seen.append).items)
     assert seen == items  # every item reported, in the order returned
     return items
 
@@ -124,7 +126,10 @@ def test_pool_writes_the_same_bytes_in_the_same_order(
     items = run(root, jobs=2)
     assert pools == [2]  # the pages were rendered by two worker processes
     assert order(items) == order(serial[1])
-    assert len(items) == 8 and all(i.written for i in items)  # 2 pages × en, es × html, pdf
+    # 2 pages in en, the seed in es (visiting-hours has no template: not public in es)
+    assert len(items) == 6 and all(i.written for i in items)
+    assert (root / "output" / "en" / f"{OTHER}.html").is_file()
+    assert not (root / "output" / "es" / f"{OTHER}.html").exists()
     def found(items: list[PublishItem], root: Path) -> list[tuple[int, int, list[str]]]:
         return [(i.machine, i.fallback, [w.replace(str(root), "ROOT") for w in i.warnings])
                 for i in items]
@@ -136,14 +141,14 @@ def test_pool_writes_the_same_bytes_in_the_same_order(
     for name in ours:
         assert ours[name][1] == theirs[name][1], f"{name} differs from the serial output"
     pdfs = [name for name in ours if name.endswith(".pdf")]
-    assert len(pdfs) == 4
+    assert len(pdfs) == 3
     for name in pdfs:  # nothing in a PDF depends on when or where it was made
         data = ours[name][1]
         assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
         assert b"/CreationDate" not in data and b"/ModDate" not in data
     # visiting-hours' relative link stays relative to the PDF, as on the web page: the
     # bytes do not depend on where the project is, and no local path is published
-    links = link_uris(root / "output" / "es" / f"{OTHER}.pdf")
+    links = link_uris(root / "output" / "en" / f"{OTHER}.pdf")
     assert "../policies/visitors.md" in links
     assert not [u for u in links if u.startswith("file:") or str(root) in u]
 
@@ -159,10 +164,10 @@ def test_noop_publish_reads_no_page_or_catalog_and_writes_nothing(
     # a new process: nothing counted in memory, only what the manifest remembers
     monkeypatch.setattr(manifest_module, "_COUNTS", {})
     monkeypatch.setattr(publish_module, "read_page", forbidden)
-    monkeypatch.setattr(manifest_module, "catalog_stats", forbidden)
+    monkeypatch.setattr(manifest_module, "count_catalog", forbidden)
     monkeypatch.setattr(layout_module, "load_catalog", forbidden)
     items = run(published, jobs=2)
-    assert len(items) == 8 and not any(i.written for i in items)
+    assert len(items) == 6 and not any(i.written for i in items)
     assert files(published) == before  # not even the manifest or the index is rewritten
 
 
@@ -182,13 +187,12 @@ def test_one_changed_page_is_the_only_one_republished(
     items = run(published, jobs=2)
     assert parsed == [OTHER]
     assert {(i.lang, i.page, i.format) for i in items if i.written} == {
-        (lang, OTHER, fmt) for lang in ("en", "es") for fmt in ("html", "pdf")}
+        ("en", OTHER, fmt) for fmt in ("html", "pdf")}
     after = files(published)
     changed = {name for name in after if after[name] != before.get(name)}
-    assert changed == {f"{lang}/{OTHER}.{fmt}" for lang in ("en", "es")
-                       for fmt in ("html", "pdf")} | {".manifest.json"}
-    assert b"Bring a favourite toy." in after[f"es/{OTHER}.html"][1]
-    assert pools == [2]
+    assert changed == {f"en/{OTHER}.{fmt}" for fmt in ("html", "pdf")} | {".manifest.json"}
+    assert b"Bring a favourite toy." in after[f"en/{OTHER}.html"][1]
+    assert pools == []  # one page in one language to render: no pool is started
 
 
 def _fail_for(page: str, lang: str, failure: Callable[[], None]) -> Callable[..., bytes]:
@@ -301,7 +305,7 @@ def test_the_output_code_covers_the_modules_that_make_the_output(tmp_path: Path)
     from pipeline.manifest import OUTPUT_CODE, PACKAGE, Hashes, output_code
 
     for name in ("render", "source", "checks", "publish", "pdf", "layout", "manifest",
-                 "workers"):
+                 "workers", "gate", "plan", "indexes"):
         assert name in OUTPUT_CODE
     assert all((PACKAGE / f"{name}.py").is_file() for name in OUTPUT_CODE)
     copy = tmp_path / "pipeline"
@@ -321,7 +325,7 @@ def test_a_change_in_the_pipeline_code_rewrites_every_page(
 ) -> None:
     config = load_config(published)
     langs = list(config.languages)
-    assert not any(i.written for i in publish(config, langs, formats=["html"], jobs=1))
+    assert not any(i.written for i in publish(config, langs, formats=["html"], jobs=1).items)
     before = files(published)
     parsed: list[str] = []
 
@@ -331,11 +335,11 @@ def test_a_change_in_the_pipeline_code_rewrites_every_page(
 
     monkeypatch.setattr(publish_module, "read_page", spy)
     monkeypatch.setattr(manifest_module, "output_code", lambda hashes: "a fixed render.py")
-    items = publish(config, langs, formats=["html"], jobs=1)
+    items = publish(config, langs, formats=["html"], jobs=1).items
     # every page parsed and rendered again (the same bytes here: the code did not change)
     assert sorted(parsed) == sorted([SEED, OTHER])
-    assert len(items) == 4 and all(i.written for i in items)  # 2 pages × en, es
+    assert len(items) == 3 and all(i.written for i in items)  # 2 pages in en, 1 in es
     after = files(published)
     assert after[".manifest.json"] != before[".manifest.json"]
     # and once published by the new code, the pages are up to date again
-    assert not any(i.written for i in publish(config, langs, formats=["html"], jobs=1))
+    assert not any(i.written for i in publish(config, langs, formats=["html"], jobs=1).items)

@@ -458,7 +458,7 @@ def test_pdf_has_no_attachments_and_fetches_only_project_files(published: Path) 
 
     assert attachments(es_pdf(published)) == 0
     config = load_config(published)
-    publisher = Publisher(config, draft=False, formats=("pdf",))
+    publisher = Publisher(config, formats=("pdf",))
     doc = read_page(config.pages_dir / f"{PAGE}.md")
     langs = [parse_language("en"), parse_language("es")]
     html, _ = publisher.render_html(doc, langs[1], langs, for_pdf=True)
@@ -475,7 +475,7 @@ def test_pdf_has_no_attachments_and_fetches_only_project_files(published: Path) 
 # --- review gate and drafts ---------------------------------------------------------------------
 
 
-def test_gate_refuses_unreviewed_language_and_writes_nothing(copy_of: Path) -> None:
+def test_gate_refuses_unreviewed_language_and_withdraws_it(copy_of: Path) -> None:
     edit_po(copy_of / ES_PO, {SYMPTOMS_P: make_fuzzy})
     before = snapshot(copy_of / "output")
     result = run(copy_of, "publish", "--lang", "es")
@@ -487,8 +487,25 @@ def test_gate_refuses_unreviewed_language_and_writes_nothing(copy_of: Path) -> N
     assert total - reviewed == 1
     assert "1 machine drafts" in message
     assert "pipeline status --lang es" in message and "--draft" in message
+    assert "withdrawn from the public site" in message
     assert "Traceback" not in result.output
-    assert snapshot(copy_of / "output") == before
+    # a page that is no longer all reviewed text leaves the public site, links and all
+    assert not (copy_of / "output" / "es").exists()
+    assert "removed    output/es/paraspinal-sarcoma-treatment.html" in result.stdout
+    assert 'hreflang="es"' not in (copy_of / "output" / "index.html").read_text("utf-8")
+    assert 'hreflang="es"' not in (copy_of / "output" / "en" / f"{PAGE}.html").read_text("utf-8")
+    # reviewed again: es comes back
+    edit_po(copy_of / ES_PO, {SYMPTOMS_P: lambda e: e.flags.remove("fuzzy")})
+    result = run(copy_of, "publish", "--lang", "es")
+    assert result.exit_code == 0, result.output
+    assert snapshot(copy_of / "output").keys() == before.keys()
+    for name, (_, data) in before.items():
+        if name != ".manifest.json":  # it keys counts by the catalog's (re-saved) bytes
+            assert snapshot(copy_of / "output")[name][1] == data, name  # byte for byte
+
+
+def draft_html(root: Path, lang: str = "es") -> Path:
+    return root / "output" / "drafts" / lang / f"{PAGE}.html"
 
 
 def test_draft_marks_machine_strings_banner_watermark_and_english_fallback(
@@ -498,11 +515,17 @@ def test_draft_marks_machine_strings_banner_watermark_and_english_fallback(
     machine_text = po.find(SYMPTOMS_P).msgstr
     edit_po(copy_of / ES_PO, {SYMPTOMS_P: make_fuzzy, OTHER_P: set_msgstr(""),
                               CHEMO_LI: set_msgstr("")})
+    public = snapshot(copy_of / "output")
     result = run(copy_of, "publish", "--lang", "es", "--draft")
     assert result.exit_code == 0, result.output
-    assert re.search(r"wrote\s+output/es/.*\.html \(1 machine drafts marked, 2 blocks in "
-                     r"English\)", result.stdout), result.stdout
-    root = parse_html(es_html(copy_of))
+    assert re.search(r"wrote\s+output/drafts/es/.*\.html \(1 machine drafts marked, 2 blocks "
+                     r"in English\)", result.stdout), result.stdout
+    # the public site is untouched: a draft is a private preview
+    assert {k: v for k, v in snapshot(copy_of / "output").items()
+            if not k.startswith("drafts/")} == public
+    root = parse_html(draft_html(copy_of))
+    assert root.find(".//meta[@name='robots']").get("content") == "noindex"
+    assert root.xpath("//link[@rel='alternate' or @rel='canonical']") == []
     marks = root.xpath("//main//mark")
     assert len(marks) == 1
     assert marks[0].get("class") == "machine"
@@ -510,7 +533,8 @@ def test_draft_marks_machine_strings_banner_watermark_and_english_fallback(
     assert text_of(marks[0]) == machine_text
     banner = root.find(".//div[@class='draft-banner']")
     assert banner is not None and text_of(banner).startswith("Borrador — Traducción automática")
-    assert text_of(root.find(".//div[@class='watermark']")) == "Borrador"
+    assert banner.get("role") == "note" and banner.getparent().tag == "main"
+    assert root.findtext(".//title").startswith("Borrador — ")
     assert root.find("body").get("class") == "draft"
     # untranslated blocks: English, tagged so screen readers switch voice
     p = [p for p in root.iter("p") if text_of(p) == OTHER_P]
@@ -523,18 +547,35 @@ def test_draft_marks_machine_strings_banner_watermark_and_english_fallback(
     assert text_of(nested).startswith("La quimioterapia")
     assert root.xpath("//main//*[@lang='en']") == [span[0], p[0]]
     assert root.find(".//p[@class='fallback-note']") is not None
-    # the PDF: watermark on every page, the machine string highlighted
-    pdf = es_pdf(copy_of)
+    # the PDF: the machine string highlighted, the banner tagged text, the watermark an
+    # artifact (drawn on every page, absent from the tagged structure)
+    pdf = draft_html(copy_of).with_suffix(".pdf")
     pages = len(pypdf.PdfReader(pdf).pages)
     assert pages >= 2
-    for n in range(1, pages + 1):
-        assert "Borrador" in pdftotext(pdf, n), n
     assert "Traducción automática, sin revisar" in pdftotext(pdf, 1)
-    assert pdftotext(pdf, 1).count("Borrador") == 2  # banner and watermark
+    tagged = structure_text(pdf)
+    assert tagged.count("Borrador") == 1  # the banner; the watermark is not tagged
     _, _, pixels = page_pixels(pdf, 1, tmp_path)
     assert count_colour(pixels, HIGHLIGHT) > 200
-    # English untouched by --draft
-    assert "up to date output/en/" in result.stdout
+    for n in range(1, pages + 1):
+        assert watermark_pixels(pdf, n, tmp_path) > 150, n
+    assert watermark_pixels(es_pdf(copy_of), 1, tmp_path) < 60  # the public PDF has none
+    assert "up to date" not in result.stdout and "output/en/" not in result.stdout
+
+
+def structure_text(pdf: Path) -> str:
+    """The text of the PDF's tagged structure (what screen readers and reflow read)."""
+    return subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True,
+                          text=True, check=True).stdout
+
+
+WATERMARK = (243, 228, 230)  # #9b1b30 at 12 % opacity on white
+
+
+def watermark_pixels(pdf: Path, page: int, tmp: Path) -> int:
+    """Pixels of the watermark's exact tint (anti-aliased text has a few: < 60 a page)."""
+    _, _, pixels = page_pixels(pdf, page, tmp)
+    return count_colour(pixels, WATERMARK, tol=1)
 
 
 def test_reviewed_pdf_has_no_highlight(published: Path, tmp_path: Path) -> None:
@@ -816,12 +857,10 @@ def test_template_errors_are_one_line_and_write_nothing(
         (templates / "page.html").unlink()
         where, expected = f"{templates / 'page.html'}: ", "template missing; publish needs"
     elif case == "syntax":
-        line = _break(root, "page.html", '<p class="site-name">{{ site_name }}</p>',
-                      '<p class="site-name">{{ site_name }</p>')
+        line = _break(root, "page.html", "<p>{{ site_name }}</p>", "<p>{{ site_name }</p>")
         where, expected = f"{templates / 'page.html'}:{line}: ", "template syntax error: "
     elif case == "undefined":
-        line = _break(root, "page.html", '<p class="site-name">{{ site_name }}',
-                      '<p class="site-name">{{ site_nmae }}')
+        line = _break(root, "page.html", "<p>{{ site_name }}", "<p>{{ site_nmae }}")
         where, expected = (f"{templates / 'page.html'}:{line}: ",
                            "'site_nmae' is undefined; use only the variables publish provides "
                            "(alternates, assets, body, ")
