@@ -80,9 +80,10 @@ for f in /etc/pip.conf /etc/xdg/pip/pip.conf; do
   done < <(sed -nE 's/^[[:space:]]*(cert|client-cert|constraint|requirement)[[:space:]]*=[[:space:]]*//p' "$f" \
              | tr ' ' '\n' | grep '^/' || true)
 done
-# apt: proxy and TLS settings, as apt-config prints them (valid apt.conf lines).
+# apt: proxy and TLS settings, and whether a (snapshot) mirror's dated Release files are
+# accepted, as apt-config prints them (valid apt.conf lines).
 mapfile -t apt_lines < <(apt-config dump 2>/dev/null \
-  | grep -E '^Acquire::[A-Za-z]+::(Proxy|Proxy-Auto-Detect|CaInfo|CaPath|Verify-Peer|Verify-Host|SslCert|SslKey)' \
+  | grep -E '^Acquire::([A-Za-z]+::)?(Proxy|Proxy-Auto-Detect|CaInfo|CaPath|Verify-Peer|Verify-Host|SslCert|SslKey|Check-Valid-Until|Check-Date)\b' \
   || true)
 mapfile -t host_cas < <(find /usr/local/share/ca-certificates -type f -name '*.crt' 2>/dev/null | sort)
 
@@ -133,7 +134,7 @@ if [ ${#host_cas[@]} -gt 0 ]; then
   chroot "$root" update-ca-certificates >"$logs/ca.log" 2>&1 \
     || { cat "$logs/ca.log" >&2; die "update-ca-certificates failed in the root"; }
 fi
-say "carried: ${#host_cas[@]} CA certificate(s), ${#apt_lines[@]} apt setting(s), pip config: ${pip_configs[*]:-none}, variables: $(printf '%s ' "${carried_env[@]%%=*}")"
+say "carried: ${#host_cas[@]} CA certificate(s), apt: $(printf '%s ' "${apt_lines[@]%% *}")pip config: ${pip_configs[*]:-none}, variables: $(printf '%s ' "${carried_env[@]%%=*}")"
 
 # The repository, as a new user clones it.
 dest=/root/$name
