@@ -25,13 +25,14 @@ die() { echo "fresh-machine-check: $*" >&2; exit 2; }
 
 release=${1:-}
 case "$release" in bookworm | trixie) ;; *) usage ;; esac
-repo=$(cd "${2:-$(dirname "$0")/..}" && pwd)
+command -v git >/dev/null || die "git is missing; as root run: apt-get install -y git"
+repo=$(cd "${2:-$(dirname "$0")/..}" && pwd) || die "no folder ${2:-}"
 ref=${3:-HEAD}
+commit=$(git -C "$repo" rev-parse --verify --quiet "$ref^{commit}") \
+  || die "$repo has no commit '$ref'"
 [ "$(id -u)" = 0 ] || die "run as root (mmdebstrap, chroot and mounts need it)"
 command -v mmdebstrap >/dev/null || die "mmdebstrap is missing; as root run: apt-get install -y mmdebstrap"
 command -v unshare >/dev/null || die "unshare is missing; as root run: apt-get install -y util-linux"
-commit=$(git -C "$repo" rev-parse --verify --quiet "$ref^{commit}") \
-  || die "$repo has no commit '$ref'"
 name=$(basename "$(git -C "$repo" rev-parse --show-toplevel)")
 
 # --- the archive this host uses ----------------------------------------------------------
