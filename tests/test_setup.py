@@ -93,10 +93,16 @@ def test_missing_fc_list_is_one_line_naming_fontconfig(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.pdf as pdf
 
+    # A copy: in the checkout, output/ may already be up to date (the README's first command
+    # publishes es), and then publish never looks for fonts.
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "source", root / "source")
+    shutil.copytree(REPO / "locale", root / "locale")
+    shutil.copy(REPO / "pyproject.toml", root)
     pdf._installed_families.cache_clear()
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     try:
-        result = CliRunner().invoke(cli, ["--root", str(REPO), "publish", "--lang", "es",
+        result = CliRunner().invoke(cli, ["--root", str(root), "publish", "--lang", "es",
                                           "--format", "pdf"])
     finally:
         pdf._installed_families.cache_clear()
