@@ -83,7 +83,7 @@ class Workers:
             # job built and warm — safe only while this process runs one thread (no lock can be
             # copied held; Python 3.12+ warns otherwise). With threads: forkserver, else spawn.
             if sys.platform == "linux":
-                method = "fork" if threading.active_count() == 1 else "forkserver"
+                method = "fork" if threads() == 1 else "forkserver"
             else:
                 method = "spawn"
             args: tuple[Any, ...] = ()
@@ -105,6 +105,15 @@ class Workers:
 
 
 _WORKER: Callable[[Any], Any] | None = None
+
+
+def threads() -> int:
+    """Threads this process runs, native ones included (Pango's fontconfig threads on
+    Debian 13, which ``threading`` cannot see): the kernel's count where it tells."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def _start_worker(*factory: Callable[[], Callable[[Any], Any]]) -> None:
