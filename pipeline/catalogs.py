@@ -707,24 +707,6 @@ def locked(path: Path, *, wait: bool = False) -> Iterator[None]:
         os.close(fd)
 
 
-def has_text(entry: polib.POEntry) -> bool:
-    """Every form of the entry has a translation (one of only spaces counts: some languages
-    leave a word out on purpose)."""
-    if entry.msgid_plural:
-        return bool(entry.msgstr_plural) and all(v != "" for v in entry.msgstr_plural.values())
-    return bool(entry.msgstr != "")
-
-
-def is_reviewed(entry: polib.POEntry) -> bool:
-    """Translated and not fuzzy."""
-    return has_text(entry) and "fuzzy" not in entry.flags and not entry.obsolete
-
-
-def is_machine(entry: polib.POEntry) -> bool:
-    """Has a draft translation still waiting for review."""
-    return has_text(entry) and "fuzzy" in entry.flags and not entry.obsolete
-
-
 def compile_catalogs(config: Config, languages: list[Language]) -> list[tuple[Path, int]]:
     """Write ``.mo`` beside each ``.po`` (atomically); fuzzy entries are left out."""
     done = []

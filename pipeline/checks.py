@@ -13,9 +13,9 @@ from pathlib import Path
 import polib
 
 from . import patterns
-from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
+from .catalogs import CatalogInfo, load_catalog, select_domains
 from .config import Config, Language
-from .entry import unsigned
+from .entry import DRAFT_SOURCES, has_text, is_fuzzy, unsigned
 from .meaning import (
     ENGLISH,
     check_modality,
@@ -299,7 +299,6 @@ def check_length(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield f"length is {ratio:.1f}× the English (usual {low}–{high}×); is something missing?"
 
 
-DRAFT_SOURCES = ("machine translation:", "translation memory:", "XLIFF import:")
 """Comment prefixes naming where a fuzzy draft came from (``translate``, ``import``)."""
 
 
@@ -336,7 +335,7 @@ def check_previous(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """A fuzzy entry from an English change lacks its previous text (#| msgid)."""
     comment = entry.tcomment or ""
     drafted = any(source in comment for source in DRAFT_SOURCES)
-    if "fuzzy" in entry.flags and not entry.previous_msgid and not drafted:
+    if is_fuzzy(entry) and not entry.previous_msgid and not drafted:
         yield "fuzzy without the previous English (#| msgid); compare with the source"
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from .catalogs import Catalog, CatalogInfo, is_reviewed, load_catalog
+from .catalogs import Catalog, CatalogInfo, load_catalog
+from .entry import is_reviewed
 
 
 def memory_key(text: str) -> str:

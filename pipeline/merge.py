@@ -25,6 +25,7 @@ from .catalogs import (
     save_catalog,
 )
 from .config import Config, Language
+from .entry import FUZZY, is_fuzzy, mark_draft
 from .errors import CatalogError
 from .extract import now_stamp
 from .plurals import classic_rule
@@ -136,7 +137,7 @@ def similarity(a: str, b: str) -> float:
 def weak_match(entry: polib.POEntry) -> bool:
     """A fuzzy entry whose draft is an old translation of a rather different English."""
     return (
-        "fuzzy" in entry.flags
+        is_fuzzy(entry)
         and entry.previous_msgid is not None
         and similarity(entry.previous_msgid, entry.msgid) < STRONG_MATCH
     )
@@ -176,9 +177,8 @@ def _take_translation(e: polib.POEntry, old: polib.POEntry, nplurals: int) -> bo
 
 def _mark_changed(e: polib.POEntry, old: polib.POEntry) -> None:
     """``e`` holds a translation of ``old``'s English: a draft showing the old English."""
-    if "fuzzy" not in e.flags:
-        e.flags.insert(0, "fuzzy")
-    was_draft = "fuzzy" in old.flags and old.previous_msgid
+    mark_draft(e)
+    was_draft = is_fuzzy(old) and old.previous_msgid
     e.previous_msgctxt = old.msgctxt if old.msgctxt != e.msgctxt else None
     e.previous_msgid = old.previous_msgid if was_draft else old.msgid
     e.previous_msgid_plural = (
@@ -197,7 +197,7 @@ def _fresh(t: polib.POEntry) -> polib.POEntry:
         msgstr="",
         occurrences=list(t.occurrences),
         comment=t.comment,
-        flags=[f for f in t.flags if f != "fuzzy"],
+        flags=[f for f in t.flags if f != FUZZY],
     )
     if t.msgid_plural:
         e.msgid_plural = t.msgid_plural
@@ -298,7 +298,7 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
         old, trivial = found
         reshaped = _take_translation(e, old, nplurals)
         e.tcomment = old.tcomment
-        if trivial and not reshaped and "fuzzy" not in old.flags:
+        if trivial and not reshaped and not is_fuzzy(old):
             counts["trivial"] += 1
             continue
         _mark_changed(e, old)

@@ -20,7 +20,7 @@ import polib
 
 from . import entry as entry_state
 from .catalogs import CatalogInfo, atomic_write, load_catalog, select_domains
-from .checks import DRAFT_SOURCES, Context, check_entry
+from .checks import Context, check_entry
 from .config import Config, Language
 from .protect import load_glossary
 from .source import read_page
@@ -78,7 +78,7 @@ def _english_hash(e: polib.POEntry) -> str:
 def _state(e: polib.POEntry) -> str:
     if not entry_state.has_text(e):
         return "untranslated"
-    if "fuzzy" in e.flags:
+    if entry_state.is_fuzzy(e):
         return "draft"
     why = entry_state.unsigned(e)
     if why is None:
@@ -88,8 +88,7 @@ def _state(e: polib.POEntry) -> str:
 
 def _entry(e: polib.POEntry, where: str, last_translator: str, ctx: Context,
            signoff_required: bool) -> EntryRecord:
-    origin = tuple(line for line in (e.tcomment or "").split("\n")
-                   if line.startswith(DRAFT_SOURCES))
+    origin = tuple(entry_state.provenance(e))
     typed = entry_state.translator(e, last_translator)
     mark = entry_state.signoff(e)
     signed = mark is not None and entry_state.is_signed(e)

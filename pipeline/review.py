@@ -34,7 +34,7 @@ from .catalogs import (
     save_catalog,
     select_domains,
 )
-from .checks import DRAFT_SOURCES, ERROR, Context, Finding, check_entry
+from .checks import ERROR, Context, Finding, check_entry
 from .config import Config, Language
 from .errors import ConfigError, LockedError
 from .protect import load_glossary
@@ -179,8 +179,7 @@ def _texts(entry: polib.POEntry) -> tuple[str, ...]:
 
 def provenance(entry: polib.POEntry) -> str:
     """Where a draft came from: engine or memory comment, or the English it was made for."""
-    lines = [line for line in (entry.tcomment or "").split("\n")
-             if line.startswith(DRAFT_SOURCES)]
+    lines = entry_state.provenance(entry)
     if entry.previous_msgid:
         lines.append(f"changed English; the translation was for: {entry.previous_msgid!r}")
     return "; ".join(lines) or "not recorded (a fuzzy draft without a source comment)"
@@ -341,8 +340,7 @@ class Review:
 
         def put(entry: polib.POEntry) -> None:
             entry.msgstr = text
-            if "fuzzy" not in entry.flags:
-                entry.flags.append("fuzzy")
+            entry_state.mark_draft(entry)
             entry_state.mark_translated(entry, self.reviewer, self.today)
 
         problem = self._change(card, put)

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from . import entry
-from .catalogs import CatalogInfo, domains, has_text, load_catalog
+from .catalogs import CatalogInfo, domains, load_catalog
 from .config import Config, Language
+from .entry import has_text
 from .errors import CatalogError
 
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .catalogs import CatalogInfo, atomic_write, is_reviewed, load_catalog, locked, select_domains
+from .catalogs import CatalogInfo, atomic_write, load_catalog, locked, select_domains
 from .config import Config, Language, parse_language
+from .entry import is_reviewed
 from .errors import CatalogError, ConfigError
 from .memory import memory_key
 

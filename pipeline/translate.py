@@ -7,7 +7,6 @@ batch, so an interrupted run keeps every finished entry.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from .catalogs import (
     Catalog,
     CatalogInfo,
     domains,
-    has_text,
     load_catalog,
     locked,
     parse_catalog,
@@ -31,6 +29,7 @@ from .catalogs import (
 )
 from .config import Config, Language, parse_language
 from .engines import ENGINES, Engine, Failure, Result, get_engine
+from .entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
 from .errors import CatalogError, ConfigError, EngineError, PipelineError
 from .memory import Memory
 from .merge import nplurals_of, weak_match
@@ -45,7 +44,6 @@ MAX_BATCH = 5000
 BATCH_ENV = "PIPELINE_MT_BATCH"
 """Environment variable fixing the batch size (entries per engine call and per save)."""
 
-_PROVENANCE = re.compile(r"^(machine translation|translation memory): ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +110,6 @@ def _alternatives(config: Config, source: Language, lang: Language, chosen: str)
     return hint + "; --engine memory uses translation memory only"
 
 
-def _provenance(entry: polib.POEntry, note: str) -> None:
-    lines = [line for line in (entry.tcomment or "").split("\n")
-             if line and not _PROVENANCE.match(line)]
-    lines.append(note)
-    entry.tcomment = "\n".join(lines)
-
-
 def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
     # An entry with text here is a weak fuzzy match being replaced: nothing of it is typed.
     replacing = has_text(entry)
@@ -132,9 +123,8 @@ def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int)
         }
     else:
         entry.msgstr = texts[0]
-    if "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")  # where msgmerge and Poedit put it
-    _provenance(entry, note)
+    mark_draft(entry)
+    set_provenance(entry, note)
 
 
 def _batch_size(explicit: int | None) -> int | None:
@@ -321,7 +311,7 @@ class _Run:
             if hit is not None and refusal(hit[0]):
                 hit = None  # a remembered text with a control character is not reused
             if hit is not None:
-                _draft(e, [_keep_edges(e.msgid, hit[0])], f"translation memory: {hit[1]}",
+                _draft(e, [_keep_edges(e.msgid, hit[0])], f"{MEMORY} {hit[1]}",
                        nplurals)
                 from_memory += 1
             else:
@@ -335,7 +325,7 @@ class _Run:
             report.unmatched += len(jobs)
             self._advance(len(jobs))
             return
-        note = (f"machine translation: {self.engine.name} "
+        note = (f"{MACHINE} {self.engine.name} "
                 f"{self.source.bcp47}→{self.lang.bcp47}, {self.day}")
         if jobs and self.renderings is None:
             self.renderings = self.learn()

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from . import entry as entry_state
 from .checks import deceptive
-from .gate import is_stale
+from .entry import is_stale
 from .render import Choice
 from .source import fold
 
@@ -58,7 +58,7 @@ class Translations:
 
     def add(self, po: polib.POFile, path: str = "", *, drafts: bool = False) -> None:
         """Take ``po``'s reviewed entries (and, with ``drafts``, its machine drafts, but
-        never one made for other English: see :func:`~pipeline.gate.is_stale`)."""
+        never one made for other English: see :func:`~pipeline.entry.is_stale`)."""
         for e in po:
             # Pages and templates look strings up without a context: an entry with a msgctxt
             # (a "shadow" of a reviewed one, added by hand) must not answer for it.

@@ -16,9 +16,11 @@ from typing import Any
 
 import polib
 
-from .catalogs import CatalogInfo, is_machine, is_reviewed, load_catalog, locked, save_catalog
+from .catalogs import CatalogInfo, load_catalog, locked, save_catalog
 from .checks import Context, check_entry
 from .config import Config, Language
+from .entry import is_draft as is_machine
+from .entry import is_reviewed
 from .errors import LockedError, SourceError
 from .protect import GlossaryTerm, load_glossary
 from .render import SAFE_MD

@@ -49,15 +49,21 @@ from .catalogs import (
     CatalogInfo,
     atomic_write,
     domains,
-    has_text,
-    is_reviewed,
     load_catalog,
     locked,
     save_catalog,
     select_domains,
 )
 from .config import Config, Language, parse_language
-from .entry import mark_translated
+from .entry import (
+    IMPORTED,
+    has_text,
+    is_reviewed,
+    mark_draft,
+    mark_reviewed,
+    mark_translated,
+    set_provenance,
+)
 from .errors import CatalogError, ConfigError
 from .visible import refusal
 
@@ -66,7 +72,6 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PLURALS = "x-gettext-plurals"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 REVIEWED_STATES = frozenset({"final", "signed-off"})
-IMPORT_NOTE = "XLIFF import:"
 BASE = "pipeline-base"  # <alt-trans origin=…>: the msgstr as exported
 
 
@@ -442,15 +447,6 @@ def _set_texts(e: polib.POEntry, texts: tuple[str, ...]) -> None:
         e.msgstr = texts[0]
 
 
-def _mark(e: polib.POEntry, *, reviewed: bool) -> None:
-    if reviewed:
-        if "fuzzy" in e.flags:
-            e.flags.remove("fuzzy")
-        e.previous_msgid = e.previous_msgid_plural = e.previous_msgctxt = None
-    elif "fuzzy" not in e.flags:
-        e.flags.append("fuzzy")
-
-
 def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported,
            translator: tuple[str, str] | None = None) -> None:
     if unit.targets is None:
@@ -479,10 +475,10 @@ def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported,
             says_reviewed = says_reviewed and not unit.base_reviewed
             says_draft = says_draft and unit.base_reviewed
         if says_reviewed and not was_reviewed:
-            _mark(e, reviewed=True)
+            mark_reviewed(e)
             result.approved += 1
         elif says_draft and was_reviewed:
-            _mark(e, reviewed=False)
+            mark_draft(e)
             result.reopened += 1
         else:
             result.unchanged += 1
@@ -493,9 +489,11 @@ def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported,
     _set_texts(e, unit.targets)
     if translator:  # (name, day): who typed it, pinned to the text, for the four-eyes rule
         mark_translated(e, *translator)
-    _mark(e, reviewed=says_reviewed)
-    lines = [x for x in (e.tcomment or "").split("\n") if x and not x.startswith(IMPORT_NOTE)]
-    e.tcomment = "\n".join([*lines, note])
+    if says_reviewed:
+        mark_reviewed(e)
+    else:
+        mark_draft(e)
+    set_provenance(e, note)
     if says_reviewed:
         result.translated += 1
     else:
@@ -527,7 +525,7 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
     plan = list(by_name.items())
     if not plan:
         raise CatalogError("has no <file> elements; nothing to import", path=path)
-    note = f"{IMPORT_NOTE} {path.name}, {day}"
+    note = f"{IMPORTED} {path.name}, {day}"
     first = CatalogInfo(plan[0][0], lang, config.locale_dir).po_path
     with locked(first):  # one lock per language folder covers all its catalogs
         work: list[tuple[Catalog, list[tuple[polib.POEntry, _Unit]], Imported]] = []

@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from pipeline.catalogs import (
     CatalogInfo,
     encode_catalog,
-    has_text,
     load_catalog,
     parse_catalog,
     save_catalog,
 )
 from pipeline.config import parse_language
+from pipeline.entry import has_text
 from pipeline.merge import merge, update_one
 
 REAL = DATA / "real"

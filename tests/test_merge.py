@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 from pipeline.catalogs import (
     CatalogInfo,
-    is_reviewed,
     load_catalog,
     parse_catalog,
     save_catalog,
 )
 from pipeline.config import load_config, parse_language
+from pipeline.entry import is_reviewed
 from pipeline.merge import merge, update, update_one
 
 DOMAIN = "paraspinal-sarcoma-treatment"
