@@ -12,11 +12,11 @@ from pathlib import Path
 
 import polib
 
-from . import patterns
-from .catalogs import CatalogInfo, load_catalog, select_domains
-from .config import Config, Language
-from .entry import DRAFT_SOURCES, has_text, is_fuzzy, unsigned
-from .meaning import (
+from pipeline import patterns
+from pipeline.catalogs import load_catalog
+from pipeline.config import Config, Language
+from pipeline.entry import DRAFT_SOURCES, has_text, is_fuzzy, unsigned
+from pipeline.meaning import (
     ENGLISH,
     check_modality,
     check_negation,
@@ -25,9 +25,10 @@ from .meaning import (
     check_sequence,
     unspelled,
 )
-from .plurals import check_plural_header
-from .protect import Glossary, load_glossary
-from .visible import refusal
+from pipeline.paths import CatalogInfo, select_domains
+from pipeline.plurals import check_plural_header
+from pipeline.protect import Glossary, load_glossary
+from pipeline.visible import refusal
 
 ERROR, WARNING = "error", "warning"
 

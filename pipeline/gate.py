@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import entry as entry_state
-from .catalogs import CatalogInfo, load_catalog
-from .config import Config, Language
-from .entry import is_outdated
+from pipeline import entry as entry_state
+from pipeline.catalogs import load_catalog
+from pipeline.config import Config, Language
+from pipeline.entry import is_outdated
+from pipeline.paths import CatalogInfo
 
 __all__ = ["Counts", "Verdict", "count_catalog", "judge"]
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import polib
 
 if TYPE_CHECKING:
-    from .checks import Context
+    from pipeline.checks import Context
 
 ENGLISH = "en"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.U)

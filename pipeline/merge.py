@@ -14,21 +14,15 @@ from dataclasses import dataclass
 
 import polib
 
-from .catalogs import (
-    MAX_NPLURALS,
-    WRAP,
-    Catalog,
-    CatalogInfo,
-    load_catalog,
-    locked,
-    new_catalog,
-    save_catalog,
-)
-from .config import Config, Language
-from .entry import FUZZY, is_fuzzy, mark_draft
-from .errors import CatalogError
-from .extract import now_stamp
-from .plurals import classic_rule
+from pipeline.catalogs import WRAP, Catalog, load_catalog, new_catalog, save_catalog
+from pipeline.config import Config, Language
+from pipeline.entry import FUZZY, is_fuzzy, mark_draft
+from pipeline.errors import CatalogError
+from pipeline.extract import now_stamp
+from pipeline.fs import locked
+from pipeline.paths import CatalogInfo
+from pipeline.plurals import classic_rule
+from pipeline.syntax import MAX_NPLURALS
 
 FUZZY_CUTOFF = 60.0
 """Similarity (0–100, rapidfuzz ``ratio``) an old string needs to become a fuzzy draft of a
@@ -355,7 +349,7 @@ def update(
     progress: Callable[[UpdateItem], None] | None = None,
 ) -> list[UpdateItem]:
     """Merge every template into every language's catalogs (creating missing ones)."""
-    from .catalogs import domains as all_domains
+    from pipeline.paths import domains as all_domains
 
     names = list(domains) if domains is not None else all_domains(config)
     if not names:
@@ -393,7 +387,7 @@ def init(
     """Create the missing catalogs of ``languages``; existing ones are left alone (their item
     has ``created`` False). Every template is read before any file is written, so a broken
     template leaves no language half-initialised."""
-    from .catalogs import domains as all_domains
+    from pipeline.paths import domains as all_domains
 
     names = all_domains(config)
     if not names:

@@ -18,12 +18,14 @@ from pathlib import Path
 
 import polib
 
-from . import entry as entry_state
-from .catalogs import CatalogInfo, atomic_write, load_catalog, select_domains
-from .checks import Context, check_entry
-from .config import Config, Language
-from .protect import load_glossary
-from .source import read_page
+from pipeline import entry as entry_state
+from pipeline.catalogs import load_catalog
+from pipeline.checks import Context, check_entry
+from pipeline.config import Config, Language
+from pipeline.fs import atomic_write
+from pipeline.paths import CatalogInfo, select_domains
+from pipeline.protect import load_glossary
+from pipeline.source import read_page
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,19 +26,15 @@ from typing import Protocol
 
 import polib
 
-from . import entry as entry_state
-from .catalogs import (
-    CatalogInfo,
-    load_catalog,
-    locked,
-    save_catalog,
-    select_domains,
-)
-from .checks import ERROR, Context, Finding, check_entry
-from .config import Config, Language
-from .errors import ConfigError, LockedError
-from .protect import load_glossary
-from .visible import refusal, visible, without_controls
+from pipeline import entry as entry_state
+from pipeline.catalogs import load_catalog, save_catalog
+from pipeline.checks import ERROR, Context, Finding, check_entry
+from pipeline.config import Config, Language
+from pipeline.errors import ConfigError, LockedError
+from pipeline.fs import locked
+from pipeline.paths import CatalogInfo, select_domains
+from pipeline.protect import load_glossary
+from pipeline.visible import refusal, visible, without_controls
 
 KEYS = "aesbq"
 PROMPT = "[a]ccept [e]dit [s]kip [b]ack [q]uit"

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, Language, parse_language
-from .errors import ConfigError, NotReadyError, PipelineError
-from .source import list_pages, read_page
+from pipeline.config import Config, Language, parse_language
+from pipeline.errors import ConfigError, NotReadyError, PipelineError
+from pipeline.source import list_pages, read_page
 
 STATIC = Path(__file__).with_name("serve_static")
 TOKEN_HEADER = "x-pipeline-token"
@@ -106,7 +106,7 @@ class Site:
         self.version = 0
 
     def _publisher(self, draft: bool) -> Any:
-        from .layout import Publisher
+        from pipeline.layout import Publisher
 
         found = self._publishers.get(draft)
         if found is None:
@@ -140,7 +140,7 @@ class Site:
 
     def refusal(self, lang: Language) -> str | None:
         """Why ``lang`` is not on the public site (its review gate), or None."""
-        from .publish import gate
+        from pipeline.publish import gate
 
         try:
             gate(self.config, lang, draft=False)
@@ -281,7 +281,7 @@ def create_app(config: Config, *, languages: Iterable[Language], reviewer: str, 
     )
     from starlette.routing import Route
 
-    from .workbench import Decision, blocks, decide
+    from pipeline.workbench import Decision, blocks, decide
 
     site = Site(config, languages)
     hub = Hub()

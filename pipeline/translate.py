@@ -15,27 +15,20 @@ from pathlib import Path
 
 import polib
 
-from .cache import Cache
-from .catalogs import (
-    MAX_FIELD_CHARS,
-    Catalog,
-    CatalogInfo,
-    domains,
-    load_catalog,
-    locked,
-    parse_catalog,
-    save_catalog,
-    select_domains,
-)
-from .config import Config, Language, parse_language
-from .engines import ENGINES, Engine, Failure, Result, get_engine
-from .entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
-from .errors import CatalogError, ConfigError, EngineError, PipelineError
-from .memory import Memory
-from .merge import nplurals_of, weak_match
-from .protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
-from .tm import load_memory
-from .visible import refusal
+from pipeline.cache import Cache
+from pipeline.catalogs import Catalog, load_catalog, parse_catalog, save_catalog
+from pipeline.config import Config, Language, parse_language
+from pipeline.engines import ENGINES, Engine, Failure, Result, get_engine
+from pipeline.entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
+from pipeline.errors import CatalogError, ConfigError, EngineError, PipelineError
+from pipeline.fs import locked
+from pipeline.memory import Memory
+from pipeline.merge import nplurals_of, weak_match
+from pipeline.paths import CatalogInfo, domains, select_domains
+from pipeline.protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
+from pipeline.syntax import MAX_FIELD_CHARS
+from pipeline.tm import load_memory
+from pipeline.visible import refusal
 
 BATCH = 64
 """Entries in the first engine call; later calls are sized to take about ``BATCH_SECONDS``."""
@@ -93,7 +86,7 @@ def choose_engine(config: Config, lang: Language, name: str | None) -> Engine | 
 
 def _alternatives(config: Config, source: Language, lang: Language, chosen: str) -> str:
     """Which engines would serve the pair, and how to get Apertium's."""
-    from .engines.apertium import debian_package
+    from pipeline.engines.apertium import debian_package
 
     serving = []
     for other in ENGINES:

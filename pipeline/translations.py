@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import polib
 from markupsafe import Markup, escape
 
-from . import entry as entry_state
-from .checks import deceptive
-from .entry import is_stale
-from .render import Choice
-from .source import fold
+from pipeline import entry as entry_state
+from pipeline.checks import deceptive
+from pipeline.entry import is_stale
+from pipeline.render import Choice
+from pipeline.source import fold
 
 __all__ = ["Translations", "placeholders_match"]
 

@@ -43,19 +43,10 @@ from pathlib import Path
 
 import polib
 
-from . import __version__
-from .catalogs import (
-    Catalog,
-    CatalogInfo,
-    atomic_write,
-    domains,
-    load_catalog,
-    locked,
-    save_catalog,
-    select_domains,
-)
-from .config import Config, Language, parse_language
-from .entry import (
+from pipeline import __version__
+from pipeline.catalogs import Catalog, load_catalog, save_catalog
+from pipeline.config import Config, Language, parse_language
+from pipeline.entry import (
     IMPORTED,
     has_text,
     is_reviewed,
@@ -64,8 +55,10 @@ from .entry import (
     mark_translated,
     set_provenance,
 )
-from .errors import CatalogError, ConfigError
-from .visible import refusal
+from pipeline.errors import CatalogError, ConfigError
+from pipeline.fs import atomic_write, locked
+from pipeline.paths import CatalogInfo, domains, select_domains
+from pipeline.visible import refusal
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

@@ -14,16 +14,11 @@ from conftest import DATA, REPO, msgfmt_ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import (
-    CatalogInfo,
-    encode_catalog,
-    load_catalog,
-    parse_catalog,
-    save_catalog,
-)
+from pipeline.catalogs import encode_catalog, load_catalog, parse_catalog, save_catalog
 from pipeline.config import parse_language
 from pipeline.entry import has_text
 from pipeline.merge import merge, update_one
+from pipeline.paths import CatalogInfo
 
 REAL = DATA / "real"
 ES = parse_language("es")

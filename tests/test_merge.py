@@ -13,15 +13,11 @@ from conftest import msgfmt_ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import (
-    CatalogInfo,
-    load_catalog,
-    parse_catalog,
-    save_catalog,
-)
+from pipeline.catalogs import load_catalog, parse_catalog, save_catalog
 from pipeline.config import load_config, parse_language
 from pipeline.entry import is_reviewed
 from pipeline.merge import merge, update, update_one
+from pipeline.paths import CatalogInfo
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 PAGE = f"source/pages/{DOMAIN}.md"

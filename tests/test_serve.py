@@ -25,9 +25,10 @@ import polib
 import pytest
 from conftest import REPO, msgfmt_ok
 
-from pipeline.catalogs import Catalog, atomic_write, load_catalog, save_catalog
+from pipeline.catalogs import Catalog, load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
 from pipeline.entry import is_reviewed
+from pipeline.fs import atomic_write
 from pipeline.serve import classify, hosts_for, is_loopback
 from pipeline.workbench import Block, Decision, blocks, decide, plain, word_diff
 
