@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data" / "meaning"
 DOMAIN = "paraspinal-sarcoma-treatment"
 LANGS = ("es", "fr", "ar", "zh_Hans", "ca", "gl")
-MEANING = frozenset({"negation", "number-words", "sequence", "modality", "omission"})
+MEANING = frozenset({"negation", "number-words", "sequence", "modality", "omission", "list-items"})
 FAMILY = {
     "negation-dropped": "negation", "negation-added": "negation",
     "number-digits": "numbers", "number-words": "numbers", "number-ordinal": "numbers",
@@ -36,6 +36,9 @@ FAMILY = {
     "sentence-dropped": "omission", "list-item-dropped": "omission",
 }
 TARGET = 0.8
+POST_FIX = "post-fix"
+"""Rows written after the word lists were first corrected against this corpus (note starts
+with it): the check that the corrections generalise rather than fit the earlier rows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +116,8 @@ def results() -> tuple[Result, ...]:
 def _rate(rs: list[Result]) -> str:
     caught = sum(r.caught for r in rs)
     meaning = sum(r.by_meaning for r in rs)
-    return f"{caught:3d}/{len(rs):3d} {caught / len(rs):6.1%}   meaning checks alone {meaning / len(rs):6.1%}"
+    return (f"{caught:3d}/{len(rs):3d} {caught / len(rs):6.1%}   "
+            f"meaning checks alone {meaning / len(rs):6.1%}")
 
 
 def report() -> str:
@@ -133,6 +137,8 @@ def report() -> str:
         langs[r.plant.lang].append(r)
     lines += [f"  {lang:18s} {_rate(langs[lang])}" for lang in LANGS]
     lines.append(f"  {'all':18s} {_rate(planted)}")
+    fresh = [r for r in planted if r.plant.note.startswith(POST_FIX)]
+    lines.append(f"  {'post-fix rows':18s} {_rate(fresh)}")
     checks = Counter(check for r in planted for check in {c for c, _ in r.new})
     lines.append("  caught by: " + ", ".join(f"{c} {n}" for c, n in checks.most_common()))
     lines.append("missed:")
@@ -174,6 +180,52 @@ def test_good_variants_raise_few_alarms() -> None:
     alarms = [r for r in good if r.caught]
     assert len(good) >= 20
     assert len(alarms) <= 2, report()
+
+
+# ---- the general causes the held-out corpus exposed, one case each ----------------------
+
+def _checks(lang: str, english: str, translation: str) -> set[str]:
+    return {check for check, _ in findings(lang, english, translation)}
+
+
+@pytest.mark.parametrize(("lang", "english", "translation", "check"), [
+    # French and Catalan elision is a word of its own: "n’est" holds the negation.
+    ("fr", "Chemotherapy can be useful.", "La chimiothérapie n’est plus utile.", "negation"),
+    ("ca", "Chemotherapy may be used.", "La quimioteràpia s'ha de fer servir.", "modality"),
+    # Galician joins the pronoun to the verb.
+    ("gl", "Chemotherapy may be used.", "A quimioterapia débese usar.", "modality"),
+    # Earlier/later in time, not only before/after.
+    ("es", "Some patients may need surgery right away.",
+     "Algunos pacientes pueden necesitar cirugía más adelante.", "sequence"),
+    ("zh_Hans", "It may not have symptoms at first.", "在晚期可能没有症状。", "sequence"),
+    # A list lost an item.
+    ("es", "Tumors in soft tissues such as muscles, nerves, and fat.",
+     "Tumores en los tejidos blandos, como los músculos y la grasa.", "list-items"),
+    ("ar", "Tumors in soft tissues such as muscles, nerves, and fat.",
+     "أورام في الأنسجة الرخوة، مثل العضلات والدهون.", "list-items"),
+    ("zh_Hans", "Specialists (physical therapists, occupational therapists, speech therapists)",
+     "专家（物理治疗师、言语治疗师）", "list-items"),
+])
+def test_a_general_gap_is_closed(lang: str, english: str, translation: str, check: str) -> None:
+    assert check in _checks(lang, english, translation)
+
+
+@pytest.mark.parametrize(("lang", "english", "translation"), [
+    ("fr", "Pain anywhere in the body.", "Une douleur n’importe où dans le corps."),
+    ("fr", "It is the only center just for children.", "Il ne se consacre qu’aux enfants."),
+    ("fr", "It does not usually affect other parts.",
+     "En général, elle n’atteint pas les autres parties."),
+    ("gl", "24-hour pager", "Buscapersoas as vinte e catro horas"),
+    ("gl", "We accept most patients based on their ability to enroll.",
+     "Aceptamos a maioría dos pacientes segundo a súa posibilidade de inscribirse."),
+    ("ar", "24-hour pager", "جهاز النداء على مدار ٢٤ ساعة"),
+    ("zh_Hans", "The ratio is about 1:3.", "比例约为1比3。"),
+    ("es", "Loss of control of the bladder or bowel; for example bed wetting",
+     "Pérdida del control de la vejiga o del intestino; por ejemplo, mojar la cama"),
+    ("es", "A second surgery may be required.", "Quizás haga falta una segunda operación."),
+])
+def test_a_faithful_rephrasing_is_not_flagged(lang: str, english: str, translation: str) -> None:
+    assert not _checks(lang, english, translation)
 
 
 if __name__ == "__main__":
