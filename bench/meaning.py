@@ -34,7 +34,7 @@ from pipeline.protect import load_glossary  # noqa: E402
 PLANTS = REPO / "tests" / "data" / "meaning" / "planted.csv"
 PAIRS = REPO / "tests" / "data" / "meaning" / "pairs.csv"
 REVIEWED = ("es", "fr", "ar", "zh_Hans")
-MEANING = ("negation", "number-words", "sequence", "modality", "omission")
+MEANING = ("negation", "number-words", "sequence", "modality", "omission", "list-items")
 PAGE = "paraspinal-sarcoma-treatment"
 
 

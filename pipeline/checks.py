@@ -18,6 +18,7 @@ from pipeline.config import Config, Language
 from pipeline.entry import DRAFT_SOURCES, has_text, is_fuzzy, unsigned
 from pipeline.meaning import (
     ENGLISH,
+    check_list_items,
     check_modality,
     check_negation,
     check_number_words,
@@ -83,6 +84,7 @@ _HANDLER = re.compile(r"\bon[a-z]+\s*=", re.I)
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
 _END_PUNCT = re.compile(r"[.:;!?。：！？؟]$")
 _FORMAT = re.compile(r"%\(\w+\)[sdifr]|%[sdif]")
+_RATIO_WORD = re.compile(r"(\d)\s?比\s?(\d)")  # Chinese writes the ratio 1:3 as 1比3
 
 
 def hidden(text: str) -> set[str]:
@@ -180,9 +182,11 @@ def _digit_runs(text: str) -> set[str]:
 def _differs(pattern: re.Pattern[str], entry: polib.POEntry,
              decode: bool = False) -> tuple[list[str], list[str]]:
     """What ``pattern`` finds in the English but not the translation, and the reverse
-    (``decode``: in the text as read, "&#48;" being a "0")."""
-    src = Counter(pattern.findall(decoded(entry.msgid) if decode else entry.msgid))
-    dst = Counter(pattern.findall(decoded(entry.msgstr) if decode else entry.msgstr))
+    (``decode``: in the text as read, "&#48;" being a "0", "٢٤" a "24", "1比3" a "1:3")."""
+    def read(text: str) -> str:
+        return _RATIO_WORD.sub(r"\1:\2", _ascii_digits(decoded(text))) if decode else text
+    src = Counter(pattern.findall(read(entry.msgid)))
+    dst = Counter(pattern.findall(read(entry.msgstr)))
     return sorted((src - dst).elements()), sorted((dst - src).elements())
 
 
@@ -361,6 +365,7 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "sequence": (ERROR, check_sequence),
     "modality": (WARNING, check_modality),
     "omission": (ERROR, check_omission),
+    "list-items": (WARNING, check_list_items),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 

@@ -53,6 +53,13 @@ class Lexicon:
     necessary: tuple[str, ...]
     cannot: tuple[str, ...]
     modal_except: tuple[str, ...]
+    particles: tuple[str, ...]
+    """Negation particles that negate only with another word ("ne" … "pas"); alone they
+    count (literary "ne", "ne … plus"), before a ``restrictive`` word they do not."""
+    restrictive: tuple[str, ...]
+    conjunctions: tuple[str, ...]
+    list_intro: tuple[str, ...]
+    """Words that open a list ("such as", "como"): a comma before them starts no item."""
     number_except: tuple[str, ...]
     numbers: dict[tuple[str, ...], int]
     ratio: float
@@ -104,6 +111,10 @@ def lexicon(base: str) -> Lexicon | None:
         necessary=words("necessary"),
         cannot=words("cannot"),
         modal_except=words("modal_except"),
+        particles=words("particles"),
+        restrictive=words("restrictive"),
+        conjunctions=words("conjunctions"),
+        list_intro=words("list_intro"),
         number_except=words("number_except"),
         numbers=numbers,
         ratio=float(raw.get("ratio", 1.0)),
@@ -133,12 +144,14 @@ def _number_table(base: str, raw: dict[str, Any]) -> dict[tuple[str, ...], int]:
     for word, value in raw.get("numbers", {}).items():
         forms[word] = int(value)
     joiner = raw.get("compound")
-    if joiner:
+    if joiner:  # cardinals only: "vinte e catro", never "vinte e cuarto"
         tens = {w: v for w, v in forms.items() if v in range(20, 100, 10)}
-        units = {w: v for w, v in forms.items() if 2 <= v <= 9 and not w.endswith(("a", "o"))}
+        units = {w: v for w, v in forms.items() if 2 <= v <= 9}
         for tw, tv in tens.items():
             for uw, uv in {**units, "un": 1, "unha": 1}.items():
                 forms[f"{tw} {joiner} {uw}"] = tv + uv
+    for word, value in raw.get("ordinals", {}).items():
+        forms[word] = int(value)
     ambiguous = {normalise(w, base) for w in raw.get("ambiguous", [])}
     table: dict[tuple[str, ...], int] = {}
     for word, value in forms.items():
@@ -167,6 +180,8 @@ def words(text: str, lex: Lexicon) -> list[str]:
     """
     text = normalise(text, lex.code).replace("n't", " n't")
     tokens = re.findall(r"n't|" + _WORD.pattern, text)
+    if lex.code != ENGLISH:  # elision is its own word: "n'est" is "ne est", "s'ha" "se ha"
+        tokens = [part for token in tokens for part in token.split("'") if part]
     if lex.code != "ar":
         return tokens
     return [_arabic_base(token, lex.known) for token in tokens]
@@ -281,7 +296,22 @@ def _pair(entry: polib.POEntry, ctx: Context) -> tuple[Lexicon, Lexicon] | None:
 
 
 def _negations(text: str, lex: Lexicon) -> int:
+    if lex.particles and lex.spaced:
+        tokens = words(text, lex)
+        text = " ".join(t for i, t in enumerate(tokens)
+                        if t not in lex.particles or _lone_particle(tokens, i, lex))
     return count(text, lex.negation, lex, lex.negation_except)
+
+
+_PARTICLE_REACH = 6  # words: "ne se consacrer qu'aux", "n'en est encore au stade"
+
+
+def _lone_particle(tokens: list[str], i: int, lex: Lexicon) -> bool:
+    """Whether the particle at ``i`` is the clause's only negation word: not paired with
+    another ("ne … pas" counts once, as "pas") and not restrictive ("ne … que", "only")."""
+    ahead = tokens[i + 1:i + 1 + _PARTICLE_REACH]
+    return not any(t in lex.restrictive or (t in lex.negation and t not in lex.particles)
+                   for t in ahead)
 
 
 def check_negation(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
@@ -397,3 +427,82 @@ def check_omission(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     if len(entry.msgstr) < 0.85 * usual:
         yield (f"{len(dst)} sentences where the English has {len(src)}, and "
                f"{len(entry.msgstr) / usual:.0%} of the usual length; a sentence is missing")
+
+
+# A list's items are cut at commas (any script's) and the language's "and"/"or"; a semicolon
+# ends a clause, and a list never runs across one ("bladder or bowel; for example …").
+_LIST_COMMA = re.compile(r"[,،、，]")
+_CLAUSE_END = re.compile(r"[;؛；]")
+_LIST_WORDS_EN = 4      # an English list item holds at most this many words …
+_LIST_WORDS_TR = 6      # … a translated one may be longer (and is read leniently)
+_ZH_CHARS_PER_WORD = 7 / 3  # Chinese has no words: 14 characters pass for 6
+
+
+def _items(text: str, lex: Lexicon) -> list[str]:
+    """The text cut into list-item candidates (empty pieces, as in ", and", dropped)."""
+    pieces: list[str] = []
+    for part in _LIST_COMMA.split(normalise(text, lex.code)):
+        if not lex.spaced:
+            for conj in sorted(lex.conjunctions, key=len, reverse=True):
+                part = part.replace(conj, "\x00")
+            pieces += part.split("\x00")
+            continue
+        current: list[str] = []
+        for token in words(part, lex):
+            # Arabic joins "and" to the next word: "والأعصاب" starts an item.
+            joined = lex.code == "ar" and token.startswith("و") and len(token) >= 4
+            if token in lex.conjunctions or joined:
+                pieces.append(" ".join(current))
+                current = [token[1:]] if joined else []
+            else:
+                current.append(token)
+        pieces.append(" ".join(current))
+    merged: list[str] = []
+    for piece in (p.strip() for p in pieces):
+        if merged and lex.list_intro and (piece + " ").startswith(
+                tuple(intro + (" " if lex.spaced else "") for intro in lex.list_intro)):
+            merged[-1] += " " + piece  # ", como los músculos": the list starts inside
+        elif piece:
+            merged.append(piece)
+    return merged
+
+
+def list_runs(text: str, lex: Lexicon, limit: int) -> list[int]:
+    """Lengths of the lists (3 items or more) in ``text``, sentence by sentence.
+
+    A list is a run of pieces whose inner items are short (``limit`` words; Chinese
+    characters count as 3/7 of a word); its first and last pieces may be long, as they carry
+    the sentence around the list ("such as muscles", "fat.").
+    """
+    runs: list[int] = []
+    for clause in (c for s in sentences(text) for c in _CLAUSE_END.split(s)):
+        pieces = _items(clause, lex)
+        length = 1
+        for k in range(1, len(pieces)):
+            inner = pieces[k - 1]
+            size = len(inner.split()) if lex.spaced else len(inner) / _ZH_CHARS_PER_WORD
+            if length == 1 or size <= limit:
+                length += 1
+            else:
+                runs.append(length)
+                length = 2
+        runs.append(length)
+    return sorted((r for r in runs if r >= 3), reverse=True)
+
+
+def check_list_items(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A list of the English has fewer items in the translation (an item seems dropped)."""
+    pair = _pair(entry, ctx)
+    if pair is None:
+        return
+    en, tr = pair
+    english = list_runs(entry.msgid, en, _LIST_WORDS_EN)
+    if not english:
+        return
+    translation = list_runs(entry.msgstr, tr, _LIST_WORDS_TR)
+    for n, size in enumerate(english):
+        # The n-th longest English list needs a translated list at least as long.
+        if n >= len(translation) or translation[n] < size:
+            got = translation[n] if n < len(translation) else "fewer than 3"
+            yield f"a list of {size} items in the English has {got} in the translation"
+            return
