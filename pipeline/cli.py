@@ -331,8 +331,9 @@ def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybab
 def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json: bool,
           strict: bool) -> None:
     """QA checks on translations, compiler style: FILE:LINE: error|warning: CHECK: message."""
-    from pipeline.checks import ERROR, run_checks
+    from pipeline.checks import run_checks
     from pipeline.errors import NotReadyError
+    from pipeline.findings import ERROR
 
     findings = run_checks(state.config, _languages(state, langs), pages or None)
     if as_json:

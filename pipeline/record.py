@@ -20,8 +20,9 @@ import polib
 
 from pipeline import entry as entry_state
 from pipeline.catalogs import load_catalog
-from pipeline.checks import Context, check_entry
+from pipeline.checks import check_entry
 from pipeline.config import Config, Language
+from pipeline.findings import Context
 from pipeline.fs import atomic_write
 from pipeline.paths import CatalogInfo, select_domains
 from pipeline.protect import load_glossary

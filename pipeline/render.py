@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from pipeline.checks import deceptive
+from pipeline.deception import deceptive
 from pipeline.source import (
     ALLOWED_SCHEMES,
     COMMENT,

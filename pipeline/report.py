@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.checks import ERROR, Finding, run_checks
+from pipeline.checks import run_checks
 from pipeline.config import Config, Language
+from pipeline.findings import ERROR, Finding
 from pipeline.fs import atomic_write
 from pipeline.status import Stats, language_total, status
 

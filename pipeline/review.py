@@ -28,9 +28,10 @@ import polib
 
 from pipeline import entry as entry_state
 from pipeline.catalogs import load_catalog, save_catalog
-from pipeline.checks import ERROR, Context, Finding, check_entry
+from pipeline.checks import check_entry
 from pipeline.config import Config, Language
 from pipeline.errors import ConfigError, LockedError
+from pipeline.findings import ERROR, Context, Finding
 from pipeline.fs import locked
 from pipeline.paths import CatalogInfo, select_domains
 from pipeline.protect import load_glossary

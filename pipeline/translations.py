@@ -12,7 +12,7 @@ import polib
 from markupsafe import Markup, escape
 
 from pipeline import entry as entry_state
-from pipeline.checks import deceptive
+from pipeline.deception import deceptive
 from pipeline.entry import is_stale
 from pipeline.render import Choice
 from pipeline.source import fold

@@ -17,11 +17,12 @@ from typing import Any
 import polib
 
 from pipeline.catalogs import load_catalog, save_catalog
-from pipeline.checks import Context, check_entry
+from pipeline.checks import check_entry
 from pipeline.config import Config, Language
 from pipeline.entry import is_draft as is_machine
 from pipeline.entry import is_reviewed
 from pipeline.errors import LockedError, SourceError
+from pipeline.findings import Context
 from pipeline.fs import locked
 from pipeline.paths import CatalogInfo
 from pipeline.protect import GlossaryTerm, load_glossary

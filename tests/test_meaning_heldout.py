@@ -20,8 +20,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.checks import Context, check_entry
+from pipeline.checks import check_entry
 from pipeline.config import parse_language
+from pipeline.findings import Context
 from pipeline.protect import Glossary
 
 REPO = Path(__file__).resolve().parent.parent
