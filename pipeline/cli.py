@@ -374,7 +374,7 @@ class ClickConsole:
             raise EOFError from None
 
     def edit(self, text: str, notes: str) -> str | None:
-        from pipeline.review import from_editor
+        from pipeline.terminal import from_editor
 
         if not self.inline:
             return from_editor(click.edit(notes + text + "\n", require_save=True))
@@ -412,7 +412,8 @@ def _prefilled(prompt: str, text: str) -> str | None:
 def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
            reviewer: str | None, inline: bool) -> None:
     """Review machine drafts one by one: accept, edit, skip, back, quit; each decision saved."""
-    from pipeline.review import Review, run_review
+    from pipeline.review import Review
+    from pipeline.terminal import run_review
 
     session = Review.start(state.config, parse_language(lang), pages=pages or None,
                            reviewer=reviewer or os.environ.get("USER", ""))
@@ -598,7 +599,7 @@ def serve(state: State, langs: tuple[str, ...], port: int, host: str,
           reviewer: str | None) -> None:
     """Serve the site and draft previews with live reload and in-context review."""
     from pipeline.errors import ConfigError
-    from pipeline.serve import listen, missing_dependencies, run
+    from pipeline.server import listen, missing_dependencies, run
 
     missing = missing_dependencies()
     if missing:

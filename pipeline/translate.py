@@ -22,8 +22,9 @@ from pipeline.engines import ENGINES, Engine, Failure, Result, get_engine
 from pipeline.entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
 from pipeline.errors import CatalogError, ConfigError, EngineError, PipelineError
 from pipeline.fs import locked
+from pipeline.match import weak_match
 from pipeline.memory import Memory
-from pipeline.merge import nplurals_of, weak_match
+from pipeline.merge import nplurals_of
 from pipeline.paths import CatalogInfo, domains, select_domains
 from pipeline.protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
 from pipeline.syntax import MAX_FIELD_CHARS

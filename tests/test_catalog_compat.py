@@ -334,7 +334,7 @@ _NUMERIC = st.characters(categories=["Nd", "No", "Nl", "Sm", "Sc", "So"]).filter
 @given(st.text(max_size=20), _NUMERIC, _NUMERIC, st.text(max_size=20))
 def test_trivial_key_keeps_every_number_and_sign(before: str, a: str, b: str,
                                                  after: str) -> None:
-    from pipeline.merge import trivial_key
+    from pipeline.match import trivial_key
 
     if a != b:
         assert trivial_key(before + a + after) != trivial_key(before + b + after)

@@ -534,7 +534,7 @@ def test_latin1_catalog_becomes_utf8_when_a_string_needs_it(tmp_path: Path) -> N
     ("Do not stop the medicine", "Do **not** stop the medicine"),
 ])
 def test_meaningful_symbol_changes_are_not_trivial(old: str, new: str) -> None:
-    from pipeline.merge import trivial_key
+    from pipeline.match import trivial_key
 
     assert trivial_key(old) != trivial_key(new)
 
