@@ -134,8 +134,8 @@ def median_run(cmd: Sequence[str], repeat: int, **kwargs: Any) -> Run:
 
 
 def op_extract(root: str) -> dict[str, Any]:
+    from pipeline.catalog.extract import extract
     from pipeline.config import load_config
-    from pipeline.extract import extract
 
     config = load_config(Path(root))
     for pot in config.locale_dir.glob("*.pot"):
@@ -146,8 +146,8 @@ def op_extract(root: str) -> dict[str, Any]:
 
 
 def op_update(root: str, lang: str) -> dict[str, Any]:
+    from pipeline.catalog.merge import update
     from pipeline.config import load_config, parse_language
-    from pipeline.merge import update
 
     config = load_config(Path(root))
     began = time.perf_counter()
@@ -157,8 +157,8 @@ def op_update(root: str, lang: str) -> dict[str, Any]:
 
 
 def op_merge(folder: str) -> dict[str, Any]:
-    from pipeline.catalogs import load_catalog, parse_catalog, save_catalog
-    from pipeline.merge import merge
+    from pipeline.catalog.merge import merge
+    from pipeline.catalog.pofile import load_catalog, parse_catalog, save_catalog
 
     d = Path(folder)
     began = time.perf_counter()
@@ -173,8 +173,9 @@ def op_publish(root: str, langs: list[str] | None, formats: list[str], jobs: int
                fresh: str) -> dict[str, Any]:
     """``fresh``: "all" deletes output/ (a first publish: every catalog is counted),
     "files" deletes the published pages but keeps the manifest's counts, "" deletes nothing."""
+    from pipeline.site.publish import publish
+
     from pipeline.config import load_config, parse_language
-    from pipeline.publish import publish
 
     config = load_config(Path(root))
     if fresh == "all":
@@ -220,8 +221,9 @@ def op_translate(copies: int, tiny: bool) -> dict[str, Any]:
     """bench/translate.py's timings of the same text three ways."""
     import resource
 
+    from pipeline.mt.engines.apertium import Apertium
+
     from pipeline.config import parse_language
-    from pipeline.engines.apertium import Apertium
 
     bt = bench_module("translate")
     mode = Apertium().mode(parse_language("en"), bt.LANG)

@@ -30,9 +30,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.catalogs import Catalog, save_catalog  # noqa: E402
+from pipeline.catalog.extract import extract  # noqa: E402
+from pipeline.catalog.pofile import Catalog, save_catalog  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
-from pipeline.extract import extract  # noqa: E402
 from pipeline.source import Segment, read_page  # noqa: E402
 
 SEED = REPO / "source" / "pages" / "paraspinal-sarcoma-treatment.md"

@@ -29,10 +29,11 @@ import polib
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.cache import Cache  # noqa: E402
+from pipeline.mt.cache import Cache  # noqa: E402
+from pipeline.mt.engines.apertium import Apertium  # noqa: E402
+from pipeline.mt.translate import translate  # noqa: E402
+
 from pipeline.config import load_config, parse_language  # noqa: E402
-from pipeline.engines.apertium import Apertium  # noqa: E402
-from pipeline.translate import translate  # noqa: E402
 
 SEED = REPO / "locale" / "paraspinal-sarcoma-treatment.pot"
 LANG = parse_language("es")

@@ -20,8 +20,8 @@ import polib
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.catalogs import load_catalog, parse_catalog, save_catalog  # noqa: E402
-from pipeline.merge import merge  # noqa: E402
+from pipeline.catalog.merge import merge  # noqa: E402
+from pipeline.catalog.pofile import load_catalog, parse_catalog, save_catalog  # noqa: E402
 
 HEADER = {"Content-Type": "text/plain; charset=UTF-8", "Language": "es",
           "Plural-Forms": "nplurals=2; plural=(n != 1);"}

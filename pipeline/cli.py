@@ -103,7 +103,7 @@ def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> Non
 @pass_state
 def extract(state: State) -> None:
     """Extract English strings from source/ into locale/*.pot."""
-    from pipeline.extract import extract as run
+    from pipeline.catalog.extract import extract as run
 
     items = run(state.config)
     for item in items:
@@ -116,7 +116,7 @@ def extract(state: State) -> None:
 @pass_state
 def init(state: State, langs: tuple[str, ...]) -> None:
     """Create .po files for a new language (existing files are left alone)."""
-    from pipeline.merge import init as run
+    from pipeline.catalog.merge import init as run
 
     languages = _languages(state, langs, all_if_empty=False)
     if not languages:
@@ -137,7 +137,7 @@ def init(state: State, langs: tuple[str, ...]) -> None:
 @pass_state
 def update(state: State, langs: tuple[str, ...]) -> None:
     """Merge locale/*.pot into the .po files: keep translations, mark changed ones fuzzy."""
-    from pipeline.merge import update as run
+    from pipeline.catalog.merge import update as run
 
     def show(item: Any) -> None:
         verb = "created" if item.created else ("updated" if item.changed else "unchanged")
@@ -163,12 +163,12 @@ def update(state: State, langs: tuple[str, ...]) -> None:
 @pass_state
 def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path | None) -> None:
     """Reviewed / machine (fuzzy) / untranslated counts per language and page."""
-    from pipeline.status import language_total
-    from pipeline.status import status as run
+    from pipeline.catalog.status import language_total
+    from pipeline.catalog.status import status as run
 
     languages = _languages(state, langs)
     if html_path is not None:
-        from pipeline.report import write_status_html
+        from pipeline.qa.report import write_status_html
 
         changed = write_status_html(state.config, languages, html_path)
         state.note(f"{'wrote' if changed else 'unchanged'} {_rel(state, html_path)}")
@@ -204,7 +204,7 @@ def translate(
 ) -> None:
     """Fill empty entries: translation memory first, then MT; results stay fuzzy for review."""
     from pipeline.errors import NotReadyError
-    from pipeline.translate import translate as run
+    from pipeline.mt.translate import translate as run
 
     target = parse_language(lang)
     bar: Any = None
@@ -264,7 +264,7 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
             draft: bool, preview_dir: Path | None, jobs: int | None) -> None:
     """Write the public site (reviewed text only) or private draft previews."""
     from pipeline.errors import NotReadyError
-    from pipeline.publish import publish as run
+    from pipeline.site.publish import publish as run
 
     if not langs and not all_langs:
         raise click.UsageError("name a language (--lang es) or use --all")
@@ -316,7 +316,7 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
 @pass_state
 def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybabel's name
     """Compile the .po files to .mo (reviewed entries only, as gettext does)."""
-    from pipeline.compile import compile_catalogs
+    from pipeline.catalog.compile import compile_catalogs
 
     for path, count in compile_catalogs(state.config, _languages(state, langs)):
         state.say(f"compiled  {_rel(state, path)} ({count} messages)")
@@ -331,9 +331,9 @@ def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybab
 def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json: bool,
           strict: bool) -> None:
     """QA checks on translations, compiler style: FILE:LINE: error|warning: CHECK: message."""
-    from pipeline.checks import run_checks
     from pipeline.errors import NotReadyError
-    from pipeline.findings import ERROR
+    from pipeline.qa.checks import run_checks
+    from pipeline.qa.findings import ERROR
 
     findings = run_checks(state.config, _languages(state, langs), pages or None)
     if as_json:
@@ -374,7 +374,7 @@ class ClickConsole:
             raise EOFError from None
 
     def edit(self, text: str, notes: str) -> str | None:
-        from pipeline.terminal import from_editor
+        from pipeline.review.terminal import from_editor
 
         if not self.inline:
             return from_editor(click.edit(notes + text + "\n", require_save=True))
@@ -412,8 +412,8 @@ def _prefilled(prompt: str, text: str) -> str | None:
 def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
            reviewer: str | None, inline: bool) -> None:
     """Review machine drafts one by one: accept, edit, skip, back, quit; each decision saved."""
-    from pipeline.review import Review
-    from pipeline.terminal import run_review
+    from pipeline.review.session import Review
+    from pipeline.review.terminal import run_review
 
     session = Review.start(state.config, parse_language(lang), pages=pages or None,
                            reviewer=reviewer or os.environ.get("USER", ""))
@@ -435,7 +435,7 @@ def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
 def record(state: State, lang: str, output: Path | None) -> None:
     """Write the translation record: per string its English, origin, translator, reviewer and
     QA, with a summary for a listing service or a compliance officer (holds names: private)."""
-    from pipeline.record import build_record, write_record
+    from pipeline.review.record import build_record, write_record
 
     target = parse_language(lang)
     done = build_record(state.config, target)
@@ -455,7 +455,7 @@ def record(state: State, lang: str, output: Path | None) -> None:
 def export(state: State, lang: str, fmt: str, output: Path | None,
            pages: tuple[str, ...]) -> None:
     """Export a language's catalogs as XLIFF 1.2 for CAT tools (states and notes kept)."""
-    from pipeline.xliff import export_xliff
+    from pipeline.review.xliff import export_xliff
 
     target = parse_language(lang)
     path = output or state.config.output_dir / "xliff" / f"{target.gettext}.xlf"
@@ -473,7 +473,7 @@ def export(state: State, lang: str, fmt: str, output: Path | None,
 @pass_state
 def import_(state: State, file: Path, lang: str | None, translator: str | None) -> None:
     """Merge an XLIFF file's translations into the .po files (by msgctxt and msgid)."""
-    from pipeline.xliff import import_xliff
+    from pipeline.review.xliff import import_xliff
 
     items = import_xliff(state.config, file, parse_language(lang) if lang else None,
                          translator=translator)
@@ -521,7 +521,7 @@ def tm() -> None:
 @pass_state
 def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ...]) -> None:
     """Write the language's reviewed translations as TMX 1.4b."""
-    from pipeline.tm import export_tmx
+    from pipeline.mt.tm import export_tmx
 
     target = parse_language(lang)
     path = output or state.config.output_dir / "tmx" / f"{target.gettext}.tmx"
@@ -537,7 +537,7 @@ def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ..
 @pass_state
 def tm_import(state: State, file: Path, lang: str | None) -> None:
     """Keep a TMX file's pairs in locale/LANG/memory.tmx; translate drafts from them."""
-    from pipeline.tm import import_tmx
+    from pipeline.mt.tm import import_tmx
 
     result = import_tmx(state.config, file, parse_language(lang) if lang else None)
     for item in result.items:
@@ -561,7 +561,7 @@ def glossary() -> None:
 @pass_state
 def glossary_export(state: State, output: Path | None) -> None:
     """Write the glossary as TBX."""
-    from pipeline.tbx import export_tbx
+    from pipeline.review.tbx import export_tbx
 
     done = export_tbx(state.config, output or state.config.glossary_path.with_suffix(".tbx"))
     state.say(f"wrote {_rel(state, done.path)}: {done.entries} entries, {done.terms} rows")
@@ -572,7 +572,7 @@ def glossary_export(state: State, output: Path | None) -> None:
 @pass_state
 def glossary_import(state: State, file: Path) -> None:
     """Add a TBX file's terms to the glossary; existing rows are kept, conflicts reported."""
-    from pipeline.tbx import import_tbx
+    from pipeline.review.tbx import import_tbx
 
     result = import_tbx(state.config, file)
     verb = "updated" if result.changed else "unchanged"
@@ -599,7 +599,7 @@ def serve(state: State, langs: tuple[str, ...], port: int, host: str,
           reviewer: str | None) -> None:
     """Serve the site and draft previews with live reload and in-context review."""
     from pipeline.errors import ConfigError
-    from pipeline.server import listen, missing_dependencies, run
+    from pipeline.review.server import listen, missing_dependencies, run
 
     missing = missing_dependencies()
     if missing:

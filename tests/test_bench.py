@@ -71,8 +71,8 @@ def _site_module() -> ModuleType:
 
 
 def test_synthetic_site_is_in_sync_tagged_and_partly_reviewed(tmp_path: Path) -> None:
+    from pipeline.catalog.merge import update
     from pipeline.config import load_config
-    from pipeline.merge import update
 
     site = _site_module().generate(tmp_path / "site", 6, 2, formats=["html"])
     assert site.languages == ("es", "fr")
@@ -109,8 +109,8 @@ def test_synthetic_site_is_in_sync_tagged_and_partly_reviewed(tmp_path: Path) ->
 
 
 def test_drift_gives_update_work(tmp_path: Path) -> None:
+    from pipeline.catalog.merge import update
     from pipeline.config import load_config
-    from pipeline.merge import update
 
     site = _site_module().generate(tmp_path / "site", 8, ["es"], drift=0.2, formats=["html"])
     items = update(load_config(site.root), list(load_config(site.root).languages))

@@ -14,11 +14,11 @@ from conftest import DATA, REPO, msgfmt_ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import encode_catalog, load_catalog, parse_catalog, save_catalog
+from pipeline.catalog.entry import has_text
+from pipeline.catalog.merge import merge, update_one
+from pipeline.catalog.paths import CatalogInfo
+from pipeline.catalog.pofile import encode_catalog, load_catalog, parse_catalog, save_catalog
 from pipeline.config import parse_language
-from pipeline.entry import has_text
-from pipeline.merge import merge, update_one
-from pipeline.paths import CatalogInfo
 
 REAL = DATA / "real"
 ES = parse_language("es")
@@ -274,8 +274,9 @@ class Upper:
 def test_translate_replaces_a_weak_fuzzy_draft_and_keeps_the_previous_english(
     project: Path, run
 ) -> None:
+    from pipeline.mt.translate import translate
+
     from pipeline.config import load_config
-    from pipeline.translate import translate
 
     assert run("extract").exit_code == 0
     assert run("update", "--lang", "es").exit_code == 0
@@ -334,7 +335,7 @@ _NUMERIC = st.characters(categories=["Nd", "No", "Nl", "Sm", "Sc", "So"]).filter
 @given(st.text(max_size=20), _NUMERIC, _NUMERIC, st.text(max_size=20))
 def test_trivial_key_keeps_every_number_and_sign(before: str, a: str, b: str,
                                                  after: str) -> None:
-    from pipeline.match import trivial_key
+    from pipeline.catalog.match import trivial_key
 
     if a != b:
         assert trivial_key(before + a + after) != trivial_key(before + b + after)

@@ -8,8 +8,7 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from pipeline.deception import deceptive
+from pipeline.qa.deception import deceptive
 
 SOURCE = "Fax: 901-595-4011"
 PHONE = "901-595-4011"

@@ -17,9 +17,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from pipeline.config import Config, parse_language
-from pipeline.engines import Failure, get_engine
-from pipeline.engines.online import OUTAGE_STREAK, OnlineEngine
 from pipeline.errors import EngineError
+from pipeline.mt.engines import Failure, get_engine
+from pipeline.mt.engines.online import OUTAGE_STREAK, OnlineEngine
 
 EN, ES, FR = parse_language("en"), parse_language("es"), parse_language("fr")
 Reply = tuple[int, str] | None
@@ -288,7 +288,7 @@ def test_name_version_and_registry(libre: FakeLibre, tmp_path: Path) -> None:
 
 def test_importing_engines_does_not_load_deep_translator() -> None:
     code = (
-        "import sys, pipeline.engines, pipeline.engines.online;"
+        "import sys, pipeline.mt.engines, pipeline.mt.engines.online;"
         "assert 'deep_translator' not in sys.modules and 'requests' not in sys.modules"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -15,7 +15,7 @@ import pytest
 from click.testing import Result
 from conftest import REPO, msgfmt_ok
 
-from pipeline.extract import page_template, render_template
+from pipeline.catalog.extract import page_template, render_template
 from pipeline.source import read_page
 
 PAGES_DIR = Path(__file__).parent / "data" / "pages"
@@ -199,7 +199,7 @@ def test_symlinked_page_keeps_its_project_reference(project: Path, run, tmp_path
 
 
 def test_write_template_stamp_and_quiet_rewrite(tmp_path: Path) -> None:
-    from pipeline.extract import write_template
+    from pipeline.catalog.extract import write_template
 
     path = tmp_path / "x.pot"
     page = PAGES_DIR / "visiting-hours.md"

@@ -34,10 +34,10 @@ import pypdf
 import pytest
 from click.testing import CliRunner, Result
 from conftest import REPO, msgfmt_ok, tree_digest
+from pipeline.mt.engines import ENGINES, Failure
 
-from pipeline.catalogs import load_catalog
+from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Language
-from pipeline.engines import ENGINES, Failure
 from pipeline.errors import EngineError
 from pipeline.fs import locked
 

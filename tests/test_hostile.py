@@ -380,7 +380,7 @@ def findings(base: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[
     return found
 
 
-# Cases pipeline/checks.py does not name yet, and the check that would.
+# Cases pipeline/qa/checks.py does not name yet, and the check that would.
 CHECK_GAPS: dict[str, str] = {}
 
 

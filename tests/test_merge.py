@@ -13,11 +13,11 @@ from conftest import msgfmt_ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import load_catalog, parse_catalog, save_catalog
+from pipeline.catalog.entry import is_reviewed
+from pipeline.catalog.merge import merge, update, update_one
+from pipeline.catalog.paths import CatalogInfo
+from pipeline.catalog.pofile import load_catalog, parse_catalog, save_catalog
 from pipeline.config import load_config, parse_language
-from pipeline.entry import is_reviewed
-from pipeline.merge import merge, update, update_one
-from pipeline.paths import CatalogInfo
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 PAGE = f"source/pages/{DOMAIN}.md"
@@ -534,7 +534,7 @@ def test_latin1_catalog_becomes_utf8_when_a_string_needs_it(tmp_path: Path) -> N
     ("Do not stop the medicine", "Do **not** stop the medicine"),
 ])
 def test_meaningful_symbol_changes_are_not_trivial(old: str, new: str) -> None:
-    from pipeline.match import trivial_key
+    from pipeline.catalog.match import trivial_key
 
     assert trivial_key(old) != trivial_key(new)
 
@@ -542,8 +542,8 @@ def test_meaningful_symbol_changes_are_not_trivial(old: str, new: str) -> None:
 def test_trivial_edit_needs_the_same_context() -> None:
 
 
-    from pipeline.catalogs import new_catalog
-    from pipeline.merge import merge
+    from pipeline.catalog.merge import merge
+    from pipeline.catalog.pofile import new_catalog
 
     cat = new_catalog()
     cat.po.append(polib.POEntry(msgid="Close", msgstr="Cerrar"))
@@ -555,7 +555,7 @@ def test_trivial_edit_needs_the_same_context() -> None:
 
 
 def test_charset_is_read_from_the_header_not_a_comment(tmp_path: Path) -> None:
-    from pipeline.catalogs import load_catalog, save_catalog
+    from pipeline.catalog.pofile import load_catalog, save_catalog
 
     po = tmp_path / "site.po"
     po.write_text("# Converted from an old charset=ISO-8859-1 file.\n"
@@ -569,8 +569,8 @@ def test_charset_is_read_from_the_header_not_a_comment(tmp_path: Path) -> None:
 
 
 def test_a_partly_translated_plural_is_kept_as_obsolete_not_dropped() -> None:
-    from pipeline.catalogs import new_catalog
-    from pipeline.merge import merge
+    from pipeline.catalog.merge import merge
+    from pipeline.catalog.pofile import new_catalog
 
     cat = new_catalog()
     cat.po.append(polib.POEntry(msgid="%(n)s day", msgid_plural="%(n)s days",

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-import pipeline.layout as layout_module
-import pipeline.manifest as manifest_module
-import pipeline.publish as publish_module
+import pipeline.site.layout as layout_module
+import pipeline.site.manifest as manifest_module
+import pipeline.site.publish as publish_module
 from pipeline.config import Config, load_config, parse_language
 from pipeline.errors import PipelineError, PublishError
-from pipeline.publish import PublishItem, publish
+from pipeline.site.publish import PublishItem, publish
+from pipeline.site.workers import threads
 from pipeline.source import read_page
-from pipeline.workers import threads
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -205,7 +205,7 @@ def test_one_changed_page_is_the_only_one_republished(
 
 
 def _fail_for(page: str, lang: str, failure: Callable[[], None]) -> Callable[..., bytes]:
-    from pipeline import pdf
+    from pipeline.site import pdf
 
     real = pdf.write_pdf
 
@@ -237,7 +237,7 @@ def test_a_failing_worker_gives_one_error_and_leaves_whole_files(
     pools: list[int]
 ) -> None:
     require_fork()
-    from pipeline import pdf
+    from pipeline.site import pdf
 
     root = make_project(tmp_path / "site")
     parent = os.getpid()
@@ -274,7 +274,7 @@ def test_a_worker_that_dies_gives_one_error(
     pools: list[int]
 ) -> None:
     require_fork()
-    from pipeline import pdf
+    from pipeline.site import pdf
 
     root = make_project(tmp_path / "site")
     monkeypatch.setattr(pdf, "write_pdf", _fail_for(SEED, "es", lambda: os._exit(9)))
@@ -313,10 +313,11 @@ def test_jobs_must_be_positive(published: Path) -> None:
 
 
 def test_the_output_code_covers_the_modules_that_make_the_output(tmp_path: Path) -> None:
-    from pipeline.manifest import OUTPUT_CODE, PACKAGE, Hashes, output_code
+    from pipeline.site.manifest import OUTPUT_CODE, PACKAGE, Hashes, output_code
 
-    for name in ("render", "source", "checks", "publish", "pdf", "layout", "manifest",
-                 "workers", "gate", "plan", "indexes"):
+    for name in ("site/render", "source", "qa/deception", "site/publish", "site/pdf",
+                 "site/layout", "site/manifest", "site/workers", "site/gate", "site/plan",
+                 "site/indexes", "catalog/entry"):
         assert name in OUTPUT_CODE
     assert all((PACKAGE / f"{name}.py").is_file() for name in OUTPUT_CODE)
     copy = tmp_path / "pipeline"
@@ -325,7 +326,7 @@ def test_the_output_code_covers_the_modules_that_make_the_output(tmp_path: Path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(manifest_module, "PACKAGE", copy)
         same = output_code(Hashes())
-        render = copy / "render.py"
+        render = copy / "site" / "render.py"
         render.write_text(render.read_text("utf-8") + "\n# a fix\n", encoding="utf-8")
         fixed = output_code(Hashes())
     assert same == output_code(Hashes()) and fixed != same

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pipeline.catalog.glossary import load_glossary
+from pipeline.qa.checks import check_catalog
 
-from pipeline.checks import check_catalog
-from pipeline.cli import cli
-from pipeline.config import parse_language
-from pipeline.plurals import (
+from pipeline.catalog.plurals import (
     GNU_RULES,
     PluralError,
     babel_rule,
@@ -20,7 +19,8 @@ from pipeline.plurals import (
     classic_rule,
     parse_rule,
 )
-from pipeline.protect import load_glossary
+from pipeline.cli import cli
+from pipeline.config import parse_language
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGURED = ["es", "fr", "ar", "zh_Hans", "ca", "gl"]

@@ -12,10 +12,10 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import REPO
+from pipeline.catalog.glossary import load_glossary
+from pipeline.qa.checks import check_catalog
 
-from pipeline.checks import check_catalog
 from pipeline.config import parse_language
-from pipeline.protect import load_glossary
 
 FAULTS = REPO / "tests" / "data" / "qa" / "faults.po"
 GLOSSARY = REPO / "locale" / "glossary.csv"

@@ -16,7 +16,7 @@ import polib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import encode_catalog, fingerprint, new_catalog, parse_catalog
+from pipeline.catalog.pofile import encode_catalog, fingerprint, new_catalog, parse_catalog
 from pipeline.source import fold, parse_page
 
 PO_EXAMPLES = 200

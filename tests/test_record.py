@@ -8,11 +8,11 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from conftest import REPO
+from pipeline.review.record import build_record, public_line
 
-from pipeline.catalogs import load_catalog, save_catalog
+from pipeline.catalog.entry import mark_translated, sign
+from pipeline.catalog.pofile import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
-from pipeline.entry import mark_translated, sign
-from pipeline.record import build_record, public_line
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-11-25"

@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO
 from lxml import html as lxml_html
 
-from pipeline.catalogs import load_catalog, save_catalog
+from pipeline.catalog.pofile import load_catalog, save_catalog
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 

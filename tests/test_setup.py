@@ -91,7 +91,7 @@ def test_test_mode_asks_for_the_test_tools(tmp_path: Path) -> None:
 
 def test_missing_fc_list_is_one_line_naming_fontconfig(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.pdf as pdf
+    import pipeline.site.pdf as pdf
 
     # A copy: in the checkout, output/ may already be up to date (the README's first command
     # publishes es), and then publish never looks for fonts.

@@ -14,9 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import REPO, msgfmt_ok
 
-from pipeline.catalogs import load_catalog, save_catalog
-from pipeline.config import load_config
-from pipeline.entry import (
+from pipeline.catalog.entry import (
     is_reviewed,
     is_signed,
     mark_translated,
@@ -26,6 +24,8 @@ from pipeline.entry import (
     translator,
     unsigned,
 )
+from pipeline.catalog.pofile import load_catalog, save_catalog
+from pipeline.config import load_config
 from pipeline.errors import ConfigError
 
 DOMAIN = "paraspinal-sarcoma-treatment"

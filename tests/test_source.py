@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from pipeline.site.render import Choice, render_body
 
 from pipeline.errors import SourceError
-from pipeline.render import Choice, render_body
 from pipeline.source import Segment, parse_page, read_page
 
 PAGES = sorted((Path(__file__).parent / "data" / "pages").glob("*.md"))

@@ -8,9 +8,9 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline.catalog.paths import CatalogInfo
+from pipeline.catalog.status import Stats, catalog_stats, language_total, status
 from pipeline.config import load_config, parse_language
-from pipeline.paths import CatalogInfo
-from pipeline.status import Stats, catalog_stats, language_total, status
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 PO = f"locale/es/LC_MESSAGES/{DOMAIN}.po"

@@ -19,15 +19,15 @@ import polib
 import pytest
 from click.testing import CliRunner, Result
 from conftest import REPO, msgfmt_ok, tree_digest
+from pipeline.mt.cache import Cache
+from pipeline.mt.engines import ENGINES, Failure
+from pipeline.mt.engines import Result as EngineResult
+from pipeline.mt.engines.apertium import Apertium
+from pipeline.mt.memory import Memory
+from pipeline.mt.translate import BATCH_ENV, translate
 
-from pipeline.cache import Cache
 from pipeline.config import Language, load_config, parse_language
-from pipeline.engines import ENGINES, Failure
-from pipeline.engines import Result as EngineResult
-from pipeline.engines.apertium import Apertium
 from pipeline.fs import locked
-from pipeline.memory import Memory
-from pipeline.translate import BATCH_ENV, translate
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("apertium") and Apertium().supports(parse_language("en"),

@@ -13,11 +13,11 @@ import polib
 import pytest
 from click.testing import Result
 from conftest import REPO, msgfmt_ok
+from pipeline.review.xliff import BASE, NS, Imported, import_xliff
 from translate.storage import xliff as tt_xliff
 
-from pipeline.catalogs import load_catalog, save_catalog
+from pipeline.catalog.pofile import load_catalog, save_catalog
 from pipeline.config import load_config
-from pipeline.xliff import BASE, NS, Imported, import_xliff
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-01-01"

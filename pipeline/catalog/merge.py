@@ -1,0 +1,281 @@
+"""``init`` and ``update``: bring ``.po`` files in line with the templates, losing nothing.
+
+msgmerge semantics: translations are kept; a changed English string is matched to its
+old version, keeps the old translation marked ``fuzzy`` with ``#|`` previous text;
+removed strings become obsolete and come back, translation and all, if they return.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import polib
+
+from pipeline.catalog.entry import FUZZY, is_fuzzy, mark_draft
+from pipeline.catalog.extract import now_stamp
+from pipeline.catalog.header import po_header
+from pipeline.catalog.match import Matcher
+from pipeline.catalog.paths import CatalogInfo
+from pipeline.catalog.pofile import WRAP, Catalog, load_catalog, new_catalog, save_catalog
+from pipeline.catalog.syntax import MAX_NPLURALS
+from pipeline.config import Config, Language
+from pipeline.errors import CatalogError
+from pipeline.fs import locked
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateItem:
+    """What ``update`` did to one catalog."""
+
+    domain: str
+    lang: str
+    path: str
+    created: bool
+    changed: bool
+    kept: int
+    trivial: int
+    fuzzy: int
+    new: int
+    obsolete: int
+    revived: int
+
+
+def _any_text(e: polib.POEntry) -> bool:
+    """Some translation to keep: a partly translated plural counts (it is never dropped), and
+    so does one of only spaces (some languages leave a word out on purpose)."""
+    return bool(e.msgstr != "") or any(v != "" for v in e.msgstr_plural.values())
+
+
+def nplurals_of(po: polib.POFile) -> int:
+    """The catalog's number of plural forms (2 when the header does not say)."""
+    m = re.search(r"nplurals\s*=\s*(\d+)", str(po.metadata.get("Plural-Forms", "")))
+    return int(m.group(1)) if m and 0 < int(m.group(1)) <= MAX_NPLURALS else 2
+
+
+def _take_translation(e: polib.POEntry, old: polib.POEntry, nplurals: int) -> bool:
+    """Copy ``old``'s translation into ``e`` in ``e``'s shape, as msgmerge does: a singular
+    becomes every plural form, a plural's first form becomes the singular. True when the
+    shape changed (the result then needs review whatever the texts)."""
+    if e.msgid_plural and old.msgid_plural:
+        e.msgstr_plural = dict(old.msgstr_plural)
+        e.msgstr = ""
+        return bool(e.msgid_plural != old.msgid_plural)
+    if e.msgid_plural:
+        e.msgstr_plural = dict.fromkeys(range(nplurals), old.msgstr)
+        e.msgstr = ""
+        return True
+    if old.msgid_plural:
+        e.msgstr = old.msgstr_plural.get(0, "")
+        e.msgstr_plural = {}
+        return True
+    e.msgstr = old.msgstr
+    return False
+
+
+def _mark_changed(e: polib.POEntry, old: polib.POEntry) -> None:
+    """``e`` holds a translation of ``old``'s English: a draft showing the old English."""
+    mark_draft(e)
+    was_draft = is_fuzzy(old) and old.previous_msgid
+    e.previous_msgctxt = old.msgctxt if old.msgctxt != e.msgctxt else None
+    e.previous_msgid = old.previous_msgid if was_draft else old.msgid
+    e.previous_msgid_plural = (
+        (old.previous_msgid_plural if was_draft else old.msgid_plural) or None
+    )
+
+
+def _key(e: polib.POEntry) -> tuple[str | None, str]:
+    return (e.msgctxt, e.msgid)
+
+
+def _fresh(t: polib.POEntry) -> polib.POEntry:
+    e = polib.POEntry(
+        msgctxt=t.msgctxt,
+        msgid=t.msgid,
+        msgstr="",
+        occurrences=list(t.occurrences),
+        comment=t.comment,
+        flags=[f for f in t.flags if f != FUZZY],
+    )
+    if t.msgid_plural:
+        e.msgid_plural = t.msgid_plural
+        e.msgstr_plural = dict.fromkeys(range(max(2, len(t.msgstr_plural))), "")
+    return e
+
+
+def _copy(e: polib.POEntry) -> polib.POEntry:
+    """A detached copy of the fields a merge reads from an old entry."""
+    c = polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags))
+    c.msgid_plural = e.msgid_plural
+    c.msgstr_plural = dict(e.msgstr_plural)
+    c.previous_msgid = e.previous_msgid
+    c.previous_msgid_plural = e.previous_msgid_plural
+    return c
+
+
+def _refresh(e: polib.POEntry, t: polib.POEntry) -> None:
+    """Take references and extracted comments from the template; keep everything else."""
+    if list(e.occurrences) != list(t.occurrences):
+        e.occurrences = list(t.occurrences)
+    if e.comment != t.comment:
+        e.comment = t.comment
+
+
+def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
+    """Merge template ``pot`` into ``cat`` in place; returns counts."""
+    live = {_key(e): e for e in cat.po if not e.obsolete}
+    dead = {_key(e): e for e in cat.po if e.obsolete}
+    counts = dict(kept=0, trivial=0, fuzzy=0, new=0, obsolete=0, revived=0)
+    result: list[polib.POEntry] = []
+    pending: list[polib.POEntry] = []
+    nplurals = nplurals_of(cat.po)
+    for t in pot:
+        k = _key(t)
+        if k in live or k in dead:
+            e = live.pop(k) if k in live else dead.pop(k)
+            outcome = "revived" if e.obsolete else "kept"
+            e.obsolete = False
+            if (e.msgid_plural or None) != (t.msgid_plural or None):
+                # The English gained, lost or changed its plural: same msgid, new meaning.
+                old = _copy(e)
+                e.msgid_plural = t.msgid_plural or ""
+                if _any_text(old):
+                    _take_translation(e, old, nplurals)
+                    _mark_changed(e, old)
+                    outcome = "fuzzy"
+                else:
+                    e.msgstr, e.msgstr_plural = "", _fresh(t).msgstr_plural
+            counts[outcome] += 1
+        else:
+            e = _fresh(t)
+            pending.append(e)
+        _refresh(e, t)
+        result.append(e)
+    leftovers = [e for e in (*live.values(), *dead.values()) if _any_text(e)]
+    matcher = Matcher(leftovers)
+    for e in pending:
+        found = matcher.best(e.msgid, e.msgctxt, bool(e.msgid_plural))
+        if found is None:
+            counts["new"] += 1
+            continue
+        old, trivial = found
+        reshaped = _take_translation(e, old, nplurals)
+        e.tcomment = old.tcomment
+        if trivial and not reshaped and not is_fuzzy(old):
+            counts["trivial"] += 1
+            continue
+        _mark_changed(e, old)
+        counts["fuzzy"] += 1
+    for e in live.values():
+        if _any_text(e):
+            e.obsolete = True
+            e.occurrences = []
+            e.previous_msgid = None
+            e.previous_msgctxt = None
+            counts["obsolete"] += 1
+    obsolete = [e for e in cat.po if e.obsolete and _key(e) not in {_key(r) for r in result}]
+    cat.po[:] = result + obsolete
+    return counts
+
+
+def _template(path: polib.POFile | None, info: CatalogInfo) -> polib.POFile:
+    if path is not None:
+        return path
+    if not info.pot_path.exists():
+        raise CatalogError("template not found; run 'pipeline extract' first", path=info.pot_path)
+    return load_catalog(info.pot_path).po  # other read errors: one line, not a traceback
+
+
+def update_one(info: CatalogInfo, pot: polib.POFile | None = None) -> UpdateItem:
+    """Create or merge one catalog, atomically, under its lock."""
+    template = _template(pot, info)
+    pot_date = str(template.metadata.get("POT-Creation-Date", now_stamp()))
+    path = info.po_path
+    with locked(path):
+        created = not path.exists()
+        if created:
+            cat = new_catalog(path)
+            cat.po.metadata = po_header(info.lang, info.domain, pot_date)
+            cat.po.header = (
+                f"{info.lang.gettext} translation of l10n-pipeline '{info.domain}'.\n"
+                "Edit msgstr lines; remove the 'fuzzy' flag once a translation is reviewed."
+            )
+        else:
+            cat = load_catalog(path)
+            if cat.po.metadata.get("POT-Creation-Date") != pot_date:
+                cat.po.metadata["POT-Creation-Date"] = pot_date
+        counts = merge(cat, template)
+        cat.po.wrapwidth = WRAP
+        changed = save_catalog(cat, path)
+    return UpdateItem(info.domain, info.lang.gettext, str(path), created, changed, **counts)
+
+
+def update(
+    config: Config,
+    languages: Sequence[Language],
+    *,
+    domains: Sequence[str] | None = None,
+    progress: Callable[[UpdateItem], None] | None = None,
+) -> list[UpdateItem]:
+    """Merge every template into every language's catalogs (creating missing ones)."""
+    from pipeline.catalog.paths import domains as all_domains
+
+    names = list(domains) if domains is not None else all_domains(config)
+    if not names:
+        raise CatalogError(
+            "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
+        )
+    templates = {}
+    for name in names:
+        info = CatalogInfo(name, languages[0], config.locale_dir) if languages else None
+        if info is None:
+            break
+        templates[name] = _template(None, info)
+    # Read every existing catalog before writing any: one broken file leaves all untouched.
+    for lang in languages:
+        for name in names:
+            path = CatalogInfo(name, lang, config.locale_dir).po_path
+            if path.exists():
+                load_catalog(path)
+    items = []
+    for lang in languages:
+        for name in names:
+            item = update_one(CatalogInfo(name, lang, config.locale_dir), templates[name])
+            if progress:
+                progress(item)
+            items.append(item)
+    return items
+
+
+def init(
+    config: Config,
+    languages: Sequence[Language],
+    *,
+    progress: Callable[[UpdateItem], None] | None = None,
+) -> list[UpdateItem]:
+    """Create the missing catalogs of ``languages``; existing ones are left alone (their item
+    has ``created`` False). Every template is read before any file is written, so a broken
+    template leaves no language half-initialised."""
+    from pipeline.catalog.paths import domains as all_domains
+
+    names = all_domains(config)
+    if not names:
+        raise CatalogError(
+            "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
+        )
+    templates = {n: _template(None, CatalogInfo(n, languages[0], config.locale_dir))
+                 for n in names} if languages else {}
+    items = []
+    for lang in languages:
+        for name in names:
+            info = CatalogInfo(name, lang, config.locale_dir)
+            if info.po_path.exists():
+                item = UpdateItem(name, lang.gettext, str(info.po_path), False, False,
+                                  0, 0, 0, 0, 0, 0)
+            else:
+                item = update_one(info, templates[name])
+            if progress:
+                progress(item)
+            items.append(item)
+    return items

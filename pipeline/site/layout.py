@@ -1,0 +1,361 @@
+"""The Jinja2 layout around a rendered body: one page in one language as HTML (and PDF),
+with the localized title, alternates, language switcher, dates and draft marks.
+
+Template strings and the page title are translations too, and as untrusted as the body.
+Template strings are always *reviewed* text (a draft preview's banner too), else the
+English marked ``lang="en"``; only a preview's page text may show machine drafts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import traceback
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polib
+from markupsafe import Markup
+
+from pipeline.catalog.extract import SITE_DOMAIN
+from pipeline.catalog.paths import CatalogInfo
+from pipeline.catalog.pofile import load_catalog
+from pipeline.config import Config, Language, parse_language
+from pipeline.errors import PublishError
+from pipeline.fs import atomic_write
+from pipeline.site import manifest
+from pipeline.site.manifest import Hashes, digest
+from pipeline.site.render import render_body
+from pipeline.site.translations import Translations
+from pipeline.source import Document
+
+
+@functools.cache
+def native_name(lang: Language) -> str:
+    from babel import Locale
+
+    name = Locale.parse(lang.gettext).get_display_name(lang.gettext) or lang.bcp47
+    return name[:1].upper() + name[1:]
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal; safe inside <style> whatever a translator wrote."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def environment(config: Config) -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(config.templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+    )
+    return env
+
+
+@contextlib.contextmanager
+def template_errors(folder: Path, provides: Sequence[str] = ()) -> Iterator[None]:
+    """Jinja2's errors as one :class:`PublishError` naming the template file and line and
+    what to do (``provides``: the variables the template may use); the layout is the
+    publisher's own input, and a mistake in it is not a bug of the pipeline."""
+    import jinja2
+
+    try:
+        yield
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, folder, provides) from exc
+
+
+def _template_error(exc: Exception, folder: Path, provides: Sequence[str]) -> PublishError:
+    import jinja2
+
+    path: str | Path | None = None
+    line: int | None = None
+    inside = os.path.join(os.fspath(folder), "")
+    for frame in traceback.extract_tb(exc.__traceback__):  # Jinja maps frames to templates
+        if frame.filename.startswith(inside):
+            path, line = frame.filename, frame.lineno
+    message = " ".join(str(getattr(exc, "message", None) or exc).split()).rstrip(".")
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path, line = exc.filename or path, exc.lineno
+        what = f"template syntax error: {message}; correct the template"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        if path is None:
+            path = folder / str(exc.name)
+            what = ("template missing; publish needs page.html, index.html and pages.html "
+                    "in this folder: restore it (from version control or a fresh copy of the "
+                    "project)")
+        else:
+            what = f"template {str(exc.name)!r} not found in {folder}; add it or correct the name"
+    elif isinstance(exc, jinja2.UndefinedError):
+        known = f" ({', '.join(sorted(provides))})" if provides else ""
+        what = f"{message}; use only the variables publish provides{known}"
+    else:
+        what = f"template error: {message}; correct the template"
+    return PublishError(what, path=path or folder, line=line)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderTask:
+    """One page in one language, in the formats that are out of date, for one tree:
+    ``languages`` are those the page exists in there (switcher and alternates);
+    ``preview``: a private draft preview under ``root``."""
+
+    lang: Language
+    doc: Document
+    formats: tuple[str, ...]
+    languages: tuple[Language, ...]
+    preview: bool
+    root: Path
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFile:
+    """The bytes of one output file and what went into them."""
+
+    format: str
+    data: bytes
+    machine: int
+    fallback: int
+    warnings: tuple[str, ...]
+
+
+DRAFT_WORD = "Draft"
+TEMPLATES = ("page.html", "index.html", "pages.html")
+WATERMARK = "assets/watermark.svg"  # served to WeasyPrint from memory, never written
+
+
+def make_renderer(config: Config, formats: tuple[str, ...]) -> Any:
+    """A warm :meth:`Publisher.render` for a worker process (picklable by reference)."""
+    publisher = Publisher(config, formats=formats)
+    publisher.warm()
+    return publisher.render
+
+
+class Publisher:
+    """Renders pages for languages; one instance per ``publish`` call (and per worker)."""
+
+    def __init__(self, config: Config, *, formats: Sequence[str], hashes: Hashes | None = None):
+        self.config = config
+        self.formats = tuple(formats)
+        self.env = environment(config)
+        self.source_lang = parse_language(config.source_language)
+        self.hashes = hashes or Hashes()
+        self.assets = self._assets()
+        self._shared: str | None = None
+        # parsed catalogs; the site catalog of the language being rendered stays in
+        self._catalogs: OrderedDict[Path, polib.POFile] = OrderedDict()
+
+    def _assets(self) -> dict[str, Path]:
+        """Files the pages may reference, by their name under ``<tree>/assets/``.
+
+        Every file under the templates and assets folders must be inside the project: a
+        symbolic link to anything else (``/etc/passwd``) is refused, not published."""
+        from pipeline.source import inside_project
+
+        found: dict[str, Path] = {}
+        for folder, pattern in ((self.config.templates_dir, "*.css"),
+                                (self.config.assets_dir, "*")):
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    inside_project(path, self.config.root)
+                    if path.is_file() and path.match(pattern):
+                        found[path.relative_to(folder).as_posix()] = path
+        return found
+
+    def copy_assets(self, root: Path) -> None:
+        for name, path in self.assets.items():
+            atomic_write(root / "assets" / name, path.read_bytes())
+
+    @staticmethod
+    def target(root: Path, lang: Language, page: str, fmt: str) -> Path:
+        return root / lang.gettext / f"{page}.{fmt}"
+
+    def _catalog(self, path: Path) -> polib.POFile:
+        po = self._catalogs.get(path)
+        if po is None:
+            po = self._catalogs[path] = load_catalog(path).po
+            if len(self._catalogs) > 8:
+                self._catalogs.popitem(last=False)
+        else:
+            self._catalogs.move_to_end(path)
+        return po
+
+    def translations(self, lang: Language, page: str | None, *, drafts: bool) -> Translations:
+        """``lang``'s lookup for ``page`` (None: the site's strings only): reviewed entries
+        (``drafts``: the page's machine drafts too; the site catalog's never)."""
+        t = Translations(signoff=self.config.require_signoff)
+        if lang.gettext == self.source_lang.gettext:
+            return t
+        t.english = self.source_lang.bcp47
+        wanted = ((page, drafts),) if page is not None else ()
+        for domain, with_drafts in (*wanted, (SITE_DOMAIN, False)):
+            info = CatalogInfo(domain, lang, self.config.locale_dir)
+            if info.po_path.exists():
+                t.add(self._catalog(info.po_path), str(info.po_path), drafts=with_drafts)
+        return t
+
+    def shared_digest(self) -> str:
+        """What every page depends on: the tool's version and output code, settings,
+        templates and assets."""
+        if self._shared is None:
+            root = self.config.root
+            parts: list[bytes | str] = [manifest.output_code(self.hashes),
+                                        repr(replace(self.config, root=Path()))]
+            for f in [*self.assets.values(), *sorted(self.config.templates_dir.rglob("*"))]:
+                # relative: a moved or copied project stays up to date
+                parts += [f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f),
+                          self.hashes(f)]
+            self._shared = digest(*parts)
+        return self._shared
+
+    def catalog_digest(self, lang: Language, *domains: str) -> str:
+        """The bytes of ``lang``'s catalogs of ``domains``, hashed."""
+        locale = os.fspath(self.config.locale_dir)
+        parts: list[bytes | str] = [lang.gettext]
+        if lang.gettext != self.source_lang.gettext:
+            for domain in domains:
+                po = f"{lang.gettext}/LC_MESSAGES/{domain}.po"
+                parts += [po, self.hashes(f"{locale}/{po}")]
+        return digest(*parts)
+
+    def digests(self, page: Path, lang: Language, *, preview: bool,
+                languages: Sequence[Language]) -> dict[str, str]:
+        """Per format, the hash of everything ``<tree>/<lang>/<page>.<format>`` is made of."""
+        base = digest(self.shared_digest(), str(preview), page.name, self.hashes(page),
+                      self.catalog_digest(lang, page.stem, SITE_DOMAIN),
+                      ",".join(x.gettext for x in languages))
+        return {fmt: digest(base, fmt) for fmt in self.formats}
+
+    def _links(self, name: str, lang: Language, languages: Sequence[Language],
+               preview: bool) -> tuple[list[dict[str, str]], str]:
+        """Alternates (hreflang, absolute with ``base_url``) and the canonical URL; a
+        preview has neither: it is linked from nowhere."""
+        if preview:
+            return [], ""
+        base = self.config.base_url
+
+        def href(other: Language) -> str:
+            return f"{base}{other.gettext}/{name}" if base else f"../{other.gettext}/{name}"
+
+        alternates = [{"hreflang": other.bcp47, "href": href(other)} for other in languages]
+        if self.source_lang in languages:
+            alternates.append({"hreflang": "x-default", "href": href(self.source_lang)})
+        return alternates, (href(lang) if base else "")
+
+    def render_html(self, doc: Document, lang: Language, languages: Sequence[Language], *,
+                    preview: bool = False, for_pdf: bool = False) -> tuple[str, Any]:
+        from babel.dates import format_date
+
+        translating = lang.gettext != self.source_lang.gettext
+        tr = self.translations(lang, doc.name, drafts=preview)
+        body = render_body(
+            doc,
+            tr.lookup if translating else None,
+            machine_title=tr.gettext("Machine translation, not reviewed"),
+            fallback_lang=self.source_lang.bcp47,
+            drop_comments=True,
+            rtl=lang.direction == "rtl",
+        )
+        env = self.env
+        env.install_gettext_callables(tr.template_gettext, tr.template_ngettext, newstyle=True)
+        page_file = f"{doc.name}.html"
+        alternates, canonical = self._links(page_file, lang, languages, preview)
+        switcher = [
+            {"hreflang": other.bcp47, "href": f"../{other.gettext}/{page_file}",
+             "name": native_name(other), "current": other == lang}
+            for other in languages
+        ]
+        updated = doc.updated
+        draft_word = tr.gettext(DRAFT_WORD)
+        context = {
+            "lang": lang,
+            "title": tr.gettext(doc.title),
+            "description": tr.gettext(doc.description),
+            "site_name": self.config.site_name,
+            "home_name": self.config.site_name or native_name(lang),
+            "alternates": alternates,
+            "canonical": canonical,
+            "switcher": switcher,
+            "switcher_label": tr.gettext("Choose a language"),
+            "assets": "../assets",
+            "preview": preview,
+            "draft": preview and translating,
+            "draft_word": draft_word,
+            "watermark": f"../{WATERMARK}" if for_pdf and preview and translating else "",
+            "body": Markup(body.html),
+            "updated": format_date(updated, "long", locale=lang.gettext) if updated else "",
+            "fallback": translating and body.fallback > 0,
+            "for_pdf": for_pdf,
+            "pdf": f"{doc.name}.pdf" if "pdf" in self.config.formats and not for_pdf else "",
+            "page_size": self.config.page_size,
+            "page_of": Markup(css_string(tr.gettext("Page"))),
+        }
+        with template_errors(self.config.templates_dir, provides=list(context)):
+            page = env.get_template("page.html").render(context)
+        body.warnings.extend(tr.warnings)
+        return page, body
+
+    def check_templates(self) -> None:
+        """Compile the layout: a missing template or a syntax error stops the run before
+        anything is written."""
+        # newstyle before the first compile: it decides how {% trans %} is compiled
+        none = Translations()
+        self.env.install_gettext_callables(none.template_gettext, none.template_ngettext,
+                                           newstyle=True)
+        with template_errors(self.config.templates_dir):
+            for name in TEMPLATES:
+                self.env.get_template(name)
+
+    def warm(self) -> None:
+        """Load once what every page needs (before worker processes are forked)."""
+        from babel.dates import format_date
+
+        self.check_templates()
+        for lang in (self.source_lang, *self.config.languages):
+            native_name(lang)
+            format_date(date(2000, 1, 1), "long", locale=lang.gettext)
+
+    def render(self, task: RenderTask) -> tuple[RenderedFile, ...]:
+        """The files of one page in one language; a warning is reported once per page."""
+        seen: set[str] = set()  # the HTML and the PDF of a page find the same problems
+        out = []
+        for fmt in task.formats:
+            html, body = self.render_html(task.doc, task.lang, task.languages,
+                                          preview=task.preview, for_pdf=fmt == "pdf")
+            if fmt == "html":
+                data = html.encode("utf-8")
+            else:
+                from pipeline.site.pdf import make_fetcher, watermark_svg, write_pdf
+
+                target = self.target(task.root, task.lang, task.doc.name, fmt)
+                mapping: dict[str, Path | bytes] = {
+                    str((task.root / "assets" / n).resolve()): p for n, p in self.assets.items()}
+                if task.preview:
+                    word = self.translations(task.lang, task.doc.name,
+                                             drafts=False).gettext(DRAFT_WORD)
+                    mapping[str((task.root / WATERMARK).resolve())] = watermark_svg(
+                        word, task.lang.bcp47 if word != DRAFT_WORD else
+                        self.source_lang.bcp47)
+                fetcher = make_fetcher(self.config.root / "source", mapping)
+                data = write_pdf(html, target.resolve().as_uri(), fetcher, target)
+                body.warnings.extend(f"{target.name}: refused to fetch {url}"
+                                     for url in fetcher.refused)
+            warnings = tuple(w for w in body.warnings if w not in seen)
+            seen.update(warnings)
+            out.append(RenderedFile(fmt, data, body.machine, body.fallback, warnings))
+        return tuple(out)

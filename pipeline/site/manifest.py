@@ -1,0 +1,230 @@
+"""What ``publish`` remembers between runs: content hashes of its inputs and of its own code,
+``<tree>/.manifest.json`` (one per tree: the public site and the private previews), and the
+review counts of catalogs keyed by their bytes.
+
+A page whose inputs hash as they did at the last publish is neither parsed nor rendered;
+a catalog whose bytes were counted before is not parsed to be counted again; a file the
+manifest lists that the new plan does not is removed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.catalog import pofile as catalogs
+from pipeline.catalog.paths import CatalogInfo, domains
+from pipeline.config import Config, Language
+from pipeline.errors import CatalogError, PublishError
+from pipeline.site import gate
+from pipeline.site.gate import Counts, count_catalog
+from pipeline.site.workers import Workers
+
+MANIFEST = ".manifest.json"
+MANIFEST_FORMAT = 3
+PACKAGE = Path(__file__).resolve().parent.parent
+# The package's own modules whose code decides the bytes of a published file (or whether
+# it is rewritten): a fix in any of them must re-render pages that were "up to date".
+# Paths under ``pipeline/``; a test checks each names a file.
+OUTPUT_CODE = ("config", "source", "patterns", "visible",
+               "catalog/pofile", "catalog/syntax", "catalog/paths", "catalog/entry",
+               "qa/checks", "qa/deception", "qa/findings",
+               "site/gate", "site/plan", "site/translations", "site/render", "site/layout",
+               "site/pdf", "site/indexes", "site/manifest", "site/workers", "site/publish")
+
+
+def digest(*parts: bytes | str) -> str:
+    """SHA-256 over ``parts``, each ended by a NUL so that no two sequences collide."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode() if isinstance(p, str) else p)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class Hashes:
+    """Content hashes of input files, each file read once per run (``"-"``: no such file)."""
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[str, str] = {}
+
+    def __call__(self, path: Path | str) -> str:
+        key = os.fspath(path)
+        known = self._known.get(key)
+        if known is None:
+            try:
+                with open(key, "rb") as fh:
+                    known = hashlib.file_digest(fh, "sha256").hexdigest()
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                known = "-"
+            except OSError as exc:
+                raise PublishError(f"cannot read: {exc.strerror}", path=key) from None
+            self._known[key] = known
+        return known
+
+    def code(self, *modules: Any) -> str:
+        """The tool version plus the source of ``modules``: a fact cached from an input
+        (a title, review counts) is only reused by the code that derived it."""
+        parts = [__version__]
+        for module in modules:
+            where = getattr(module, "__file__", None)
+            parts.append(self(where) if where else module.__name__)
+        return digest(*parts)[:16]
+
+
+def output_code(hashes: Hashes) -> str:
+    """The tool version plus the source of every module in :data:`OUTPUT_CODE` (each file
+    read once per run through ``hashes``): part of every published file's inputs digest."""
+    parts = [__version__]
+    for name in OUTPUT_CODE:
+        parts += [name, hashes(PACKAGE / f"{name}.py")]
+    return digest(*parts)[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class PageFact:
+    """What one English page said when last parsed: its content key and title."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFact:
+    """The review counts of one catalog, for the bytes its content key names."""
+
+    key: str
+    counts: Counts
+
+
+@dataclass(slots=True)
+class Manifest:
+    """``<tree>/.manifest.json``: the inputs digest of each file the tree holds (pages,
+    indexes, sitemap), the languages it holds, and facts about inputs keyed by content
+    hash (English titles, review counts), so that an unchanged page or catalog is never
+    parsed again."""
+
+    outputs: dict[str, str] = field(default_factory=dict)  # "es/page.html" → inputs digest
+    languages: list[str] = field(default_factory=list)  # gettext codes, as published
+    pages: dict[str, PageFact] = field(default_factory=dict)  # page name → fact
+    catalogs: dict[str, CatalogFact] = field(default_factory=dict)  # "es/page" → fact
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        """The manifest at ``path``; an unreadable, foreign or older one is empty (every
+        file is rendered once more), never an error."""
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+            return cls()
+
+        def table(name: str) -> dict[str, Any]:
+            found = data.get(name)
+            return found if isinstance(found, dict) else {}
+
+        def fact(row: Any, fields: tuple[str, ...], kind: type) -> bool:
+            return isinstance(row, dict) and all(isinstance(row.get(f), kind)
+                                                 and not isinstance(row.get(f), bool)
+                                                 for f in fields)
+
+        counts = ("reviewed", "machine", "outdated", "untranslated")
+        langs = data.get("languages")
+        return cls(
+            outputs={k: v for k, v in table("outputs").items() if isinstance(v, str)},
+            languages=[x for x in langs if isinstance(x, str)] if isinstance(langs, list) else [],
+            pages={k: PageFact(v["key"], v["title"]) for k, v in table("pages").items()
+                   if fact(v, ("key", "title"), str)},
+            catalogs={k: CatalogFact(v["key"], Counts(*(v[c] for c in counts)))
+                      for k, v in table("catalogs").items()
+                      if fact(v, ("key",), str) and fact(v, counts, int)
+                      and all(v[c] >= 0 for c in counts)},
+        )
+
+    def encode(self) -> bytes:
+        data = {
+            "format": MANIFEST_FORMAT, "outputs": self.outputs, "languages": self.languages,
+            "pages": {k: {"key": v.key, "title": v.title} for k, v in self.pages.items()},
+            "catalogs": {k: {"key": v.key, "reviewed": v.counts.reviewed,
+                             "machine": v.counts.machine, "outdated": v.counts.outdated,
+                             "untranslated": v.counts.untranslated}
+                         for k, v in self.catalogs.items()},
+        }
+        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+# --- review counts ------------------------------------------------------------------------------
+
+# Review counts by catalog content key, for this process (the manifest keeps them across runs).
+_COUNTS: dict[str, Counts] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class CountKey:
+    """One catalog of one language: its domain and content key (``from_template``: the
+    catalog is missing, its template was counted)."""
+
+    domain: str
+    key: str
+    from_template: bool
+
+
+def _count_keys(config: Config, lang: Language, names: Sequence[str],
+                hashes: Hashes) -> list[CountKey]:
+    code = hashes.code(gate, catalogs) + (":signoff" if config.require_signoff else "")
+    locale = os.fspath(config.locale_dir)
+    keys = []
+    for name in names:
+        po = hashes(f"{locale}/{lang.gettext}/LC_MESSAGES/{name}.po")
+        if po != "-":
+            keys.append(CountKey(name, f"{code}:po:{po}", False))
+        else:
+            keys.append(CountKey(name, f"{code}:pot:{hashes(f'{locale}/{name}.pot')}", True))
+    return keys
+
+
+def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Hashes,
+                   known: dict[str, CatalogFact],
+                   workers: Workers | None = None) -> dict[Language, dict[str, Counts]]:
+    """Each language's counts per domain; only catalogs whose bytes were not counted
+    before (in this process or in ``known``, from a manifest) are parsed, in parallel
+    when ``workers`` are given."""
+    names = domains(config)
+    if not names:
+        # without templates every language would show a vacuous "100 % reviewed"
+        raise CatalogError(
+            "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
+        )
+    for fact in known.values():
+        _COUNTS.setdefault(fact.key, fact.counts)
+    keys = {lang: _count_keys(config, lang, names, hashes) for lang in languages}
+    todo: dict[str, CatalogInfo] = {}
+    for lang, rows in keys.items():
+        for row in rows:
+            if row.key not in _COUNTS and row.key not in todo:
+                todo[row.key] = CatalogInfo(row.domain, lang, config.locale_dir)
+    work = list(todo.values())
+    count = functools.partial(count_catalog, signoff_required=config.require_signoff)
+    counted = workers.map(count, work, least=16, chunk=8) if workers else map(count, work)
+    for key, counts in zip(todo, counted, strict=True):
+        _COUNTS[key] = counts
+    return {lang: {row.domain: _COUNTS[row.key] for row in rows} for lang, rows in keys.items()}
+
+
+def catalog_facts(config: Config, languages: Sequence[Language], *,
+                  hashes: Hashes) -> dict[str, CatalogFact]:
+    """``"lang/domain" → fact`` for the manifest, from counts already made this run."""
+    names = domains(config)
+    return {f"{lang.gettext}/{row.domain}": CatalogFact(row.key, _COUNTS[row.key])
+            for lang in languages for row in _count_keys(config, lang, names, hashes)
+            if row.key in _COUNTS}
