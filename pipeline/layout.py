@@ -28,6 +28,7 @@ from .config import Config, Language, parse_language
 from .errors import PublishError
 from .extract import SITE_DOMAIN
 from .manifest import Hashes, digest
+from .record import translated_from
 from .render import render_body
 from .source import Document
 from .translations import Translations
@@ -204,7 +205,8 @@ class Publisher:
         for domain, with_drafts in (*wanted, (SITE_DOMAIN, False)):
             info = CatalogInfo(domain, lang, self.config.locale_dir)
             if info.po_path.exists():
-                t.add(self._catalog(info.po_path), str(info.po_path), drafts=with_drafts)
+                t.add(self._catalog(info.po_path), str(info.po_path), drafts=with_drafts,
+                      dated=domain == page)
         return t
 
     def shared_digest(self) -> str:
@@ -280,10 +282,15 @@ class Publisher:
         ]
         updated = doc.updated
         draft_word = tr.gettext(DRAFT_WORD)
+        title, description = tr.gettext(doc.title), tr.gettext(doc.description)
+        # the translation record's line: public translated pages only (a preview has its
+        # draft banner instead); dates from the source and the catalogs, never the clock
+        source_date = translated_from(doc) if translating and not preview else None
+        review_date = tr.review_date() if source_date else None
         context = {
             "lang": lang,
-            "title": tr.gettext(doc.title),
-            "description": tr.gettext(doc.description),
+            "title": title,
+            "description": description,
             "site_name": self.config.site_name,
             "home_name": self.config.site_name or native_name(lang),
             "alternates": alternates,
@@ -297,6 +304,10 @@ class Publisher:
             "watermark": f"../{WATERMARK}" if for_pdf and preview and translating else "",
             "body": Markup(body.html),
             "updated": format_date(updated, "long", locale=lang.gettext) if updated else "",
+            "source_date": format_date(source_date, "long", locale=lang.gettext)
+            if source_date else "",
+            "review_date": format_date(date.fromisoformat(review_date), "long",
+                                       locale=lang.gettext) if review_date else "",
             "fallback": translating and body.fallback > 0,
             "for_pdf": for_pdf,
             "pdf": f"{doc.name}.pdf" if "pdf" in self.config.formats and not for_pdf else "",

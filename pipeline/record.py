@@ -23,7 +23,10 @@ from .catalogs import CatalogInfo, atomic_write, load_catalog, select_domains
 from .checks import DRAFT_SOURCES, Context, check_entry
 from .config import Config, Language
 from .protect import load_glossary
-from .source import read_page
+from .source import Document, read_page
+
+# The published page's line (a template string in page.html; the record gives it in English)
+PUBLIC_LINE = "Translated from the English version of %(source_date)s; reviewed %(review_date)s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,13 @@ def _english_hash(e: polib.POEntry) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def translated_from(doc: Document) -> dt.date | None:
+    """The date of the English version a page's translations translate: its ``updated``
+    front matter (a changed English string makes its translation outdated, so no page
+    shows a translation of an older English)."""
+    return doc.updated
+
+
 def _state(e: polib.POEntry) -> str:
     if not entry_state.has_text(e):
         return "untranslated"
@@ -113,8 +123,8 @@ def _page(config: Config, lang: Language, domain: str, ctx: Context) -> PageReco
     source_path = config.pages_dir / f"{domain}.md"
     updated = sha = None
     if source_path.exists():
-        doc = read_page(source_path)
-        updated = doc.updated.isoformat() if doc.updated else None
+        day = translated_from(read_page(source_path))
+        updated = day.isoformat() if day else None
         sha = hashlib.sha256(source_path.read_bytes()).hexdigest()
     entries: list[EntryRecord] = []
     if info.po_path.exists():
@@ -191,7 +201,7 @@ def public_line(page: PageRecord, lang: Language) -> str | None:
 
     source = format_date(dt.date.fromisoformat(page.translated_from), "long", locale="en")
     reviewed = format_date(dt.date.fromisoformat(page.reviewed_on), "long", locale="en")
-    return f"Translated from the English version of {source}; reviewed {reviewed}"
+    return PUBLIC_LINE % {"source_date": source, "review_date": reviewed}
 
 
 _HTML = """<!doctype html>
