@@ -28,7 +28,7 @@ from .config import Config, Language, parse_language
 from .errors import PublishError
 from .extract import SITE_DOMAIN
 from .manifest import Hashes, digest
-from .record import translated_from
+from .record import PUBLIC_LINE, PUBLIC_LINE_UNDATED, translated_from
 from .render import render_body
 from .source import Document
 from .translations import Translations
@@ -287,6 +287,9 @@ class Publisher:
         # draft banner instead); dates from the source and the catalogs, never the clock
         source_date = translated_from(doc) if translating and not preview else None
         review_date = tr.review_date() if source_date else None
+        line = PUBLIC_LINE if review_date else PUBLIC_LINE_UNDATED
+        # an English line (no reviewed translation of it) gets English dates
+        dates_in = (lang if source_date and tr.gettext(line) != line else self.source_lang).gettext
         context = {
             "lang": lang,
             "title": title,
@@ -304,10 +307,10 @@ class Publisher:
             "watermark": f"../{WATERMARK}" if for_pdf and preview and translating else "",
             "body": Markup(body.html),
             "updated": format_date(updated, "long", locale=lang.gettext) if updated else "",
-            "source_date": format_date(source_date, "long", locale=lang.gettext)
+            "source_date": format_date(source_date, "long", locale=dates_in)
             if source_date else "",
             "review_date": format_date(date.fromisoformat(review_date), "long",
-                                       locale=lang.gettext) if review_date else "",
+                                       locale=dates_in) if review_date else "",
             "fallback": translating and body.fallback > 0,
             "for_pdf": for_pdf,
             "pdf": f"{doc.name}.pdf" if "pdf" in self.config.formats and not for_pdf else "",

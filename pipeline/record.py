@@ -27,6 +27,7 @@ from .source import Document, read_page
 
 # The published page's line (a template string in page.html; the record gives it in English)
 PUBLIC_LINE = "Translated from the English version of %(source_date)s; reviewed %(review_date)s"
+PUBLIC_LINE_UNDATED = "Translated from the English version of %(source_date)s"  # no dated review
 
 
 @dataclass(frozen=True, slots=True)
