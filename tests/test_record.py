@@ -8,11 +8,11 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from conftest import REPO
-from pipeline.review.record import build_record, public_line
 
 from pipeline.catalog.entry import mark_translated, sign
 from pipeline.catalog.pofile import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
+from pipeline.review.record import build_record, public_line
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-11-25"
@@ -47,7 +47,7 @@ def test_record_writes_json_and_html_with_a_summary(project: Path, tmp_path: Pat
     out = tmp_path / "audit" / "es-record.json"
     result = cli(root, "record", "--lang", "es", "--output", str(out))
     assert result.exit_code == 0, result.output
-    assert "65 of 74 strings reviewed" in result.output  # 65 signed; the site catalog unsigned
+    assert "65 of 76 strings reviewed" in result.output  # 65 signed; the site catalog unsigned
     data = json.loads(out.read_text("utf-8"))
     page = next(p for p in data["pages"] if p["domain"] == DOMAIN)
     assert page["source"] == f"source/pages/{DOMAIN}.md"

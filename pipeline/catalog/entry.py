@@ -33,7 +33,7 @@ QA = "qa-at-signoff: "
 _LINE = re.compile(r"^(?P<kind>reviewed-by|translated-by): (?P<name>.+), "
                    r"(?P<date>\d{4}-\d{2}-\d{2}), sha256:(?P<hash>[0-9a-f]{64})$")
 # the line ``pipeline review`` wrote when a person accepted, before sign-offs were pinned
-_OLD_REVIEWED = re.compile(r"^reviewed by .+, \d{4}-\d{2}-\d{2}$")
+_OLD_REVIEWED = re.compile(r"^reviewed by .+, (?P<date>\d{4}-\d{2}-\d{2})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +176,25 @@ def is_draft(entry: polib.POEntry, *, signoff_required: bool = False) -> bool:
     """Has text still waiting for a review (fuzzy, or unsigned when sign-off is required)."""
     return (not entry.obsolete and has_text(entry)
             and not is_reviewed(entry, signoff_required=signoff_required))
+
+
+def review_date(entry: polib.POEntry) -> str | None:
+    """The ISO date the current text was reviewed: its sign-off's when that matches this
+    very text, else (no ``reviewed-by`` line at all) the last older ``reviewed by NAME,
+    DATE`` line's; None when unknown. Never a name.
+
+    >>> e = polib.POEntry(msgid="Yes", msgstr="Sí", tcomment="reviewed by Ana, 2026-11-29")
+    >>> review_date(e)
+    '2026-11-29'
+    >>> sign(e, "Ana", "2026-12-01"); e.msgstr = "Sí."; review_date(e) is None
+    True
+    """
+    mark = signoff(entry)
+    if mark is not None:
+        return mark.date if mark.hash == text_hash(entry) else None
+    old = [m["date"] for line in (entry.tcomment or "").split("\n")
+           if (m := _OLD_REVIEWED.match(line))]
+    return old[-1] if old else None
 
 
 def unsigned(entry: polib.POEntry) -> str | None:

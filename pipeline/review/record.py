@@ -26,6 +26,7 @@ from pipeline.config import Config, Language
 from pipeline.fs import atomic_write
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
+from pipeline.site.translations import PUBLIC_LINE, translated_from
 from pipeline.source import read_page
 
 
@@ -115,8 +116,8 @@ def _page(config: Config, lang: Language, domain: str, ctx: Context) -> PageReco
     source_path = config.pages_dir / f"{domain}.md"
     updated = sha = None
     if source_path.exists():
-        doc = read_page(source_path)
-        updated = doc.updated.isoformat() if doc.updated else None
+        day = translated_from(read_page(source_path))
+        updated = day.isoformat() if day else None
         sha = hashlib.sha256(source_path.read_bytes()).hexdigest()
     entries: list[EntryRecord] = []
     if info.po_path.exists():
@@ -193,7 +194,7 @@ def public_line(page: PageRecord, lang: Language) -> str | None:
 
     source = format_date(dt.date.fromisoformat(page.translated_from), "long", locale="en")
     reviewed = format_date(dt.date.fromisoformat(page.reviewed_on), "long", locale="en")
-    return f"Translated from the English version of {source}; reviewed {reviewed}"
+    return PUBLIC_LINE % {"source_date": source, "review_date": reviewed}
 
 
 _HTML = """<!doctype html>

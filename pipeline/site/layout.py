@@ -31,7 +31,12 @@ from pipeline.fs import atomic_write
 from pipeline.site import manifest
 from pipeline.site.manifest import Hashes, digest
 from pipeline.site.render import render_body
-from pipeline.site.translations import Translations
+from pipeline.site.translations import (
+    PUBLIC_LINE,
+    PUBLIC_LINE_UNDATED,
+    Translations,
+    translated_from,
+)
 from pipeline.source import Document
 
 
@@ -206,7 +211,8 @@ class Publisher:
         for domain, with_drafts in (*wanted, (SITE_DOMAIN, False)):
             info = CatalogInfo(domain, lang, self.config.locale_dir)
             if info.po_path.exists():
-                t.add(self._catalog(info.po_path), str(info.po_path), drafts=with_drafts)
+                t.add(self._catalog(info.po_path), str(info.po_path), drafts=with_drafts,
+                      dated=domain == page)
         return t
 
     def shared_digest(self) -> str:
@@ -282,10 +288,18 @@ class Publisher:
         ]
         updated = doc.updated
         draft_word = tr.gettext(DRAFT_WORD)
+        title, description = tr.gettext(doc.title), tr.gettext(doc.description)
+        # the translation record's line: public translated pages only (a preview has its
+        # draft banner instead); dates from the source and the catalogs, never the clock
+        source_date = translated_from(doc) if translating and not preview else None
+        review_date = tr.review_date() if source_date else None
+        line = PUBLIC_LINE if review_date else PUBLIC_LINE_UNDATED
+        # an English line (no reviewed translation of it) gets English dates
+        dates_in = (lang if source_date and tr.gettext(line) != line else self.source_lang).gettext
         context = {
             "lang": lang,
-            "title": tr.gettext(doc.title),
-            "description": tr.gettext(doc.description),
+            "title": title,
+            "description": description,
             "site_name": self.config.site_name,
             "home_name": self.config.site_name or native_name(lang),
             "alternates": alternates,
@@ -299,6 +313,10 @@ class Publisher:
             "watermark": f"../{WATERMARK}" if for_pdf and preview and translating else "",
             "body": Markup(body.html),
             "updated": format_date(updated, "long", locale=lang.gettext) if updated else "",
+            "source_date": format_date(source_date, "long", locale=dates_in)
+            if source_date else "",
+            "review_date": format_date(date.fromisoformat(review_date), "long",
+                                       locale=dates_in) if review_date else "",
             "fallback": translating and body.fallback > 0,
             "for_pdf": for_pdf,
             "pdf": f"{doc.name}.pdf" if "pdf" in self.config.formats and not for_pdf else "",

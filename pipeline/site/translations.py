@@ -5,6 +5,7 @@ preview's body, machine drafts), every string checked as untrusted input.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from pipeline.catalog import entry as entry_state
 from pipeline.catalog.entry import is_stale
 from pipeline.qa.deception import deceptive
 from pipeline.site.render import Choice
-from pipeline.source import fold
+from pipeline.source import Document, fold
 
 __all__ = ["Translations", "placeholders_match"]
 
@@ -36,6 +37,17 @@ def placeholders_match(msgid: str, msgstr: str) -> bool:
     names, stray = spec(msgstr)
     return not stray and names == spec(msgid)[0]
 
+# The published page's line (a template string in page.html; the record gives it in English)
+PUBLIC_LINE = "Translated from the English version of %(source_date)s; reviewed %(review_date)s"
+PUBLIC_LINE_UNDATED = "Translated from the English version of %(source_date)s"  # no dated review
+
+
+def translated_from(doc: Document) -> dt.date | None:
+    """The date of the English version a page's translations translate: its ``updated``
+    front matter (a changed English string makes its translation outdated, so no page
+    shows a translation of an older English)."""
+    return doc.updated
+
 
 @dataclass(slots=True)
 class Translations:
@@ -55,10 +67,15 @@ class Translations:
     # the language template strings fall back to, marked on them (None: no marking)
     english: str | None = None
     signoff: bool = False  # require_signoff: reviewed = signed over this very text
+    # review dates (ISO) of the page's reviewed entries, and the msgids shown reviewed
+    reviewed_on: dict[str, str] = field(default_factory=dict)
+    shown: set[str] = field(default_factory=set)
 
-    def add(self, po: polib.POFile, path: str = "", *, drafts: bool = False) -> None:
+    def add(self, po: polib.POFile, path: str = "", *, drafts: bool = False,
+            dated: bool = False) -> None:
         """Take ``po``'s reviewed entries (and, with ``drafts``, its machine drafts, but
-        never one made for other English: see :func:`~pipeline.entry.is_stale`)."""
+        never one made for other English: see :func:`~pipeline.catalog.entry.is_stale`); ``dated``:
+        keep their review dates for :meth:`review_date` (the page's catalog, not the site's)."""
         for e in po:
             # Pages and templates look strings up without a context: an entry with a msgctxt
             # (a "shadow" of a reviewed one, added by hand) must not answer for it.
@@ -67,6 +84,9 @@ class Translations:
             key = fold(e.msgid)
             if entry_state.is_reviewed(e, signoff_required=self.signoff):
                 self.entries[key] = (e.msgstr, False)
+                day = entry_state.review_date(e) if dated else None
+                if day:
+                    self.reviewed_on[key] = day
             elif (drafts and entry_state.is_draft(e, signoff_required=self.signoff)
                   and not is_stale(e) and key not in self.entries):
                 self.entries[key] = (e.msgstr, True)
@@ -84,7 +104,14 @@ class Translations:
         if not hit:
             return None
         self.looked_up.add(msgid)
+        if not hit[1]:
+            self.shown.add(msgid)  # unless the body refuses it (a QA error check reports)
         return Choice(hit[0], hit[1])
+
+    def review_date(self) -> str | None:
+        """The latest review date among the page's entries shown reviewed so far."""
+        return max((self.reviewed_on[k] for k in self.shown if k in self.reviewed_on),
+                   default=None)
 
     def gettext(self, msgid: str) -> str:
         """The translation of ``msgid``, or ``msgid`` when there is none or it is deceptive."""
@@ -115,6 +142,8 @@ class Translations:
         else:
             why = deceptive(msgid, hit[0])
             if why is None:
+                if not hit[1]:
+                    self.shown.add(key)
                 return hit[0]
             problem = f"{why} (translation of {msgid!r})"
         if key not in self.looked_up:  # else the body reported it, with the page's line
