@@ -1,0 +1,122 @@
+"""The ``pipeline`` command: parse options, call one library function, print its result."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline import __version__
+from pipeline.config import Config, Language, load_config, parse_language
+from pipeline.errors import PipelineError
+
+
+@dataclass(slots=True)
+class State:
+    root: Path | None
+    verbose: int
+    quiet: bool
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.root)
+        return self._config
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message)
+
+    def note(self, message: str) -> None:
+        """Progress and details: to stderr, silent with -q."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+class PipelineGroup(click.Group):
+    """Turns :class:`PipelineError` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            state = ctx.find_object(State)
+            click.echo(f"error: {exc}", err=True)
+            if state is not None and state.verbose and exc.__cause__ is not None:
+                click.echo(f"  caused by: {exc.__cause__!r}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def chosen_languages(state: State, codes: Sequence[str], *,
+                     all_if_empty: bool = True) -> list[Language]:
+    if codes:
+        seen: dict[str, Language] = {}
+        for code in codes:
+            lang = parse_language(code)
+            seen.setdefault(lang.gettext, lang)
+        return list(seen.values())
+    if not all_if_empty:
+        return []
+    langs = list(state.config.languages)
+    if not langs:
+        raise PipelineError("no languages configured; pass --lang or set [tool.pipeline] languages")
+    return langs
+
+
+lang_option = click.option(
+    "--lang", "-l", "langs", multiple=True, metavar="LANG",
+    help="Language code (es, pt-BR, zh-Hans); repeatable. Default: every configured language.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder (default: nearest folder upwards with [tool.pipeline]).",
+)
+@click.option("-v", "--verbose", count=True, help="More detail on errors and progress.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(__version__, prog_name="pipeline")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> None:
+    """Translate and publish patient-information pages.
+
+    \b
+    Translator:  pipeline update --lang es   (then edit locale/es/LC_MESSAGES/*.po)
+                 pipeline translate --lang es   (machine drafts, marked fuzzy)
+                 pipeline review --lang es   (accept or edit drafts one by one)
+                 pipeline status --html output/status.html
+    Publisher:   pipeline publish --lang es   (reviewed strings only)
+    """
+    ctx.obj = State(root, verbose, quiet)
+
+
+
+
+def progress_bar(percent: float, width: int = 4) -> str:
+    full = round(percent / 100 * width)
+    return "█" * full + "·" * (width - full)
+
+
+def shown_path(state: State, path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(state.config.root))
+    except ValueError:
+        return str(path)
+
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="pipeline")
+
+
+# The commands register themselves on `cli` when their modules are imported.
+from pipeline.cli import catalog, review, site  # noqa: E402, F401

@@ -1,0 +1,207 @@
+"""Commands on catalogs: extract, init, update, status, translate, compile, check."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.cli import (
+    State,
+    chosen_languages,
+    cli,
+    json_option,
+    lang_option,
+    pass_state,
+    progress_bar,
+    shown_path,
+)
+from pipeline.config import parse_language
+
+
+@cli.command()
+@pass_state
+def extract(state: State) -> None:
+    """Extract English strings from source/ into locale/*.pot."""
+    from pipeline.catalog.extract import extract as run
+
+    items = run(state.config)
+    for item in items:
+        mark = "wrote" if item.changed else "unchanged"
+        state.say(f"{mark:9} {shown_path(state, item.path)} ({item.messages} messages)")
+
+
+@cli.command()
+@lang_option
+@pass_state
+def init(state: State, langs: tuple[str, ...]) -> None:
+    """Create .po files for a new language (existing files are left alone)."""
+    from pipeline.catalog.merge import init as run
+
+    languages = chosen_languages(state, langs, all_if_empty=False)
+    if not languages:
+        raise click.UsageError("init needs --lang LANG")
+
+    def show(item: Any) -> None:
+        where = shown_path(state, Path(item.path))
+        if item.created:
+            state.say(f"created   {where} ({item.new} messages)")
+        else:
+            state.say(f"exists    {where} (use 'pipeline update')")
+
+    run(state.config, languages, progress=show)
+
+
+@cli.command()
+@lang_option
+@pass_state
+def update(state: State, langs: tuple[str, ...]) -> None:
+    """Merge locale/*.pot into the .po files: keep translations, mark changed ones fuzzy."""
+    from pipeline.catalog.merge import update as run
+
+    def show(item: Any) -> None:
+        verb = "created" if item.created else ("updated" if item.changed else "unchanged")
+        detail = ", ".join(
+            f"{n} {k}"
+            for k, n in (
+                ("kept", item.kept), ("kept (trivial edit)", item.trivial),
+                ("fuzzy", item.fuzzy), ("new", item.new),
+                ("obsolete", item.obsolete), ("revived", item.revived),
+            )
+            if n
+        )
+        state.say(f"{verb:9} {shown_path(state, Path(item.path))}: {detail or 'empty'}")
+
+    run(state.config, chosen_languages(state, langs), progress=show)
+
+
+@cli.command()
+@lang_option
+@json_option
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Also write a status page with progress bars and QA errors.")
+@pass_state
+def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path | None) -> None:
+    """Reviewed / machine (fuzzy) / untranslated counts per language and page."""
+    from pipeline.catalog.status import language_total
+    from pipeline.catalog.status import status as run
+
+    languages = chosen_languages(state, langs)
+    if html_path is not None:
+        from pipeline.qa.report import write_status_html
+
+        changed = write_status_html(state.config, languages, html_path)
+        state.note(f"{'wrote' if changed else 'unchanged'} {shown_path(state, html_path)}")
+    stats = run(state.config, languages)
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in stats], indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'lang':8} {'catalog':34} {'reviewed':>14} {'machine':>9} {'untransl.':>9} "
+               f"{'obsolete':>8}")
+    for lang in languages:
+        rows = [s for s in stats if s.lang == lang.gettext]
+        for s in [*rows, language_total(rows, lang.gettext)]:
+            bar = progress_bar(s.reviewed_percent)
+            name = s.domain + (" (no .po)" if s.missing else "")
+            click.echo(
+                f"{s.lang:8} {name:34} {s.reviewed:>4} {s.reviewed_percent:5.1f}% {bar} "
+                f"{s.machine:>9} {s.untranslated:>9} {s.obsolete:>8}"
+            )
+
+
+@cli.command()
+@click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
+@click.option(
+    "--engine", "-e", metavar="NAME",
+    help="apertium, google, deepl, libre, mymemory, microsoft, or memory "
+    "(default: [tool.pipeline] engines, else apertium where installed).",
+)
+@click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Translate but write nothing.")
+@pass_state
+def translate(
+    state: State, lang: str, engine: str | None, pages: tuple[str, ...], dry_run: bool
+) -> None:
+    """Fill empty entries: translation memory first, then MT; results stay fuzzy for review."""
+    from pipeline.errors import NotReadyError
+    from pipeline.mt.translate import translate as run
+
+    target = parse_language(lang)
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if state.quiet or not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="translating", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        report = run(state.config, target, engine_name=engine, pages=pages or None,
+                     dry_run=dry_run, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    prefix = "would fill" if dry_run else "filled"
+    source = (
+        f"{report.unmatched} without a match (left empty)" if report.engine == "memory"
+        else f"{report.from_engine} from {report.engine} ({report.from_cache} cached)"
+    )
+    state.say(
+        f"{target.gettext}: {prefix} {report.from_memory} from memory, {source}; "
+        f"{len(report.failed)} failed; {report.skipped} already translated (untouched)"
+    )
+    for f in report.failed[:20]:
+        click.echo(f"  failed [{f.domain}] {f.msgid[:60]!r}: {f.reason}", err=True)
+    if len(report.failed) > 20:
+        click.echo(f"  … and {len(report.failed) - 20} more", err=True)
+    if report.failed:
+        raise NotReadyError(
+            f"{len(report.failed)} entries could not be translated and stay empty; "
+            "rerun later or translate them by hand"
+        )
+
+
+
+
+@cli.command()
+@lang_option
+@pass_state
+def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybabel's name
+    """Compile the .po files to .mo (reviewed entries only, as gettext does)."""
+    from pipeline.catalog.compile import compile_catalogs
+
+    for path, count in compile_catalogs(state.config, chosen_languages(state, langs)):
+        state.say(f"compiled  {shown_path(state, path)} ({count} messages)")
+
+
+@cli.command()
+@lang_option
+@click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page.")
+@json_option
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@pass_state
+def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json: bool,
+          strict: bool) -> None:
+    """QA checks on translations, compiler style: FILE:LINE: error|warning: CHECK: message."""
+    from pipeline.errors import NotReadyError
+    from pipeline.qa.checks import run_checks
+    from pipeline.qa.findings import ERROR
+
+    findings = run_checks(state.config, chosen_languages(state, langs), pages or None)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for f in findings:
+            click.echo(str(f))
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = len(findings) - errors
+    if not as_json:
+        state.note(f"{errors} errors, {warnings} warnings")
+    if errors or (strict and warnings):
+        raise NotReadyError(f"{errors} errors, {warnings} warnings; fix them and check again")
