@@ -66,7 +66,7 @@ from pipeline.review.xliff_read import (
     plan_lang,
     read_units,
 )
-from pipeline.visible import refusal
+from pipeline.visible import refusal, short
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -381,7 +381,7 @@ def _match(cat: Catalog, units: list[Unit], path: Path,
                 and len(unit.targets) != len(e.msgstr_plural):
             raise CatalogError(f"plural group {unit.uid} has {len(unit.targets)} form(s), "
                                f"{po_path.name} has {len(e.msgstr_plural)} for "
-                               f"{_short(e.msgid)!r}; export again, nothing imported",
+                               f"{short(e.msgid, 50)!r}; export again, nothing imported",
                                path=path)
         if key in seen:
             raise CatalogError(f"unit {unit.uid} repeats the English of an earlier unit; "
@@ -391,12 +391,8 @@ def _match(cat: Catalog, units: list[Unit], path: Path,
     if missing:
         raise CatalogError(
             f"{len(missing)} unit(s) match no entry of {po_path.name} (first: unit "
-            f"{missing[0].uid}, {_short(missing[0].sources[0])!r}); the English "
+            f"{missing[0].uid}, {short(missing[0].sources[0], 50)!r}); the English "
             "changed since the export: run 'pipeline update', export again, nothing imported",
             path=path)
     return pairs
-
-
-def _short(text: str, width: int = 50) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
