@@ -31,8 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pipeline.catalog.extract import extract  # noqa: E402
+from pipeline.catalog.header import plural_forms, po_header  # noqa: E402
 from pipeline.catalog.pofile import Catalog, save_catalog  # noqa: E402
-from pipeline.config import load_config  # noqa: E402
+from pipeline.config import load_config, parse_language  # noqa: E402
 from pipeline.source import Segment, read_page  # noqa: E402
 
 SEED = REPO / "source" / "pages" / "paraspinal-sarcoma-treatment.md"
@@ -126,24 +127,11 @@ def page_markdown(segments: Sequence[Segment], page: int, rng: random.Random) ->
     return f"---\n{front}---\n\n" + "\n\n".join(blocks) + "\n"
 
 
-def _plural_forms(lang: str) -> str:
-    from babel.messages.plurals import get_plural
-
-    return str(get_plural(lang).plural_forms)
-
-
 def _header(lang: str, domain: str, pot_date: str) -> dict[str, str]:
-    return {
-        "Project-Id-Version": f"l10n-pipeline {domain}",
-        "POT-Creation-Date": pot_date,
-        "PO-Revision-Date": "2026-11-25 08:55+0000",
-        "Last-Translator": "synthetic",
-        "Language": lang,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": _plural_forms(lang),
-    }
+    """The pipeline's own header for a new catalog, with a fixed date and translator so the
+    synthetic site is the same bytes on every run."""
+    return {**po_header(parse_language(lang), domain, pot_date),
+            "PO-Revision-Date": "2026-11-25 08:55+0000", "Last-Translator": "synthetic"}
 
 
 def _edited(text: str, rng: random.Random, words: Sequence[str]) -> str:
@@ -200,7 +188,7 @@ def site_catalog(lang: str, pot_date: str) -> polib.POFile:
     po = polib.pofile(str(REPO / "locale" / code / "LC_MESSAGES" / "site.po"), wrapwidth=79)
     po.metadata["POT-Creation-Date"] = pot_date
     po.metadata["Language"] = lang
-    po.metadata["Plural-Forms"] = _plural_forms(lang)
+    po.metadata["Plural-Forms"] = plural_forms(parse_language(lang))
     return po
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
 
+from pipeline.catalog.header import now_stamp, pot_header
 from pipeline.catalog.pofile import WRAP
 from pipeline.config import Config
 from pipeline.errors import SourceError
@@ -28,24 +28,6 @@ class ExtractItem:
     path: Path
     messages: int
     changed: bool
-
-
-def now_stamp() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
-
-
-def pot_header(domain: str, stamp: str) -> dict[str, str]:
-    return {
-        "Project-Id-Version": f"l10n-pipeline {domain}",
-        "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": stamp,
-        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
-        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
-        "Language-Team": "LANGUAGE <LL@li.org>",
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-    }
 
 
 def page_template(docs: Iterable[Document], root: Path) -> polib.POFile:

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import polib
 
 from pipeline.catalog.entry import FUZZY, is_fuzzy, mark_draft
-from pipeline.catalog.extract import now_stamp
-from pipeline.catalog.header import po_header
+from pipeline.catalog.header import now_stamp, po_header
 from pipeline.catalog.match import Matcher
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import WRAP, Catalog, load_catalog, new_catalog, save_catalog
