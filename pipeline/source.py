@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.errors import SourceError
+from pipeline.visible import is_control, refusal
 
 MAX_SEGMENT_CHARS = 10_000
 MAX_META_CHARS = 1_000
@@ -236,7 +237,12 @@ def read_page(path: Path) -> Document:
             path=path,
             line=line,
         )
-    return parse_page(text.replace("\r\n", "\n"), path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if (problem := refusal(text)) is not None:  # would reach every catalog, hidden
+        where = next(i for i, ch in enumerate(text) if is_control(ch))
+        raise SourceError(f"{problem.split(' at column')[0]}; remove it from the page",
+                          path=path, line=text[:where].count("\n") + 1)
+    return parse_page(text, path)
 
 
 def parse_page(text: str, path: Path) -> Document:

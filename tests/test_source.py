@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from pipeline.site.render import Choice, render_body
 
 from pipeline.errors import SourceError
+from pipeline.site.render import Choice, render_body
 from pipeline.source import Segment, parse_page, read_page
 
 PAGES = sorted((Path(__file__).parent / "data" / "pages").glob("*.md"))
@@ -246,3 +247,25 @@ def test_identity_lookup_image_alt_with_markup() -> None:
     body = "![a *b* \\* c](x.png)\n"
     doc = parse_page("---\ntitle: T\n---\n" + body, Path("i.md"))
     assert render_body(doc, identity).html == REFERENCE.render(body)
+
+
+@pytest.mark.parametrize("hidden", ["\x07", "\x1b[8m", "\x08\x08", "\x85"])
+def test_a_page_with_a_control_character_is_refused_before_any_catalog(
+        tmp_path: Path, hidden: str) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "source", root / "source")
+    (root / "pyproject.toml").write_text('[tool.pipeline]\nlanguages = ["es"]\n', "utf-8")
+    page = root / "source" / "pages" / "paraspinal-sarcoma-treatment.md"
+    text = page.read_text("utf-8")
+    body = text.index("---", 4)
+    page.write_text(text[:body] + text[body:].replace("tumors", f"tu{hidden}mors", 1), "utf-8")
+    line = (text[:body] + text[body:].split("tumors", 1)[0]).count("\n") + 1
+    result = CliRunner().invoke(cli, ["--root", str(root), "extract"])
+    assert result.exit_code == 2
+    assert f"paraspinal-sarcoma-treatment.md:{line}: control character" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (root / "locale").exists() or not list((root / "locale").glob("*.pot"))
