@@ -26,8 +26,16 @@ from .catalogs import (
 )
 from .config import Config, Language
 from .errors import CatalogError
-from .extract import now_stamp
 from .plurals import classic_rule
+
+
+def now_stamp() -> str:
+    """``extract``'s stamp, imported when a header is written: ``translate`` imports this
+    module for :func:`weak_match` and needs no Markdown parser."""
+    from .extract import now_stamp as stamp
+
+    return stamp()
+
 
 FUZZY_CUTOFF = 60.0
 """Similarity (0–100, rapidfuzz ``ratio``) an old string needs to become a fuzzy draft of a

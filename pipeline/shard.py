@@ -21,13 +21,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .errors import ConfigError
 from .manifest import MANIFEST, Manifest
 from .plan import PageOutput, Plan
 
-__all__ = ["Shard", "UnionReport", "claim", "compare", "parse_shard", "partition", "restrict",
-           "render_cost"]
+__all__ = ["Shard", "UnionReport", "balance", "claim", "compare", "parse_shard", "partition",
+           "render_cost", "restrict"]
 
 # Expected cost of one render in milliseconds on one core (bench/site.py measured them on a
 # 2-core machine: HTML ~15 ms + ~1 ms per KB of Markdown; PDF ~300 ms + ~45 ms per KB).
@@ -96,18 +97,31 @@ def _renders(plan: Plan) -> list[tuple[int, Key]]:
 
 
 def partition(plan: Plan, count: int) -> list[frozenset[Key]]:
-    """The plan's files in ``count`` shares of near-equal expected cost: largest first,
-    each to the least loaded share (the lowest-numbered on a tie).
+    """The plan's files in ``count`` shares of near-equal expected cost (:func:`balance`).
 
     It depends only on the plan's files and the pages' sizes, never on what is out of date
     in one shard's folder, so every shard computes the same partition."""
+    return [frozenset(share) for share in balance(_renders(plan), count)]
+
+
+K = TypeVar("K", bound=tuple[Any, ...] | str)
+
+
+def balance(items: Iterable[tuple[int, K]], count: int) -> list[list[K]]:
+    """``(cost, key)`` items in ``count`` shares: the largest first, each to the least loaded
+    share (the lowest-numbered on a tie); keys break ties between equal costs, so the result
+    depends on nothing but the items. Each share ends within one item of the others.
+
+    >>> balance([(5, "a"), (3, "b"), (3, "c"), (1, "d")], 2)
+    [['a', 'd'], ['b', 'c']]
+    """
     loads = [0] * count
-    shares: list[set[Key]] = [set() for _ in range(count)]
-    for cost, key in sorted(_renders(plan), key=lambda r: (-r[0], r[1])):
+    shares: list[list[K]] = [[] for _ in range(count)]
+    for cost, key in sorted(items, key=lambda r: (-r[0], r[1])):
         least = min(range(count), key=lambda i: (loads[i], i))
         loads[least] += cost
-        shares[least].add(key)
-    return [frozenset(s) for s in shares]
+        shares[least].append(key)
+    return shares
 
 
 def restrict(plan: Plan, shard: Shard) -> tuple[Plan, frozenset[Key]]:

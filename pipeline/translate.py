@@ -263,6 +263,7 @@ class _Run:
     renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
     timings: list[tuple[int, float]] = field(default_factory=list)  # (entries, seconds)
     edited_outside: set[Path] = field(default_factory=set)  # catalogs a person changed
+    saved: bool = False  # the catalog being filled was saved since its memory drafts
 
     def call(self, texts: Iterable[str]) -> tuple[dict[str, Result], set[str]]:
         """Results for ``texts`` from the cache, else the engine (one call); and the cached."""
@@ -285,16 +286,18 @@ class _Run:
                 self.cache.put_many(eng.name, eng.version, src, tgt, good)
         return results, set(cached)
 
-    def learn(self) -> dict[str, str]:
-        """How the engine renders each glossary stand-in (one call, then cached).
+    def candidates(self) -> dict[str, GlossaryTerm]:
+        """Every glossary stand-in the engine might render usably, by its lower-case word."""
+        return {t.candidate.casefold(): t for t in self.terms if t.candidate}
+
+    def learn(self, results: Mapping[str, Result]) -> dict[str, str]:
+        """How the engine renders each glossary stand-in, from its answers to the bare
+        words (sent with the first batch, then cached).
 
         Every candidate of the glossary is learnt, not only those a run needs, so whether
         a stand-in is usable never depends on which entries happen to be empty.
         """
-        words = {t.candidate.casefold(): t for t in self.terms if t.candidate}
-        if not words:
-            return {}
-        results, _ = self.call(words)
+        words = self.candidates()
         renders: dict[str, str] = {}
         for word, term in words.items():
             out = results.get(word)
@@ -327,27 +330,41 @@ class _Run:
             else:
                 jobs.append(_Job(e, (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)))
         report.from_memory += from_memory
-        if from_memory:
-            self._save(cat)
-            self._advance(from_memory)
-        if self.engine is None:
+        if self.engine is None or not jobs:
             # Memory only: no match is expected, not a failure; the entries stay empty.
-            report.unmatched += len(jobs)
-            self._advance(len(jobs))
+            report.unmatched += len(jobs) if self.engine is None else 0
+            if from_memory:
+                self._save(cat)
+            self._advance(from_memory + (len(jobs) if self.engine is None else 0))
             return
+        unsaved = from_memory  # memory's drafts go to disk with the first batch's
+        try:
+            self._fill_from_engine(cat, info, jobs, nplurals, unsaved)
+        except Exception:
+            if unsaved and not self.saved:
+                self._save(cat)  # the engine failed: memory's drafts are kept all the same
+            raise
+
+    def _fill_from_engine(self, cat: Catalog, info: CatalogInfo, jobs: list[_Job],
+                          nplurals: int, unsaved: int) -> None:
+        assert self.engine is not None
         note = (f"machine translation: {self.engine.name} "
                 f"{self.source.bcp47}→{self.lang.bcp47}, {self.day}")
-        if jobs and self.renderings is None:
-            self.renderings = self.learn()
-        usable = list(self.renderings or {})
         retry: list[_Job] = []
         start = 0
+        self.saved = False
+        if self.renderings is None:
+            self._recall()
         while start < len(jobs):
             size = self._next_size()
             if len(jobs) - start <= size * 3 // 2:
                 size = len(jobs) - start  # no small call for a short tail
             batch = jobs[start : start + size]
             start += len(batch)
+            # Before the stand-ins are learnt, every candidate travels as a stand-in and the
+            # bare words go in the same call: an entry whose stand-in turns out unusable is
+            # retried below with plain placeholders, as one the engine bent.
+            usable = list(self.candidates() if self.renderings is None else self.renderings)
             for job in batch:
                 job.prots = [protect(s, self.terms, usable) for s in job.sources]
             began = time.perf_counter()
@@ -363,12 +380,29 @@ class _Run:
                 self._translate(retry, info, note, nplurals)
                 finished, retry = finished + len(retry), []
             self._save(cat)
-            self._advance(finished)
+            self.saved = True
+            self._advance(finished + unsaved)
+            unsaved = 0
+
+    def _recall(self) -> None:
+        """The stand-ins' renderings from the cache, when it holds every word: then the
+        first batch needs neither the words nor a retry for an unusable stand-in."""
+        assert self.engine is not None
+        words = list(self.candidates())
+        eng = self.engine
+        known = self.cache.get_many(eng.name, eng.version, self.source.gettext,
+                                    self.lang.gettext, words) if words else {}
+        if len(known) == len(words):
+            self.renderings = self.learn(known)
 
     def _translate(self, batch: list[_Job], info: CatalogInfo, note: str,
                    nplurals: int) -> list[_Job]:
-        """Translate and fill ``batch``; the jobs whose stand-ins did not survive."""
-        results, cached = self.call(p.text for j in batch for p in j.prots)
+        """Translate and fill ``batch``; the jobs whose stand-ins did not survive. The
+        run's first call also carries the glossary's candidate words (see :meth:`learn`)."""
+        words = list(self.candidates()) if self.renderings is None else []
+        results, cached = self.call([*words, *(p.text for j in batch for p in j.prots)])
+        if self.renderings is None:
+            self.renderings = self.learn(results) if words else {}
         bent: list[_Job] = []
         for job in batch:
             outcome = self._restore(job, results)
@@ -413,7 +447,8 @@ class _Run:
         if self.fixed is not None:
             return self.fixed
         if not self.timings:
-            return BATCH
+            # An engine may know it is fast (Apertium: thousands of entries in BATCH_SECONDS)
+            return max(1, getattr(self.engine, "first_batch", BATCH))
         (n1, t1), (n2, t2) = self.timings[-2:] if len(self.timings) > 1 else (
             (0, 0.0), self.timings[-1])
         # Time per entry at the margin, so a process start-up does not shrink the next call.
