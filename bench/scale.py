@@ -132,15 +132,21 @@ def page_sizes(site: ModuleType, pages: int, seed: int = 7) -> list[int]:
     return [len(site.page_markdown(segments, i, rng).encode("utf-8")) for i in range(pages)]
 
 
-def shard_load(sizes: Sequence[int], langs: int, html: Line, pdf: Line,
-               shards: int) -> float:
-    """The largest share's render seconds, partitioned as ``--shard`` does (by the same
-    balance over the same kind of cost; here the measured one)."""
-    items = [(round(model(size) * 1e6), (lang, page, fmt))
+def shard_loads(sizes: Sequence[int], langs: int, html: Line, pdf: Line, shards: int, *,
+                per_file: float = 0.0) -> list[float]:
+    """Each share's render seconds (``per_file`` added to every file), partitioned as
+    ``--shard`` does: the same balance, over the measured costs."""
+    items = [(round((model(size) + per_file) * 1e6), (lang, page, fmt))
              for page, size in enumerate(sizes) for lang in range(langs + 1)
              for fmt, model in (("html", html), ("pdf", pdf))]
     cost = {key: c for c, key in items}
-    return max(sum(cost[k] for k in share) for share in balance(items, shards)) / 1e6
+    return [sum(cost[k] for k in share) / 1e6 for share in balance(items, shards)]
+
+
+def shard_load(sizes: Sequence[int], langs: int, html: Line, pdf: Line, shards: int, *,
+               per_file: float = 0.0) -> float:
+    """The largest share's render seconds."""
+    return max(shard_loads(sizes, langs, html, pdf, shards, per_file=per_file))
 
 
 # --- phases -----------------------------------------------------------------------------------
@@ -289,19 +295,27 @@ def _bench(args: argparse.Namespace, run: ModuleType, site: ModuleType, work: Pa
         f"exit {check2.code}: {check2.err.strip().splitlines()[-1]}")
 
     # The projection, in CPU seconds (wall time here depends on what else the machine
-    # runs): a job's wall time on an idle runner with ``jobs`` cores is its serial part
-    # (everything but rendering, from the full rebuild's CPU) plus its share's render CPU
-    # spread over the cores.
+    # runs). Beyond the sampled renders a run spends CPU on a fixed part (start-up, imports,
+    # planning, worker warm-up, indexes) and a part per file (the pool's traffic): fitted
+    # to the full rebuild (all files) and the two shards (half each). A job's wall time on
+    # an idle runner with ``jobs`` cores: the fixed part, then its share over the cores.
     sizes = [p.stat().st_size for p in pages]
     total = shard_load(sizes, args.langs, html, pdf, 1)
-    serial = max(full.cpu - total, plan_empty.cpu)
+    halves = shard_loads(sizes, args.langs, html, pdf, 2)
+    rest_full = full.cpu - total
+    rest_half = sum(got.cpu - share for got, share in zip(shards, halves, strict=True)) / 2
+    per_file = (rest_full - rest_half) / (files / 2)
+    fixed = rest_full - per_file * files
+    if per_file < 0 or fixed < 0:  # too small or too noisy to fit: all of it fixed
+        per_file, fixed = 0.0, rest_full
     target_sizes = page_sizes(site, target_pages)
     target_files = target_pages * (target_langs + 1) * 2
     # planning grows with the files; start-up, imports and the pool do not
-    target_serial = serial + max(plan_empty.cpu - startup.cpu, 0) * (target_files / files - 1)
+    planning = max(plan_empty.cpu - startup.cpu, 0)
+    target_fixed = fixed + planning * (target_files / files - 1)
 
-    def wall(serial_s: float, share_s: float) -> float:
-        return serial_s + share_s / jobs
+    def wall(fixed_s: float, share_s: float) -> float:
+        return fixed_s + share_s / jobs
 
     print()
     print(f"{'phase':30} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  note")
@@ -315,11 +329,9 @@ def _bench(args: argparse.Namespace, run: ModuleType, site: ModuleType, work: Pa
           f"{check.peak_mb:8.0f}  the combine job's check")
     print(f"{'start-up (--version)':30} {startup.seconds:8.2f} {startup.cpu:8.2f} "
           f"{startup.peak_mb:8.0f}")
-    for k, got in enumerate(shards, 1):
-        share = shard_load(sizes, args.langs, html, pdf, 2) if k == 1 else total - (
-            shard_load(sizes, args.langs, html, pdf, 2))
+    for k, (got, share) in enumerate(zip(shards, halves, strict=True), 1):
         print(f"{f'shard {k}/2 (fresh folder)':30} {got.seconds:8.2f} {got.cpu:8.2f} "
-              f"{got.peak_mb:8.0f}  model: {serial + share:.1f} CPU s")
+              f"{got.peak_mb:8.0f}  renders {share:.1f} CPU s by the sample")
     print(f"union of the two shards: {verdict}")
     print()
     n = len(rows)
@@ -332,20 +344,22 @@ def _bench(args: argparse.Namespace, run: ModuleType, site: ModuleType, work: Pa
     print(f"  PDF   {pdf_s / printed * 1000:7.1f} ms/printed page (pipeline)   "
           f"{bare_s / printed * 1000:.1f} ms/printed page (bare WeasyPrint, same HTML);  "
           f"pipeline ÷ bare = {pdf_s / bare_s:.2f}×  ({printed / n:.1f} printed pages/file)")
-    print(f"full rebuild: {full.cpu:.1f} CPU s = {total:.1f} rendering (model) + "
-          f"{full.cpu - total:.1f} the rest; wall {full.seconds:.1f} s = "
-          f"{full.cpu / full.seconds:.2f} cores busy of {jobs}")
+    print(f"full rebuild: {full.cpu:.1f} CPU s = {total:.1f} rendering (by the sample) + "
+          f"{rest_full:.1f} the rest = {fixed:.1f} s fixed + {per_file * 1000:.1f} ms per file "
+          f"(fitted with the shards); wall {full.seconds:.1f} s: "
+          f"{full.cpu / full.seconds:.2f} of {jobs} cores busy (a shared machine)")
     print()
     print(f"projected wall time with N shards, each an idle {jobs}-core job like this machine "
-          f"(serial {serial:.1f} s + largest share ÷ {jobs}; CI set-up not included):")
+          f"(fixed {fixed:.1f} s + largest share ÷ {jobs}; CI set-up not included):")
     print(f"  {'N':>4} {'this site':>12} {f'{target_pages}×{target_langs} site':>16}")
     for count in shard_counts:
-        here = wall(serial, shard_load(sizes, args.langs, html, pdf, count))
-        there = wall(target_serial, shard_load(target_sizes, target_langs, html, pdf, count))
+        here = wall(fixed, shard_load(sizes, args.langs, html, pdf, count, per_file=per_file))
+        there = wall(target_fixed, shard_load(target_sizes, target_langs, html, pdf, count,
+                                              per_file=per_file))
         print(f"  {count:>4} {_clock(here):>12} {_clock(there):>16}")
-    print(f"({target_pages}×{target_langs}: {target_files} files, projected, not run; serial "
-          f"part {serial:.1f} s + planning {max(plan_empty.cpu - startup.cpu, 0):.2f} s scaled "
-          f"by the file count = {target_serial:.1f} s)")
+    print(f"({target_pages}×{target_langs}: {target_files} files, projected, not run; fixed "
+          f"part {fixed:.1f} s + planning {planning:.2f} s scaled by the file count = "
+          f"{target_fixed:.1f} s)")
     print(f"total {time.perf_counter() - began:.0f} s")
     return 0
 

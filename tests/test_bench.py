@@ -132,11 +132,11 @@ def test_scale_tiny_prints_every_phase() -> None:
     assert re.search(r"^WeasyPrint \d", out, re.M)
     for phase, wrote in (("full rebuild", "8 of 8"), ("no-op", "0 of 8"),
                          ("one page edited", "4 of 8"), ("one string edited", "2 of 8")):
-        assert re.search(rf"^{phase} +\d+\.\d\d +\d+  {wrote} files written",
+        assert re.search(rf"^{phase} +\d+\.\d\d +\d+\.\d\d +\d+  {wrote} files written",
                          out, re.M), f"no phase {phase!r} writing {wrote}:\n{out}"
-    for row in ("plan from nothing", "check-union of the full site", "  HTML ", "  PDF ",
-                "ms/printed page (bare WeasyPrint, same HTML)"):
+    for row in ("plan from nothing", "check-union, full site", "shard 1/2", "shard 2/2",
+                "  HTML ", "  PDF ", "ms/printed page (bare WeasyPrint, same HTML)"):
         assert row in out, f"no {row!r} in:\n{out}"
-    assert "union: complete: output holds all" in out
+    assert "union of the two shards: complete: output holds all" in out
     projected = re.findall(r"^ +(\d+) +[\d.]+ (?:s|min) +[\d.]+ (?:s|min)$", out, re.M)
     assert projected == ["1", "2", "4"], out
