@@ -30,10 +30,10 @@ from .plan import PageOutput, Plan
 __all__ = ["Shard", "UnionReport", "balance", "claim", "compare", "parse_shard", "partition",
            "render_cost", "restrict"]
 
-# Expected cost of one render in milliseconds on one core (bench/site.py measured them on a
-# 2-core machine: HTML ~15 ms + ~1 ms per KB of Markdown; PDF ~300 ms + ~45 ms per KB).
+# Expected CPU milliseconds of one render: (base, per KB of Markdown), as bench/scale.py
+# measured them (HTML ~6 ms; PDF ~70 ms + ~23 ms per KB, 3.4 printed pages for 4.5 KB).
 # Only the ratios matter: they balance the shares, they do not decide what is rendered.
-COSTS = {"html": (15, 1), "pdf": (300, 45)}
+COSTS = {"html": (6, 1), "pdf": (70, 23)}
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 
