@@ -169,3 +169,12 @@ def test_translate_imports_no_markdown_parser() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert out.stdout.strip() == "[]"
+
+
+def test_refusal_finds_exactly_the_control_characters() -> None:
+    from pipeline.visible import is_control, refusal
+
+    assert [c for c in range(0x110000)
+            if bool(refusal(f"a{chr(c)}")) != is_control(chr(c))] == []
+    assert refusal("ok\tline\nnext\x1b[2K") == (
+        "control character ⟨ESC⟩ (U+001B) at column 13; it can hide text from the reviewer")
