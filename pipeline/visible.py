@@ -52,7 +52,7 @@ def visible(text: str) -> str:
 
 
 # What is_control finds, as one search (MT checks every answer: a loop over the characters
-# cost a tenth of Apertium's own time): Unicode's Cc is exactly U+0000–001F and U+007F–009F.
+# cost about 5 % of Apertium's own time): Unicode's Cc is exactly U+0000–001F and U+007F–009F.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
