@@ -25,15 +25,17 @@ sys.path.insert(0, str(REPO))
 
 import polib  # noqa: E402
 
-from pipeline.catalogs import is_reviewed, load_catalog  # noqa: E402
-from pipeline.checks import ERROR, Context, Finding, check_entry  # noqa: E402
+from pipeline.catalogs import load_catalog  # noqa: E402
+from pipeline.checks import check_entry  # noqa: E402
 from pipeline.config import parse_language  # noqa: E402
+from pipeline.entry import is_reviewed  # noqa: E402
+from pipeline.findings import ERROR, Context, Finding  # noqa: E402
 from pipeline.protect import load_glossary  # noqa: E402
 
 PLANTS = REPO / "tests" / "data" / "meaning" / "planted.csv"
 PAIRS = REPO / "tests" / "data" / "meaning" / "pairs.csv"
 REVIEWED = ("es", "fr", "ar", "zh_Hans")
-MEANING = ("negation", "number-words", "sequence", "modality", "omission")
+MEANING = ("negation", "number-words", "sequence", "modality", "omission", "list-items")
 PAGE = "paraspinal-sarcoma-treatment"
 
 

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 _CHUNK = 500  # stays under SQLite's limit on bound parameters
 

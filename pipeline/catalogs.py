@@ -1,4 +1,4 @@
-"""``.po``/``.pot`` I/O: faithful round trips, atomic writes, per-catalog locks.
+"""``.po``/``.pot`` I/O: faithful round trips.
 
 An entry nobody changed is written back with the exact bytes it was read with, so
 files from msgcat, Poedit or Lokalize keep their wrapping and reviewed entries stay
@@ -7,68 +7,27 @@ byte-identical; only entries this tool changes are re-formatted (gettext style).
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import fcntl
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from . import entry as entry_state
-from .config import Config, Language
-from .errors import CatalogError, LockedError
+from pipeline.errors import CatalogError
+from pipeline.fs import atomic_write
+from pipeline.syntax import (
+    MAX_CATALOG_BYTES,
+    STRING,
+    check_syntax,
+    known_charset,
+    refuse_duplicates,
+    refuse_oversize,
+)
 
 WRAP = 79
-MAX_CATALOG_BYTES = 16 * 1024 * 1024
-"""A catalog file larger than this is refused (our largest real one is 0.02 MB; Django's
-biggest is 0.3 MB): parsing costs about 200 times the file's size in memory."""
-MAX_FIELD_CHARS = 100_000
-"""A msgid, msgstr or plural form longer than this is refused (pages cap a paragraph at
-10,000 characters; a translation may be longer, not ten times longer)."""
-MAX_NPLURALS = 6
-"""No language has more plural forms (Arabic, Welsh: 6); a header claiming more is refused."""
 _CHARSET = re.compile(r"charset=([\w-]+)", re.I)
 _HEADER_CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([\w-]+)', re.I | re.M)
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogInfo:
-    """Where one domain's catalog for one language lives."""
-
-    domain: str
-    lang: Language
-    locale_dir: Path
-
-    @property
-    def po_path(self) -> Path:
-        return self.locale_dir / self.lang.gettext / "LC_MESSAGES" / f"{self.domain}.po"
-
-    @property
-    def mo_path(self) -> Path:
-        return self.po_path.with_suffix(".mo")
-
-    @property
-    def pot_path(self) -> Path:
-        return self.locale_dir / f"{self.domain}.pot"
-
-
-def domains(config: Config) -> list[str]:
-    """The catalog domains: one per ``.pot`` in ``locale/`` (pages and ``site``), sorted."""
-    return sorted(p.stem for p in config.locale_dir.glob("*.pot"))
-
-
-def select_domains(config: Config, pages: Sequence[str] | None = None) -> list[str]:
-    """The catalog domains, or those of ``pages``; an unknown page name is an error."""
-    names = domains(config)
-    unknown = sorted(set(pages or ()) - set(names))
-    if unknown:
-        raise CatalogError(f"no catalog named '{unknown[0]}'; choose from {', '.join(names)}")
-    return [n for n in names if not pages or n in pages]
 
 
 def fingerprint(entry: polib.POEntry) -> tuple[object, ...]:
@@ -301,7 +260,7 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         raise CatalogError("the header has two Content-Type lines; keep one", path=path,
                            line=head[: head.rindex('"Content-Type:')].count("\n") + 1)
     charset = declared[0] if declared and declared[0].upper() != "CHARSET" else "utf-8"
-    if not _known_charset(charset):
+    if not known_charset(charset):
         raise CatalogError(
             f"charset '{charset}' is not a text encoding gettext reads; declare UTF-8 "
             "(text/plain; charset=UTF-8) and save the file as UTF-8",
@@ -329,8 +288,8 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             path=path,
             line=int(m.group(1)) if m else None,
         ) from None
-    _refuse_duplicates(po, path, text.split("\n"))
-    _refuse_oversize(po, path)
+    refuse_duplicates(po, path, text.split("\n"))
+    refuse_oversize(po, path)
     if po.metadata.get("Content-Type") is None and any(ord(c) > 127 for c in text):
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     lines = text.split("\n")
@@ -345,35 +304,13 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
     return cat
 
 
-# The charsets GNU gettext accepts in a PO header (po-charset.c), all ASCII-compatible.
-_GETTEXT_CHARSETS = (
-    "ascii", "iso-8859-1", "iso-8859-2", "iso-8859-3", "iso-8859-4", "iso-8859-5",
-    "iso-8859-6", "iso-8859-7", "iso-8859-8", "iso-8859-9", "iso-8859-13", "iso-8859-14",
-    "iso-8859-15", "koi8-r", "koi8-u", "koi8-t", "cp850", "cp866", "cp874", "cp932", "cp949",
-    "cp950", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
-    "cp1258", "gb2312", "euc-jp", "euc-kr", "big5", "big5hkscs", "gbk", "gb18030",
-    "shift_jis", "johab", "tis-620", "utf-8",
-)
-
-
-def _known_charset(name: str) -> bool:
-    """A charset gettext knows (so msgfmt reads the file as we do), by Python's own name."""
-    import codecs
-
-    try:
-        wanted = codecs.lookup(name).name
-    except LookupError:
-        return False
-    return wanted in {codecs.lookup(c).name for c in _GETTEXT_CHARSETS}
-
-
 def _read_obsolete_previous(entry: polib.POEntry, chunk: str) -> None:
     """polib skips ``#~| msgid`` lines (the previous English of an obsolete draft, as
     msgmerge keeps it): read them here, so a revived entry still shows what changed."""
     found: dict[str, str] = {}
     name: str | None = None
     for line in chunk.split("\n"):
-        m = re.fullmatch(r"#~\|\s*(msgctxt|msgid|msgid_plural)?\s*(" + _STRING + r")\s*", line)
+        m = re.fullmatch(r"#~\|\s*(msgctxt|msgid|msgid_plural)?\s*(" + STRING + r")\s*", line)
         if m is None:
             name = None
             continue
@@ -398,165 +335,6 @@ def _polib_parse(text: str) -> polib.POFile:
     return po
 
 
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_KEYWORD_LINE = re.compile(
-    r"(msgctxt|msgid|msgid_plural|msgstr|msgstr\[(\d+)\])\s+(" + _STRING + ")"
-)
-_STRING_LINE = re.compile(_STRING)
-# The escapes polib reads back as characters; any other (\a, octal, \x..) it would keep as
-# a literal backslash and write back doubled, silently changing the string.
-_BAD_ESCAPE = re.compile(r'\\([^\\ntrvbf"])')
-# Comment lines that belong to the entry after them: at the end of a file, the entry is gone.
-_ENTRY_COMMENT = ("#:", "#.", "#,", "#|")
-_SYNTAX = "syntax error ({}); fix the entry (msgfmt -c shows details)"
-
-
-def check_syntax(text: str, path: Path) -> None:
-    """Reject what polib would quietly misread (an unterminated or unquoted string, a
-    msgid without msgstr, a misplaced plural form, an escape it does not know, a file
-    cut off inside an entry): such a file could otherwise lose a translation on save.
-
-    Live (``msgid``), obsolete (``#~ msgid``) and previous (``#| msgid``) lines are held
-    to the same string syntax; live and obsolete entries to the same order of keywords.
-    """
-
-    def fail(reason: str, line: int) -> CatalogError:
-        return CatalogError(_SYNTAX.format(reason), path=path, line=line)
-
-    state = "start"  # start | ctxt | id | plural | str | strN
-    state_line = 0  # where the current entry's msgctxt/msgid began
-    plural_index = -1
-    in_string = False  # the previous line may be continued by a "..." line
-    dangling: int | None = None  # first entry comment after the last keyword line
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip()
-        previous = False
-        if stripped.startswith("#~"):
-            stripped = stripped[2:].strip()
-            if stripped.startswith("|"):
-                previous, stripped = True, stripped[1:].strip()
-        elif stripped.startswith("#|"):
-            previous, stripped = True, stripped[2:].strip()
-        if not stripped:  # msgfmt reads on across a blank line, even inside a string
-            continue
-        if stripped.startswith("#"):  # a comment (also "#~ #: ref")
-            in_string = False
-            if stripped.startswith(_ENTRY_COMMENT) and dangling is None:
-                dangling = number
-            continue
-        m = _KEYWORD_LINE.fullmatch(stripped)
-        if m is None:
-            if in_string and _STRING_LINE.fullmatch(stripped):
-                _check_escapes(stripped, number, fail)
-                continue
-            raise fail("expected a keyword and a quoted string", number)
-        _check_escapes(m.group(3), number, fail)
-        in_string = True
-        if previous:  # "#| msgid": belongs to the entry after it, like a comment
-            if m.group(1) not in ("msgctxt", "msgid", "msgid_plural"):
-                raise fail(f"'#| {m.group(1)}' is not a previous-string keyword", number)
-            if dangling is None:
-                dangling = number
-            continue
-        dangling = None
-        keyword, index = m.group(1), m.group(2)
-        if keyword in ("msgctxt", "msgid"):
-            if state in ("id", "plural"):
-                raise CatalogError(
-                    "syntax error (msgid without msgstr); add the msgstr line",
-                    path=path,
-                    line=state_line,
-                )
-            if state == "ctxt" and keyword == "msgctxt":
-                raise fail("msgctxt without msgid", state_line)
-            if state != "ctxt":
-                state_line = number
-            state = "ctxt" if keyword == "msgctxt" else "id"
-        elif keyword == "msgid_plural":
-            if state != "id":
-                raise fail("msgid_plural without msgid", number)
-            state = "plural"
-        elif index is None:  # msgstr
-            if state == "plural":
-                raise fail("a plural entry needs msgstr[0], msgstr[1]…, not msgstr", number)
-            if state != "id":
-                raise fail("msgstr without msgid", number)
-            state = "str"
-        else:  # msgstr[N]
-            if state == "id":
-                raise fail(f"msgstr[{index}] without msgid_plural", number)
-            expected = 0 if state == "plural" else plural_index + 1
-            if state not in ("plural", "strN") or int(index) != expected:
-                raise fail(f"msgstr[{index}] out of order; expected msgstr[{expected}]", number)
-            plural_index = int(index)
-            state = "strN"
-    if state in ("id", "plural"):
-        raise CatalogError(
-            "syntax error (msgid without msgstr); add the msgstr line", path=path, line=state_line
-        )
-    if state == "ctxt":
-        raise fail("msgctxt without msgid", state_line)
-    if dangling is not None:
-        raise CatalogError(
-            "the file ends inside an entry (comments but no msgid after them): truncated? "
-            "restore it from a backup or version control",
-            path=path,
-            line=dangling,
-        )
-
-
-def _check_escapes(quoted: str, number: int, fail: Callable[[str, int], CatalogError]) -> None:
-    for m in re.finditer(r"\\.", quoted[1:-1]):
-        if _BAD_ESCAPE.fullmatch(m.group(0)):
-            raise fail(f"unsupported escape '{m.group(0)}'; write the character itself", number)
-
-
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
-
-
-def _refuse_oversize(po: polib.POFile, path: Path) -> None:
-    """Bounds on what a catalog may hold (see ``MAX_*``), each refused in one line."""
-    m = _NPLURALS.search(str(po.metadata.get("Plural-Forms", "")))
-    if m and not 0 < int(m.group(1)) <= MAX_NPLURALS:
-        raise CatalogError(
-            f"Plural-Forms says nplurals={int(m.group(1)):,} (no language has more than "
-            f"{MAX_NPLURALS}); fix the header (pipeline check shows the right one)",
-            path=path,
-        )
-    for entry in po:
-        texts = [entry.msgid, entry.msgid_plural, entry.msgstr, *entry.msgstr_plural.values()]
-        longest = max(len(t or "") for t in texts)
-        if longest > MAX_FIELD_CHARS:
-            raise CatalogError(
-                f"a string of {longest:,} characters (limit {MAX_FIELD_CHARS:,}); shorten it",
-                path=path,
-                line=entry.linenum,
-            )
-        if len(entry.msgstr_plural) > MAX_NPLURALS:
-            raise CatalogError(
-                f"{len(entry.msgstr_plural)} plural forms (limit {MAX_NPLURALS}); remove the "
-                "extra msgstr[N] lines",
-                path=path,
-                line=entry.linenum,
-            )
-
-
-def _refuse_duplicates(po: polib.POFile, path: Path, lines: list[str]) -> None:
-    seen: set[tuple[bool, str | None, str]] = set()
-    for entry in po:
-        key = (bool(entry.obsolete), entry.msgctxt, entry.msgid)
-        if key in seen:
-            # polib's linenum is where the entry's comments start; name the msgid line.
-            line = next((i + 1 for i in range(max(entry.linenum - 1, 0), len(lines))
-                         if lines[i].lstrip("#~ ").startswith("msgid ")), entry.linenum)
-            raise CatalogError(
-                f'Entry "{entry.msgid[:60]}" already exists; merge the duplicate entries',
-                path=path,
-                line=line,
-            )
-        seen.add(key)
-
-
 def load_catalog(path: Path) -> Catalog:
     try:
         if path.stat().st_size > MAX_CATALOG_BYTES:  # before reading it all into memory
@@ -577,73 +355,6 @@ def load_catalog(path: Path) -> Catalog:
 
 def new_catalog(path: Path | None = None) -> Catalog:
     return Catalog(po=polib.POFile(wrapwidth=WRAP), path=path)
-
-
-def atomic_write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` via a temporary file and rename; False if unchanged.
-
-    Any failure (disk full, I/O error, read-only folder) raises :class:`CatalogError` and
-    leaves ``path`` as it was, with no temporary file behind.
-    """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # The writer's PID in the name lets a later run tell a kill -9 leftover (sweep()).
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                                   dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        if not path.exists():
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        reason = "disk full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
-        raise CatalogError(f"cannot write ({reason}); nothing was changed", path=path) from None
-    return True
-
-
-_LEFTOVER = re.compile(r"\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")
-
-
-def sweep(folder: Path, *, recursive: bool = False) -> int:
-    """Remove the temporary files ``atomic_write`` left in ``folder`` when its process was
-    killed (``kill -9``, power loss): those whose writer is no longer running. Returns how
-    many went."""
-    gone = 0
-    try:
-        found = list(folder.rglob(".*.tmp") if recursive else folder.glob(".*.tmp"))
-    except OSError:
-        return 0
-    for tmp in found:
-        m = _LEFTOVER.fullmatch(tmp.name)
-        if m is None or _alive(int(m.group(1))):
-            continue
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-            gone += 1
-    return gone
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def encode_catalog(cat: Catalog) -> tuple[bytes, str]:
@@ -678,74 +389,3 @@ def save_catalog(cat: Catalog, path: Path | None = None) -> bool:
     return changed
 
 
-@contextlib.contextmanager
-def locked(path: Path, *, wait: bool = False) -> Iterator[None]:
-    """Hold an exclusive lock for writing catalogs in ``path``'s folder.
-
-    The lock is an advisory ``flock`` on the folder itself: no lock files are left
-    behind, and a crashed process releases it automatically.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as exc:  # a read-only locale/, a file where the folder should be
-        raise CatalogError(
-            f"cannot create or open the folder ({exc.strerror}); check its permissions",
-            path=path.parent,
-        ) from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise LockedError(
-                "another pipeline command is writing these catalogs; wait for it to finish",
-                path=path,
-            ) from None
-        sweep(path.parent)  # under the lock: no other pipeline command writes here now
-        yield
-    finally:
-        os.close(fd)
-
-
-def has_text(entry: polib.POEntry) -> bool:
-    """Every form of the entry has a translation (one of only spaces counts: some languages
-    leave a word out on purpose)."""
-    if entry.msgid_plural:
-        return bool(entry.msgstr_plural) and all(v != "" for v in entry.msgstr_plural.values())
-    return bool(entry.msgstr != "")
-
-
-def is_reviewed(entry: polib.POEntry) -> bool:
-    """Translated and not fuzzy."""
-    return has_text(entry) and "fuzzy" not in entry.flags and not entry.obsolete
-
-
-def is_machine(entry: polib.POEntry) -> bool:
-    """Has a draft translation still waiting for review."""
-    return has_text(entry) and "fuzzy" in entry.flags and not entry.obsolete
-
-
-def compile_catalogs(config: Config, languages: list[Language]) -> list[tuple[Path, int]]:
-    """Write ``.mo`` beside each ``.po`` (atomically); fuzzy entries are left out."""
-    done = []
-    for lang in languages:
-        for name in domains(config):
-            info = CatalogInfo(name, lang, config.locale_dir)
-            if not info.po_path.exists():
-                continue
-            po = load_catalog(info.po_path).po
-            compiled = polib.POFile()
-            compiled.metadata = dict(po.metadata)
-            for entry in po:
-                if entry_state.is_reviewed(entry, signoff_required=config.require_signoff):
-                    compiled.append(entry)
-            fd, tmp = tempfile.mkstemp(prefix=f".{info.mo_path.name}.{os.getpid()}.",
-                                       suffix=".tmp", dir=info.po_path.parent)
-            os.close(fd)
-            try:
-                compiled.save_as_mofile(tmp)
-                atomic_write(info.mo_path, Path(tmp).read_bytes())
-            finally:
-                os.unlink(tmp)
-            done.append((info.mo_path, len(compiled)))
-    return done

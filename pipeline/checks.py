@@ -2,64 +2,32 @@
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import polib
 
-from . import patterns
-from .catalogs import CatalogInfo, has_text, load_catalog, select_domains
-from .config import Config, Language
-from .entry import unsigned
-from .meaning import (
-    ENGLISH,
+from pipeline import patterns
+from pipeline.catalogs import load_catalog
+from pipeline.config import Config, Language
+from pipeline.deception import ascii_digits, decoded, hidden, lookalike_numbers
+from pipeline.entry import DRAFT_SOURCES, has_text, is_fuzzy, unsigned
+from pipeline.findings import ERROR, WARNING, Context, EntryCheck, Finding
+from pipeline.lexicon import ENGLISH, unspelled
+from pipeline.meaning import (
+    check_list_items,
     check_modality,
     check_negation,
     check_number_words,
     check_omission,
     check_sequence,
-    unspelled,
 )
-from .plurals import check_plural_header
-from .protect import Glossary, load_glossary
-from .visible import refusal
-
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem in one entry, reported compiler style."""
-
-    path: str
-    line: int
-    severity: str
-    check: str
-    message: str
-    msgid: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.check}: {self.message}"
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a check may look at besides the entry."""
-
-    lang: Language
-    glossary: Glossary
-    signoff: bool = False  # [tool.pipeline] require_signoff
-
-
-EntryCheck = Callable[[polib.POEntry, Context], Iterator[str]]
+from pipeline.paths import CatalogInfo, select_domains
+from pipeline.plurals import check_plural_header
+from pipeline.protect import Glossary, load_glossary
+from pipeline.visible import refusal
 
 # Every pattern here runs on untrusted text: linear on any input (see ``patterns``).
 _LINK = re.compile(r"\]\(([^)\s]*)")
@@ -69,119 +37,21 @@ _PHONE = patterns.PHONE_RE
 _NUMBER = patterns.NUMBER_RE
 _MARKUP = re.compile(r"\*\*|__|~~|`+|!\[|\[|\]\(")
 _HTML = re.compile(r"<\s*+/?\s*+[a-zA-Z][^<>]*>|<!--")
-_NOT_PLAIN = re.compile(r"[^\x20-\x7e\t\n]")
-_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ: needed inside Persian and Indic words
-# Characters that render as nothing without being format characters (Unicode's
-# Default_Ignorable_Code_Point, minus category Cf, which is decided by category).
-_BLANK = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164"
-                    "\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
-# Letters a reader takes for digits when they sit among digits ("9O1-595-33OO").
-_LOOKALIKE = str.maketrans({c: "0" for c in "OoΟοОоՕ"} | {c: "1" for c in "lIΙІӀ|ǀ"})
-_ALNUM_RUN = re.compile(r"[^\W_]+")
 _HANDLER = re.compile(r"\bon[a-z]+\s*=", re.I)
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
 _END_PUNCT = re.compile(r"[.:;!?。：！？؟]$")
 _FORMAT = re.compile(r"%\(\w+\)[sdifr]|%[sdif]")
-
-
-def hidden(text: str) -> set[str]:
-    """What ``text`` holds that a reader cannot see, by Unicode category: bidirectional
-    controls, other format characters (zero-width, U+2063…; a joiner inside a word is
-    writing, not hiding), control characters, private-use, unassigned and blank ones."""
-    found: set[str] = set()
-    for m in _NOT_PLAIN.finditer(text):
-        c = m.group(0)
-        category = unicodedata.category(c)
-        if category == "Cf":
-            if unicodedata.bidirectional(c) != "BN":
-                found.add("a bidirectional control character")
-            elif not (c in _JOINERS and _between_letters(text, m.start())):
-                found.add(f"an invisible character (U+{ord(c):04X})")
-        elif category in ("Cc", "Co", "Cn", "Cs") or _BLANK.match(c):
-            found.add(f"an invisible or control character (U+{ord(c):04X})")
-    return found
-
-
-def _between_letters(text: str, i: int) -> bool:
-    return 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
-
-
-_NUMERIC_REF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
-
-
-def decoded(text: str) -> str:
-    """The text as a reader gets it: character references (``&rlm;``, ``&#48;``) decoded,
-    as the Markdown renderer and the browser decode them. A numeric reference becomes its
-    code point even where HTML would drop or replace it (``&#x7F;``), so it is judged."""
-    if "&" not in text:
-        return text
-
-    def number(m: re.Match[str]) -> str:
-        n = int(m.group(1), 16) if m.group(1) else int(m.group(2))
-        return chr(n) if n <= 0x10FFFF else "\ufffd"
-
-    return html.unescape(_NUMERIC_REF.sub(number, text))
-
-
-def _ascii_digits(text: str) -> str:
-    """Any script's digits as ASCII ("٩٠١" → "901"): the same number for a reader."""
-    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c
-                   for c in text)
-
-
-def _lookalike_numbers(text: str) -> set[str]:
-    """Numbers written partly with letters that look like digits ("9O1", "33OO")."""
-    found = set()
-    for m in _ALNUM_RUN.finditer(text):
-        run = m.group(0)
-        if any(c.isdigit() for c in run) and not run.isdigit():
-            skeleton = run.translate(_LOOKALIKE)
-            if skeleton.isdigit():
-                found.add(run)
-    return found
-
-
-def deceptive(source: str, translation: str) -> str | None:
-    """Why ``translation`` could mislead a reader where the English would not, or None.
-
-    Decided on the text as rendered (character references decoded). Bidi controls can
-    reverse a phone number's digits; invisible characters can hide inside one; letters can
-    pose as digits; a phone number, URL or e-mail address the English lacks may be someone
-    else's.
-    """
-    source, translation = decoded(source), decoded(translation)
-    extra_hidden = hidden(translation) - hidden(source)
-    if extra_hidden:
-        return f"translation holds {sorted(extra_hidden)[0]}"
-    posing = _lookalike_numbers(translation) - _lookalike_numbers(source)
-    if posing:
-        return f"translation writes the number {sorted(posing)[0]!r} with look-alike letters"
-    for pattern, what in ((_PHONE, "phone number"), (_URL, "URL"), (_EMAIL, "e-mail address")):
-        extra = (set(map(_ascii_digits, pattern.findall(translation)))
-                 - set(map(_ascii_digits, pattern.findall(source))))
-        if extra:
-            return f"translation adds the {what} {sorted(extra)[0]!r}"
-    # A run of 3+ digits the English lacks: "(888) 226-9999" as a link's text, a dose.
-    extra_digits = {d for d in _digit_runs(translation) - _digit_runs(source) if len(d) >= 3}
-    if extra_digits:
-        return f"translation has the number {sorted(extra_digits)[0]} the English lacks"
-    return None
-
-
-def _digit_runs(text: str) -> set[str]:
-    """Runs of digits, any script's digits read as ASCII ("٤٣" → "43")."""
-    runs = set()
-    for m in re.finditer(r"\d+", text):
-        runs.add("".join(str(unicodedata.digit(c)) for c in m.group(0)))
-    return runs
+_RATIO_WORD = re.compile(r"(\d)\s?比\s?(\d)")  # Chinese writes the ratio 1:3 as 1比3
 
 
 def _differs(pattern: re.Pattern[str], entry: polib.POEntry,
              decode: bool = False) -> tuple[list[str], list[str]]:
     """What ``pattern`` finds in the English but not the translation, and the reverse
-    (``decode``: in the text as read, "&#48;" being a "0")."""
-    src = Counter(pattern.findall(decoded(entry.msgid) if decode else entry.msgid))
-    dst = Counter(pattern.findall(decoded(entry.msgstr) if decode else entry.msgstr))
+    (``decode``: in the text as read, "&#48;" being a "0", "٢٤" a "24", "1比3" a "1:3")."""
+    def read(text: str) -> str:
+        return _RATIO_WORD.sub(r"\1:\2", ascii_digits(decoded(text))) if decode else text
+    src = Counter(pattern.findall(read(entry.msgid)))
+    dst = Counter(pattern.findall(read(entry.msgstr)))
     return sorted((src - dst).elements()), sorted((dst - src).elements())
 
 
@@ -235,7 +105,7 @@ def check_unsafe(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield "bidirectional control character (can reorder digits of a phone number); remove it"
     if any(what != "a bidirectional control character" for what in extra):
         yield "invisible zero-width character; remove it"
-    posing = _lookalike_numbers(decoded(entry.msgstr)) - _lookalike_numbers(
+    posing = lookalike_numbers(decoded(entry.msgstr)) - lookalike_numbers(
         decoded(entry.msgid))
     if posing:
         yield f"the number {sorted(posing)[0]!r} is written with look-alike letters; use digits"
@@ -299,7 +169,6 @@ def check_length(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         yield f"length is {ratio:.1f}× the English (usual {low}–{high}×); is something missing?"
 
 
-DRAFT_SOURCES = ("machine translation:", "translation memory:", "XLIFF import:")
 """Comment prefixes naming where a fuzzy draft came from (``translate``, ``import``)."""
 
 
@@ -336,7 +205,7 @@ def check_previous(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """A fuzzy entry from an English change lacks its previous text (#| msgid)."""
     comment = entry.tcomment or ""
     drafted = any(source in comment for source in DRAFT_SOURCES)
-    if "fuzzy" in entry.flags and not entry.previous_msgid and not drafted:
+    if is_fuzzy(entry) and not entry.previous_msgid and not drafted:
         yield "fuzzy without the previous English (#| msgid); compare with the source"
 
 
@@ -361,6 +230,7 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "sequence": (ERROR, check_sequence),
     "modality": (WARNING, check_modality),
     "omission": (ERROR, check_omission),
+    "list-items": (WARNING, check_list_items),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .config import Config, Language, load_config, parse_language
-from .errors import PipelineError
+from pipeline import __version__
+from pipeline.config import Config, Language, load_config, parse_language
+from pipeline.errors import PipelineError
 
 
 @dataclass(slots=True)
@@ -103,7 +103,7 @@ def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> Non
 @pass_state
 def extract(state: State) -> None:
     """Extract English strings from source/ into locale/*.pot."""
-    from .extract import extract as run
+    from pipeline.extract import extract as run
 
     items = run(state.config)
     for item in items:
@@ -116,7 +116,7 @@ def extract(state: State) -> None:
 @pass_state
 def init(state: State, langs: tuple[str, ...]) -> None:
     """Create .po files for a new language (existing files are left alone)."""
-    from .merge import init as run
+    from pipeline.merge import init as run
 
     languages = _languages(state, langs, all_if_empty=False)
     if not languages:
@@ -137,7 +137,7 @@ def init(state: State, langs: tuple[str, ...]) -> None:
 @pass_state
 def update(state: State, langs: tuple[str, ...]) -> None:
     """Merge locale/*.pot into the .po files: keep translations, mark changed ones fuzzy."""
-    from .merge import update as run
+    from pipeline.merge import update as run
 
     def show(item: Any) -> None:
         verb = "created" if item.created else ("updated" if item.changed else "unchanged")
@@ -163,12 +163,12 @@ def update(state: State, langs: tuple[str, ...]) -> None:
 @pass_state
 def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path | None) -> None:
     """Reviewed / machine (fuzzy) / untranslated counts per language and page."""
-    from .status import language_total
-    from .status import status as run
+    from pipeline.status import language_total
+    from pipeline.status import status as run
 
     languages = _languages(state, langs)
     if html_path is not None:
-        from .report import write_status_html
+        from pipeline.report import write_status_html
 
         changed = write_status_html(state.config, languages, html_path)
         state.note(f"{'wrote' if changed else 'unchanged'} {_rel(state, html_path)}")
@@ -203,8 +203,8 @@ def translate(
     state: State, lang: str, engine: str | None, pages: tuple[str, ...], dry_run: bool
 ) -> None:
     """Fill empty entries: translation memory first, then MT; results stay fuzzy for review."""
-    from .errors import NotReadyError
-    from .translate import translate as run
+    from pipeline.errors import NotReadyError
+    from pipeline.translate import translate as run
 
     target = parse_language(lang)
     bar: Any = None
@@ -272,8 +272,8 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
             draft: bool, preview_dir: Path | None, jobs: int | None, shard_spec: str | None,
             union: Path | None) -> None:
     """Write the public site (reviewed text only) or private draft previews."""
-    from .errors import NotReadyError
-    from .publish import publish as run
+    from pipeline.errors import NotReadyError
+    from pipeline.publish import publish as run
 
     if not langs and not all_langs:
         raise click.UsageError("name a language (--lang es) or use --all")
@@ -286,7 +286,7 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
         _check_union(state, languages, union, every=all_langs, formats=formats, draft=draft,
                      preview_dir=preview_dir)
         return
-    from .shard import parse_shard
+    from pipeline.shard import parse_shard
 
     shard = parse_shard(shard_spec) if shard_spec is not None else None
 
@@ -331,8 +331,8 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
 
 def _check_union(state: State, languages: list[Language], folder: Path, *, every: bool,
                  formats: tuple[str, ...], draft: bool, preview_dir: Path | None) -> None:
-    from .errors import NotReadyError
-    from .publish import check_union
+    from pipeline.errors import NotReadyError
+    from pipeline.publish import check_union
 
     if not folder.is_dir():
         raise PipelineError("no such folder; combine the shards' output folders there first",
@@ -360,7 +360,7 @@ def _check_union(state: State, languages: list[Language], folder: Path, *, every
 @pass_state
 def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybabel's name
     """Compile the .po files to .mo (reviewed entries only, as gettext does)."""
-    from .catalogs import compile_catalogs
+    from pipeline.compile import compile_catalogs
 
     for path, count in compile_catalogs(state.config, _languages(state, langs)):
         state.say(f"compiled  {_rel(state, path)} ({count} messages)")
@@ -375,8 +375,9 @@ def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybab
 def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json: bool,
           strict: bool) -> None:
     """QA checks on translations, compiler style: FILE:LINE: error|warning: CHECK: message."""
-    from .checks import ERROR, run_checks
-    from .errors import NotReadyError
+    from pipeline.checks import run_checks
+    from pipeline.errors import NotReadyError
+    from pipeline.findings import ERROR
 
     findings = run_checks(state.config, _languages(state, langs), pages or None)
     if as_json:
@@ -417,7 +418,7 @@ class ClickConsole:
             raise EOFError from None
 
     def edit(self, text: str, notes: str) -> str | None:
-        from .review import from_editor
+        from pipeline.terminal import from_editor
 
         if not self.inline:
             return from_editor(click.edit(notes + text + "\n", require_save=True))
@@ -455,7 +456,8 @@ def _prefilled(prompt: str, text: str) -> str | None:
 def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
            reviewer: str | None, inline: bool) -> None:
     """Review machine drafts one by one: accept, edit, skip, back, quit; each decision saved."""
-    from .review import Review, run_review
+    from pipeline.review import Review
+    from pipeline.terminal import run_review
 
     session = Review.start(state.config, parse_language(lang), pages=pages or None,
                            reviewer=reviewer or os.environ.get("USER", ""))
@@ -477,7 +479,7 @@ def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
 def record(state: State, lang: str, output: Path | None) -> None:
     """Write the translation record: per string its English, origin, translator, reviewer and
     QA, with a summary for a listing service or a compliance officer (holds names: private)."""
-    from .record import build_record, write_record
+    from pipeline.record import build_record, write_record
 
     target = parse_language(lang)
     done = build_record(state.config, target)
@@ -497,7 +499,7 @@ def record(state: State, lang: str, output: Path | None) -> None:
 def export(state: State, lang: str, fmt: str, output: Path | None,
            pages: tuple[str, ...]) -> None:
     """Export a language's catalogs as XLIFF 1.2 for CAT tools (states and notes kept)."""
-    from .xliff import export_xliff
+    from pipeline.xliff import export_xliff
 
     target = parse_language(lang)
     path = output or state.config.output_dir / "xliff" / f"{target.gettext}.xlf"
@@ -515,7 +517,7 @@ def export(state: State, lang: str, fmt: str, output: Path | None,
 @pass_state
 def import_(state: State, file: Path, lang: str | None, translator: str | None) -> None:
     """Merge an XLIFF file's translations into the .po files (by msgctxt and msgid)."""
-    from .xliff import import_xliff
+    from pipeline.xliff import import_xliff
 
     items = import_xliff(state.config, file, parse_language(lang) if lang else None,
                          translator=translator)
@@ -563,7 +565,7 @@ def tm() -> None:
 @pass_state
 def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ...]) -> None:
     """Write the language's reviewed translations as TMX 1.4b."""
-    from .tm import export_tmx
+    from pipeline.tm import export_tmx
 
     target = parse_language(lang)
     path = output or state.config.output_dir / "tmx" / f"{target.gettext}.tmx"
@@ -579,7 +581,7 @@ def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ..
 @pass_state
 def tm_import(state: State, file: Path, lang: str | None) -> None:
     """Keep a TMX file's pairs in locale/LANG/memory.tmx; translate drafts from them."""
-    from .tm import import_tmx
+    from pipeline.tm import import_tmx
 
     result = import_tmx(state.config, file, parse_language(lang) if lang else None)
     for item in result.items:
@@ -603,7 +605,7 @@ def glossary() -> None:
 @pass_state
 def glossary_export(state: State, output: Path | None) -> None:
     """Write the glossary as TBX."""
-    from .tbx import export_tbx
+    from pipeline.tbx import export_tbx
 
     done = export_tbx(state.config, output or state.config.glossary_path.with_suffix(".tbx"))
     state.say(f"wrote {_rel(state, done.path)}: {done.entries} entries, {done.terms} rows")
@@ -614,7 +616,7 @@ def glossary_export(state: State, output: Path | None) -> None:
 @pass_state
 def glossary_import(state: State, file: Path) -> None:
     """Add a TBX file's terms to the glossary; existing rows are kept, conflicts reported."""
-    from .tbx import import_tbx
+    from pipeline.tbx import import_tbx
 
     result = import_tbx(state.config, file)
     verb = "updated" if result.changed else "unchanged"
@@ -640,8 +642,8 @@ def glossary_import(state: State, file: Path) -> None:
 def serve(state: State, langs: tuple[str, ...], port: int, host: str,
           reviewer: str | None) -> None:
     """Serve the site and draft previews with live reload and in-context review."""
-    from .errors import ConfigError
-    from .serve import listen, missing_dependencies, run
+    from pipeline.errors import ConfigError
+    from pipeline.server import listen, missing_dependencies, run
 
     missing = missing_dependencies()
     if missing:

@@ -21,11 +21,18 @@ from dataclasses import dataclass
 
 import polib
 
+FUZZY = "fuzzy"
+MACHINE = "machine translation:"
+MEMORY = "translation memory:"
+IMPORTED = "XLIFF import:"
+DRAFT_SOURCES = (MACHINE, MEMORY, IMPORTED)
+"""Provenance comments of a draft: where its text came from (one line, the last wins)."""
 SIGNOFF = "reviewed-by"
 TRANSLATOR = "translated-by"
 QA = "qa-at-signoff: "
 _LINE = re.compile(r"^(?P<kind>reviewed-by|translated-by): (?P<name>.+), "
                    r"(?P<date>\d{4}-\d{2}-\d{2}), sha256:(?P<hash>[0-9a-f]{64})$")
+# the line ``pipeline review`` wrote when a person accepted, before sign-offs were pinned
 _OLD_REVIEWED = re.compile(r"^reviewed by .+, \d{4}-\d{2}-\d{2}$")
 
 
@@ -54,7 +61,55 @@ def text_hash(entry: polib.POEntry) -> str:
 
 
 def has_text(entry: polib.POEntry) -> bool:
-    return all(t.strip() for t in texts(entry)) and bool(texts(entry))
+    """Every form of the entry has a translation (one of only spaces counts: some languages
+    leave a word out on purpose)."""
+    found = texts(entry)
+    return bool(found) and all(t != "" for t in found)
+
+
+def is_fuzzy(entry: polib.POEntry) -> bool:
+    return FUZZY in entry.flags
+
+
+def mark_draft(entry: polib.POEntry) -> None:
+    """Make the entry a draft: ``fuzzy`` first among the flags, where msgmerge and Poedit
+    put it."""
+    if FUZZY not in entry.flags:
+        entry.flags.insert(0, FUZZY)
+
+
+def mark_reviewed(entry: polib.POEntry) -> None:
+    """Clear the draft state: no ``fuzzy``, no ``#|`` previous text (no sign-off line; see
+    :func:`sign`)."""
+    if FUZZY in entry.flags:
+        entry.flags.remove(FUZZY)
+    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+
+
+def set_provenance(entry: polib.POEntry, note: str) -> None:
+    """Say where the entry's text came from (``machine translation: …``, ``translation
+    memory: …``, ``XLIFF import: …``). A new pretranslation (engine or memory) replaces the
+    line of an earlier one; an import replaces an earlier import's line and keeps the rest
+    of the history (the record shows which engine drafted what a CAT tool then edited)."""
+    pretranslated = (MACHINE, MEMORY)
+    replaces = pretranslated if note.startswith(pretranslated) else (IMPORTED,)
+    lines = [line for line in (entry.tcomment or "").split("\n")
+             if line and not line.startswith(replaces)]
+    entry.tcomment = "\n".join([*lines, note])
+
+
+def provenance(entry: polib.POEntry) -> list[str]:
+    """The entry's provenance lines, oldest first."""
+    return [line for line in (entry.tcomment or "").split("\n")
+            if line.startswith(DRAFT_SOURCES)]
+
+
+def is_stale(entry: polib.POEntry) -> bool:
+    """A draft made for other English: fuzzy with the previous English (``#| msgid``).
+
+    No page shows it, draft or not: it translates words the page no longer says.
+    """
+    return is_fuzzy(entry) and bool(entry.previous_msgid)
 
 
 def _spans(lines: list[str]) -> list[tuple[int, int, Mark]]:
@@ -86,6 +141,24 @@ def signoff(entry: polib.POEntry) -> Mark | None:
     return found[-1] if found else None
 
 
+def is_outdated(entry: polib.POEntry) -> bool:
+    """A translation a person reviewed whose English changed since (``update`` made it
+    fuzzy and kept the old English as ``#| msgid``).
+
+    A machine, memory or XLIFF draft keeps its source comment when the English moves; it
+    counts as reviewed once only if someone signed it (a ``reviewed-by`` line, or the older
+    ``reviewed by``). A draft reviewed by hand in an editor keeps only the source comment, so
+    it counts as a draft again: the gate errs on the strict side.
+    """
+    if not (has_text(entry) and not entry.obsolete and is_stale(entry)):
+        return False
+    lines = (entry.tcomment or "").split("\n")
+    drafted = any(line.startswith(DRAFT_SOURCES) for line in lines)
+    # the older ``reviewed by NAME, DATE`` line counts as a person's review too
+    signed = signoff(entry) is not None or any(_OLD_REVIEWED.match(line) for line in lines)
+    return not drafted or signed
+
+
 def is_signed(entry: polib.POEntry) -> bool:
     """Signed off by a named person over exactly this English and translation."""
     mark = signoff(entry)
@@ -94,7 +167,7 @@ def is_signed(entry: polib.POEntry) -> bool:
 
 def is_reviewed(entry: polib.POEntry, *, signoff_required: bool = False) -> bool:
     """Translated, not fuzzy, live; with ``signoff_required`` also signed over this text."""
-    if entry.obsolete or "fuzzy" in entry.flags or not has_text(entry):
+    if entry.obsolete or is_fuzzy(entry) or not has_text(entry):
         return False
     return is_signed(entry) if signoff_required else True
 
@@ -107,7 +180,7 @@ def is_draft(entry: polib.POEntry, *, signoff_required: bool = False) -> bool:
 
 def unsigned(entry: polib.POEntry) -> str | None:
     """Why a translated, non-fuzzy entry does not count as signed off, or None."""
-    if entry.obsolete or "fuzzy" in entry.flags or not has_text(entry) or is_signed(entry):
+    if entry.obsolete or is_fuzzy(entry) or not has_text(entry) or is_signed(entry):
         return None
     mark = signoff(entry)
     if mark is None:
@@ -127,9 +200,7 @@ def _set_line(entry: polib.POEntry, kind: str, name: str, day: str) -> None:
 def sign(entry: polib.POEntry, reviewer: str, day: str, qa: str | None = None) -> None:
     """Mark reviewed by ``reviewer``: no ``fuzzy``, no ``#|`` text, a pinned sign-off line
     (and, when given, the QA findings the reviewer saw: ``qa-at-signoff: …``)."""
-    if "fuzzy" in entry.flags:
-        entry.flags.remove("fuzzy")
-    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    mark_reviewed(entry)
     if qa is not None:
         lines = [x for x in (entry.tcomment or "").split("\n") if x and not x.startswith(QA)]
         entry.tcomment = "\n".join([*lines, QA + qa])

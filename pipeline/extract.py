@@ -10,10 +10,11 @@ from pathlib import Path
 
 import polib
 
-from .catalogs import WRAP, atomic_write
-from .config import Config
-from .errors import SourceError
-from .source import Document, list_pages, read_page
+from pipeline.catalogs import WRAP
+from pipeline.config import Config
+from pipeline.errors import SourceError
+from pipeline.fs import atomic_write
+from pipeline.source import Document, list_pages, read_page
 
 SITE_DOMAIN = "site"
 _DATE_LINE = re.compile(r'^"POT-Creation-Date: [^"]*\\n"\n', re.M)

@@ -11,44 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import polib
+from pipeline import entry as entry_state
+from pipeline.catalogs import load_catalog
+from pipeline.config import Config, Language
+from pipeline.entry import is_outdated
+from pipeline.paths import CatalogInfo
 
-from . import entry as entry_state
-from .catalogs import CatalogInfo, has_text, load_catalog
-from .checks import DRAFT_SOURCES
-from .config import Config, Language
-
-__all__ = ["Counts", "Verdict", "count_catalog", "is_outdated", "is_stale", "judge"]
-
-# the line ``pipeline review`` added when a person accepted, before sign-offs were pinned
-_REVIEWED_BY = "reviewed by "
-
-
-def is_stale(entry: polib.POEntry) -> bool:
-    """A draft made for other English: fuzzy with the previous English (``#| msgid``).
-
-    No page shows it, draft or not: it translates words the page no longer says.
-    """
-    return "fuzzy" in entry.flags and bool(entry.previous_msgid)
-
-
-def is_outdated(entry: polib.POEntry) -> bool:
-    """A translation a person reviewed whose English changed since (``update`` made it
-    fuzzy and kept the old English as ``#| msgid``).
-
-    A machine, memory or XLIFF draft keeps its source comment when the English moves; it
-    counts as reviewed once only if someone signed it (a ``reviewed-by`` line, or the older
-    ``reviewed by``). A draft reviewed by hand in an editor keeps only the source comment, so
-    it counts as a draft again: the gate errs on the strict side.
-    """
-    if not (has_text(entry) and not entry.obsolete and is_stale(entry)):
-        return False
-    lines = (entry.tcomment or "").split("\n")
-    drafted = any(line.startswith(DRAFT_SOURCES) for line in lines)
-    signed = entry_state.signoff(entry) is not None or any(
-        line.startswith(_REVIEWED_BY) for line in lines)
-    return not drafted or signed
-
+__all__ = ["Counts", "Verdict", "count_catalog", "judge"]
 
 @dataclass(frozen=True, slots=True)
 class Counts:

@@ -14,11 +14,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from .config import Language
-from .extract import SITE_DOMAIN
-from .layout import Publisher, native_name, template_errors
-from .manifest import digest
-from .plan import TreePlan
+from pipeline.config import Language
+from pipeline.extract import SITE_DOMAIN
+from pipeline.layout import Publisher, native_name, template_errors
+from pipeline.manifest import digest
+from pipeline.plan import TreePlan
 
 ROOT, LANGUAGE, SITEMAP = "root", "language", "sitemap"
 

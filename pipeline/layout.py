@@ -22,15 +22,17 @@ from typing import Any
 import polib
 from markupsafe import Markup
 
-from . import manifest
-from .catalogs import CatalogInfo, atomic_write, load_catalog
-from .config import Config, Language, parse_language
-from .errors import PublishError
-from .extract import SITE_DOMAIN
-from .manifest import Hashes, digest
-from .render import render_body
-from .source import Document
-from .translations import Translations
+from pipeline import manifest
+from pipeline.catalogs import load_catalog
+from pipeline.config import Config, Language, parse_language
+from pipeline.errors import PublishError
+from pipeline.extract import SITE_DOMAIN
+from pipeline.fs import atomic_write
+from pipeline.manifest import Hashes, digest
+from pipeline.paths import CatalogInfo
+from pipeline.render import render_body
+from pipeline.source import Document
+from pipeline.translations import Translations
 
 
 @functools.cache
@@ -163,7 +165,7 @@ class Publisher:
 
         Every file under the templates and assets folders must be inside the project: a
         symbolic link to anything else (``/etc/passwd``) is refused, not published."""
-        from .source import inside_project
+        from pipeline.source import inside_project
 
         found: dict[str, Path] = {}
         for folder, pattern in ((self.config.templates_dir, "*.css"),
@@ -338,7 +340,7 @@ class Publisher:
             if fmt == "html":
                 data = html.encode("utf-8")
             else:
-                from .pdf import make_fetcher, watermark_svg, write_pdf
+                from pipeline.pdf import make_fetcher, watermark_svg, write_pdf
 
                 target = self.target(task.root, task.lang, task.doc.name, fmt)
                 mapping: dict[str, Path | bytes] = {

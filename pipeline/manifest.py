@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, catalogs, gate
-from .catalogs import CatalogInfo, domains
-from .config import Config, Language
-from .errors import CatalogError, PublishError
-from .gate import Counts, count_catalog
-from .workers import Workers
+from pipeline import __version__, catalogs, gate
+from pipeline.config import Config, Language
+from pipeline.errors import CatalogError, PublishError
+from pipeline.gate import Counts, count_catalog
+from pipeline.paths import CatalogInfo, domains
+from pipeline.workers import Workers
 
 MANIFEST = ".manifest.json"
 MANIFEST_FORMAT = 3

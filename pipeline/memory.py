@@ -5,7 +5,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from .catalogs import Catalog, CatalogInfo, is_reviewed, load_catalog
+from pipeline.catalogs import Catalog, load_catalog
+from pipeline.entry import is_reviewed
+from pipeline.paths import CatalogInfo
 
 
 def memory_key(text: str) -> str:

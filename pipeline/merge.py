@@ -8,44 +8,21 @@ removed strings become obsolete and come back, translation and all, if they retu
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import polib
 
-from .catalogs import (
-    MAX_NPLURALS,
-    WRAP,
-    Catalog,
-    CatalogInfo,
-    load_catalog,
-    locked,
-    new_catalog,
-    save_catalog,
-)
-from .config import Config, Language
-from .errors import CatalogError
-from .plurals import classic_rule
-
-
-def now_stamp() -> str:
-    """``extract``'s stamp, imported when a header is written: ``translate`` imports this
-    module for :func:`weak_match` and needs no Markdown parser."""
-    from .extract import now_stamp as stamp
-
-    return stamp()
-
-
-FUZZY_CUTOFF = 60.0
-"""Similarity (0–100, rapidfuzz ``ratio``) an old string needs to become a fuzzy draft of a
-long new one; shorter strings need more (:func:`cutoff`), as msgmerge's do."""
-STRONG_MATCH = 80.0
-"""Below this similarity a fuzzy draft is *weak*: ``translate`` may offer MT instead."""
-# Clause and sentence punctuation a trivial edit may add or drop; not between digits
-# ("1,500" vs "1.500" is a different dose) and no other symbol ("-20", "<", "**not**").
-_TRIVIAL_PUNCT = re.compile(r"(?<!\d)[.,;:!?…](?!\d)|[.,;:!?…](?=\s|$)")
-_QUOTES = str.maketrans({c: "'" for c in "\"“”„‘’‚«»‹›`´"})
+from pipeline.catalogs import WRAP, Catalog, load_catalog, new_catalog, save_catalog
+from pipeline.config import Config, Language
+from pipeline.entry import FUZZY, is_fuzzy, mark_draft
+from pipeline.errors import CatalogError
+from pipeline.extract import now_stamp
+from pipeline.fs import locked
+from pipeline.header import po_header
+from pipeline.match import Matcher
+from pipeline.paths import CatalogInfo
+from pipeline.syntax import MAX_NPLURALS
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,101 +42,16 @@ class UpdateItem:
     revived: int
 
 
-def plural_forms(lang: Language) -> str:
-    """The Plural-Forms a new catalog gets: gettext's classic rule (see `plurals`)."""
-    return classic_rule(lang)
-
-
-def po_header(lang: Language, domain: str, pot_date: str) -> dict[str, str]:
-    from babel import Locale
-
-    name = Locale.parse(lang.gettext).get_display_name("en") or lang.gettext
-    return {
-        "Project-Id-Version": f"l10n-pipeline {domain}",
-        "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": pot_date,
-        "PO-Revision-Date": now_stamp(),
-        "Last-Translator": "",
-        "Language-Team": f"{name}",
-        "Language": lang.gettext,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": plural_forms(lang),
-    }
-
-
-def trivial_key(text: str) -> str:
-    """Text with case, spacing, quote style and clause punctuation folded away: equal keys
-    mean a trivial edit, which keeps a review. Numbers, signs and markup stay significant.
-
-    >>> trivial_key("Call us, now!") == trivial_key("call  us now")
-    True
-    >>> trivial_key("1,500 mg") == trivial_key("1.500 mg")
-    False
-    >>> trivial_key("10⁶ cells") == trivial_key("106 cells")
-    False
-    """
-    folded = "".join(map(_fold_char, text)).casefold().translate(_QUOTES)
-    return " ".join(_TRIVIAL_PUNCT.sub(" ", folded).split())
-
-
-def _fold_char(c: str) -> str:
-    """Letters and spaces fold to their compatibility form (a full-width "Ａ" is an "A");
-    numbers, signs and symbols stay as written: "10⁶" is not "106", "½" not "1⁄2", "µ" not
-    "μ" only where it is a letter."""
-    if c.isascii() or unicodedata.category(c)[0] in "NSP":
-        return c
-    folded = unicodedata.normalize("NFKC", c)
-    # A letter whose compatibility form holds a digit or sign ("㎎" → "mg" is fine, "⒈"
-    # → "1." is not) keeps its own form.
-    if any(unicodedata.category(f)[0] in "NS" for f in folded):
-        return c
-    return folded
-
-
 def _any_text(e: polib.POEntry) -> bool:
     """Some translation to keep: a partly translated plural counts (it is never dropped), and
     so does one of only spaces (some languages leave a word out on purpose)."""
     return bool(e.msgstr != "") or any(v != "" for v in e.msgstr_plural.values())
 
 
-def cutoff(text: str) -> float:
-    """The similarity a fuzzy match for ``text`` needs: 60 from 30 characters on, rising to
-    90 for a single short word, so "Frequency" is not drafted from "French".
-
-    >>> cutoff("Frequency") > 80 > cutoff("A sentence of some length, with clauses.")
-    True
-    """
-    return FUZZY_CUTOFF + 30.0 * max(0.0, (30 - len(text)) / 30)
-
-
-def similarity(a: str, b: str) -> float:
-    """0–100: how alike two strings are (rapidfuzz's normalised InDel ratio)."""
-    from rapidfuzz import fuzz
-
-    return float(fuzz.ratio(a, b))
-
-
-def weak_match(entry: polib.POEntry) -> bool:
-    """A fuzzy entry whose draft is an old translation of a rather different English."""
-    return (
-        "fuzzy" in entry.flags
-        and entry.previous_msgid is not None
-        and similarity(entry.previous_msgid, entry.msgid) < STRONG_MATCH
-    )
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.casefold()) if not w.isdigit()}
-
-
 def nplurals_of(po: polib.POFile) -> int:
     """The catalog's number of plural forms (2 when the header does not say)."""
     m = re.search(r"nplurals\s*=\s*(\d+)", str(po.metadata.get("Plural-Forms", "")))
     return int(m.group(1)) if m and 0 < int(m.group(1)) <= MAX_NPLURALS else 2
-
-
 
 
 def _take_translation(e: polib.POEntry, old: polib.POEntry, nplurals: int) -> bool:
@@ -184,9 +76,8 @@ def _take_translation(e: polib.POEntry, old: polib.POEntry, nplurals: int) -> bo
 
 def _mark_changed(e: polib.POEntry, old: polib.POEntry) -> None:
     """``e`` holds a translation of ``old``'s English: a draft showing the old English."""
-    if "fuzzy" not in e.flags:
-        e.flags.insert(0, "fuzzy")
-    was_draft = "fuzzy" in old.flags and old.previous_msgid
+    mark_draft(e)
+    was_draft = is_fuzzy(old) and old.previous_msgid
     e.previous_msgctxt = old.msgctxt if old.msgctxt != e.msgctxt else None
     e.previous_msgid = old.previous_msgid if was_draft else old.msgid
     e.previous_msgid_plural = (
@@ -205,7 +96,7 @@ def _fresh(t: polib.POEntry) -> polib.POEntry:
         msgstr="",
         occurrences=list(t.occurrences),
         comment=t.comment,
-        flags=[f for f in t.flags if f != "fuzzy"],
+        flags=[f for f in t.flags if f != FUZZY],
     )
     if t.msgid_plural:
         e.msgid_plural = t.msgid_plural
@@ -229,41 +120,6 @@ def _refresh(e: polib.POEntry, t: polib.POEntry) -> None:
         e.occurrences = list(t.occurrences)
     if e.comment != t.comment:
         e.comment = t.comment
-
-
-class Matcher:
-    """Finds the most similar old string for a new one (rapidfuzz, C speed)."""
-
-    def __init__(self, candidates: Sequence[polib.POEntry]):
-        self.entries = list(candidates)
-        self.texts = [e.msgid for e in self.entries]
-        self.trivial = {(e.msgctxt, trivial_key(e.msgid), bool(e.msgid_plural)): e
-                        for e in self.entries}
-
-    def best(self, text: str, context: str | None = None,
-             plural: bool = False) -> tuple[polib.POEntry, bool] | None:
-        """(old entry, is the change trivial) or None when nothing is similar enough.
-
-        A trivial edit needs the same msgctxt and the same shape (singular or plural): a
-        string split into two contexts is two meanings, each to be reviewed. A short string
-        needs a closer match (:func:`cutoff`) and, under five words, a word in common.
-        """
-        if not self.entries:
-            return None
-        same = self.trivial.get((context, trivial_key(text), plural))
-        if same is not None:
-            return same, True
-        from rapidfuzz import fuzz, process
-
-        words = _words(text)
-        for _, score, index in process.extract(
-            text, self.texts, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff(text),
-            limit=5,
-        ):
-            old = self.entries[index]
-            if len(words) >= 5 or words & _words(old.msgid) or score >= 95:
-                return old, False
-        return None
 
 
 def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
@@ -306,7 +162,7 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
         old, trivial = found
         reshaped = _take_translation(e, old, nplurals)
         e.tcomment = old.tcomment
-        if trivial and not reshaped and "fuzzy" not in old.flags:
+        if trivial and not reshaped and not is_fuzzy(old):
             counts["trivial"] += 1
             continue
         _mark_changed(e, old)
@@ -363,7 +219,7 @@ def update(
     progress: Callable[[UpdateItem], None] | None = None,
 ) -> list[UpdateItem]:
     """Merge every template into every language's catalogs (creating missing ones)."""
-    from .catalogs import domains as all_domains
+    from pipeline.paths import domains as all_domains
 
     names = list(domains) if domains is not None else all_domains(config)
     if not names:
@@ -401,7 +257,7 @@ def init(
     """Create the missing catalogs of ``languages``; existing ones are left alone (their item
     has ``created`` False). Every template is read before any file is written, so a broken
     template leaves no language half-initialised."""
-    from .catalogs import domains as all_domains
+    from pipeline.paths import domains as all_domains
 
     names = all_domains(config)
     if not names:

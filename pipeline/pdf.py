@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from .config import Language
-from .errors import PublishError
+from pipeline.config import Language
+from pipeline.errors import PublishError
 
 # Fonts each script needs, and the Debian package that ships them.
 FONTS: dict[str, tuple[str, str]] = {

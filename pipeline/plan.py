@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, Language, parse_language
-from .errors import ConfigError, PipelineError
-from .extract import SITE_DOMAIN
-from .gate import Counts, Verdict, judge
-from .layout import Publisher
-from .manifest import Manifest
+from pipeline.config import Config, Language, parse_language
+from pipeline.errors import ConfigError, PipelineError
+from pipeline.extract import SITE_DOMAIN
+from pipeline.gate import Counts, Verdict, judge
+from pipeline.layout import Publisher
+from pipeline.manifest import Manifest
 
 PUBLIC, PREVIEW, REFUSED, WITHDRAWN, REMOVED = (
     "public", "preview", "refused", "withdrawn", "removed")

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import Language
+from pipeline.config import Language
+from pipeline.syntax import MAX_NPLURALS
 
 # GNU gettext's own table (gettext-tools/src/plural-table.c, as `msginit` writes it; a test
 # compares each entry with msginit where it is installed), so that `init` writes what msginit,
@@ -85,8 +86,6 @@ STABLE_RULES: dict[str, str] = {
 SAMPLES: tuple[int, ...] = tuple(range(1200)) + tuple(
     base * 10**k + d for k in range(3, 10) for base in (1, 2, 5) for d in (0, 1, 2, 11)
 )
-MAX_NPLURALS = 6
-"""No language needs more forms than Arabic's six; a larger count is refused, not allocated."""
 
 _HEADER = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.S)
 

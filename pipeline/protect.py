@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import patterns
-from .errors import SourceError
+from pipeline import patterns
+from pipeline.errors import SourceError
 
 # Lower case on purpose: Apertium's Galician analyser splits upper-case words with digits
 # ("ZX0QZ" came back as "ZX0inicios de QZ"); "zx0qz" survives all three installed pairs.

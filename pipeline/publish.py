@@ -17,15 +17,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import source
-from .catalogs import atomic_write, domains, sweep
-from .config import Config, Language
-from .errors import CatalogError, NotReadyError, PublishError
-from .gate import Counts, Verdict
-from .indexes import index_files, render_index
-from .layout import Publisher, RenderTask, make_renderer, native_name
-from .manifest import MANIFEST, Hashes, Manifest, PageFact, catalog_facts, count_catalogs
-from .plan import (
+from pipeline import source
+from pipeline.config import Config, Language
+from pipeline.errors import CatalogError, NotReadyError, PublishError
+from pipeline.fs import atomic_write, sweep
+from pipeline.gate import Counts, Verdict
+from pipeline.indexes import index_files, render_index
+from pipeline.layout import Publisher, RenderTask, make_renderer, native_name
+from pipeline.manifest import MANIFEST, Hashes, Manifest, PageFact, catalog_facts, count_catalogs
+from pipeline.paths import domains
+from pipeline.plan import (
     PREVIEW,
     PUBLIC,
     REFUSED,
@@ -43,10 +44,10 @@ from .plan import (
     plan_tree,
     tree_languages,
 )
-from .shard import Shard, UnionReport, claim, compare, restrict
-from .source import Document, list_pages, read_page
-from .translations import Translations
-from .workers import Workers, job_count, run_job
+from pipeline.shard import Shard, UnionReport, claim, compare, restrict
+from pipeline.source import Document, list_pages, read_page
+from pipeline.translations import Translations
+from pipeline.workers import Workers, job_count, run_job
 
 __all__ = [
     "MANIFEST", "PREVIEW", "PUBLIC", "REFUSED", "REMOVED", "WITHDRAWN", "Decision", "Hashes",
@@ -248,7 +249,7 @@ def _check_layout(publisher: Publisher, plan: Plan) -> None:
     """Fonts for every PDF to render and a layout that compiles, before any write."""
     todo = [out for tree in plan.trees for out in tree.pages if out.todo]
     if any("pdf" in out.todo for out in todo):
-        from .pdf import check_fonts
+        from pipeline.pdf import check_fonts
 
         for lang in dict.fromkeys(out.lang for out in todo if "pdf" in out.todo):
             check_fonts(lang)

@@ -18,12 +18,15 @@ from pathlib import Path
 
 import polib
 
-from . import entry as entry_state
-from .catalogs import CatalogInfo, atomic_write, load_catalog, select_domains
-from .checks import DRAFT_SOURCES, Context, check_entry
-from .config import Config, Language
-from .protect import load_glossary
-from .source import read_page
+from pipeline import entry as entry_state
+from pipeline.catalogs import load_catalog
+from pipeline.checks import check_entry
+from pipeline.config import Config, Language
+from pipeline.findings import Context
+from pipeline.fs import atomic_write
+from pipeline.paths import CatalogInfo, select_domains
+from pipeline.protect import load_glossary
+from pipeline.source import read_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,7 @@ def _english_hash(e: polib.POEntry) -> str:
 def _state(e: polib.POEntry) -> str:
     if not entry_state.has_text(e):
         return "untranslated"
-    if "fuzzy" in e.flags:
+    if entry_state.is_fuzzy(e):
         return "draft"
     why = entry_state.unsigned(e)
     if why is None:
@@ -88,8 +91,7 @@ def _state(e: polib.POEntry) -> str:
 
 def _entry(e: polib.POEntry, where: str, last_translator: str, ctx: Context,
            signoff_required: bool) -> EntryRecord:
-    origin = tuple(line for line in (e.tcomment or "").split("\n")
-                   if line.startswith(DRAFT_SOURCES))
+    origin = tuple(entry_state.provenance(e))
     typed = entry_state.translator(e, last_translator)
     mark = entry_state.signoff(e)
     signed = mark is not None and entry_state.is_signed(e)

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from .checks import deceptive
-from .source import (
+from pipeline.deception import deceptive
+from pipeline.source import (
     ALLOWED_SCHEMES,
     COMMENT,
     SOURCE_MD,

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogs import atomic_write
-from .checks import ERROR, Finding, run_checks
-from .config import Config, Language
-from .status import Stats, language_total, status
+from pipeline.checks import run_checks
+from pipeline.config import Config, Language
+from pipeline.findings import ERROR, Finding
+from pipeline.fs import atomic_write
+from pipeline.status import Stats, language_total, status
 
 _TEMPLATE = """\
 <!DOCTYPE html>

@@ -18,49 +18,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import polib
 
-from . import entry as entry_state
-from .catalogs import (
-    CatalogInfo,
-    load_catalog,
-    locked,
-    save_catalog,
-    select_domains,
-)
-from .checks import DRAFT_SOURCES, ERROR, Context, Finding, check_entry
-from .config import Config, Language
-from .errors import ConfigError, LockedError
-from .protect import load_glossary
-from .visible import refusal, visible, without_controls
-
-KEYS = "aesbq"
-PROMPT = "[a]ccept [e]dit [s]kip [b]ack [q]uit"
-
-
-class Console(Protocol):
-    """The reviewer's side. ``choose``/``confirm``/``edit`` raise EOFError when input ends."""
-
-    def show(self, text: str) -> None: ...
-
-    def choose(self, prompt: str, keys: str) -> str: ...
-
-    def confirm(self, question: str) -> bool: ...
-
-    def edit(self, text: str, notes: str) -> str | None:
-        """The new text, or None when the reviewer left it as it was.
-
-        ``text`` is the current translation to start from; ``notes`` are ``#`` comment lines
-        (the English, the previous English) for an editor file, which :func:`from_editor`
-        takes off again.
-        """
-        ...
+from pipeline import entry as entry_state
+from pipeline.catalogs import load_catalog, save_catalog
+from pipeline.checks import check_entry
+from pipeline.config import Config, Language
+from pipeline.errors import ConfigError, LockedError
+from pipeline.findings import ERROR, Context, Finding
+from pipeline.fs import locked
+from pipeline.paths import CatalogInfo, select_domains
+from pipeline.protect import load_glossary
+from pipeline.visible import block, refusal, short, visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +73,9 @@ class Card:
         lines = [f"── {self.position}/{self.total}  {self.where}"
                  + (f"  ({self.kind})" if self.kind else "") + f"  · {state}"]
         if self.before is not None:
-            lines.append(f"   before: {_short(visible(self.before))}")
-        lines += ["English:", _block(visible(self.english)), "Current:"]
-        lines += [_block(visible(text)) for text in self.current]
+            lines.append(f"   before: {short(visible(self.before))}")
+        lines += ["English:", block(visible(self.english)), "Current:"]
+        lines += [block(visible(text)) for text in self.current]
         if any(visible(text) != text for text in self.current):
             lines.append("Hidden:  the text holds characters a screen does not show; each is "
                          "named above in ⟨ ⟩")
@@ -112,7 +85,7 @@ class Card:
         else:
             lines.append("QA:      no findings")
         if self.after is not None:
-            lines.append(f"   after:  {_short(visible(self.after))}")
+            lines.append(f"   after:  {short(visible(self.after))}")
         return visible("\n".join(lines))
 
 
@@ -139,38 +112,6 @@ class Summary:
                 "(every decision is saved)")
 
 
-def _short(text: str, width: int = 90) -> str:
-    return textwrap.shorten(text, width, placeholder=" …") or repr(text)
-
-
-def _block(text: str) -> str:
-    wrapped = textwrap.fill(text, 86, initial_indent="  ", subsequent_indent="  ",
-                            break_long_words=False, break_on_hyphens=False)
-    return wrapped if text.strip() else "  (empty)"
-
-
-def editor_notes(card: Card) -> str:
-    """``#`` lines above the text in the editor: the English and the previous English."""
-    lines = ["# English" + (f" ({card.kind})" if card.kind else "") + f", {card.where}:"]
-    lines += [f"#   {line}" for line in textwrap.wrap(visible(card.english), 86) or [""]]
-    if card.previous is not None:
-        lines.append("# The translation below was made for this earlier English (#| msgid):")
-        lines += [f"#   {line}" for line in textwrap.wrap(visible(card.previous), 86) or [""]]
-    lines.append("# Write the translation below; these '#' lines are ignored. "
-                 "Save and quit to keep it.")
-    return "\n".join(lines) + "\n"
-
-
-def from_editor(text: str | None) -> str | None:
-    """The translation from an editor file: the leading ``#`` lines taken off."""
-    if text is None:
-        return None
-    lines = text.split("\n")
-    while lines and lines[0].startswith("#"):
-        lines.pop(0)
-    return "\n".join(lines)
-
-
 def _texts(entry: polib.POEntry) -> tuple[str, ...]:
     if entry.msgid_plural:
         return tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
@@ -179,8 +120,7 @@ def _texts(entry: polib.POEntry) -> tuple[str, ...]:
 
 def provenance(entry: polib.POEntry) -> str:
     """Where a draft came from: engine or memory comment, or the English it was made for."""
-    lines = [line for line in (entry.tcomment or "").split("\n")
-             if line.startswith(DRAFT_SOURCES)]
+    lines = entry_state.provenance(entry)
     if entry.previous_msgid:
         lines.append(f"changed English; the translation was for: {entry.previous_msgid!r}")
     return "; ".join(lines) or "not recorded (a fuzzy draft without a source comment)"
@@ -341,8 +281,7 @@ class Review:
 
         def put(entry: polib.POEntry) -> None:
             entry.msgstr = text
-            if "fuzzy" not in entry.flags:
-                entry.flags.append("fuzzy")
+            entry_state.mark_draft(entry)
             entry_state.mark_translated(entry, self.reviewer, self.today)
 
         problem = self._change(card, put)
@@ -373,38 +312,6 @@ class Review:
                              and (e.msgctxt, e.msgid) in keys
                              for e in load_catalog(path).entries())
         return Summary(self.accepted, self.edited, self.skipped, remaining, interrupted)
-
-
-def run_review(review: Review, console: Console) -> Summary:
-    """Show each card, ask for a key, apply it; stop at the end, on ``q`` or when input ends."""
-    try:
-        while not review.done:
-            card = review.card()
-            if card is None:
-                console.show("(this entry left the catalog; skipped)")
-                review.skip()
-                continue
-            console.show(card.render())
-            key = console.choose(PROMPT, KEYS)
-            if key == "a":
-                outcome = review.accept(card)
-                if outcome.confirm:
-                    ok = console.confirm(outcome.message)
-                    outcome = review.accept(card, confirmed=True) if ok else Outcome("not accepted")
-            elif key == "e":
-                start = without_controls(card.current[0])
-                outcome = review.edit(card, console.edit(start, editor_notes(card)))
-            elif key == "s":
-                outcome = review.skip()
-            elif key == "b":
-                outcome = review.back()
-            else:
-                review.quit = True
-                break
-            console.show(f"→ {outcome.message}")
-    except EOFError:
-        return review.summary(interrupted=True)
-    return review.summary()
 
 
 def _rel(path: Path, root: Path) -> str:

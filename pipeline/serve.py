@@ -19,19 +19,14 @@ from __future__ import annotations
 import asyncio
 import hmac
 import html
-import ipaddress
 import json
-import secrets
-import socket
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, Language, parse_language
-from .errors import ConfigError, NotReadyError, PipelineError
-from .source import list_pages, read_page
+from pipeline.config import Config, Language
+from pipeline.errors import ConfigError, PipelineError
+from pipeline.live import Change, Hub, Site, classify
 
 STATIC = Path(__file__).with_name("serve_static")
 TOKEN_HEADER = "x-pipeline-token"
@@ -40,164 +35,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What a batch of file changes affects: ``*`` stands for every language or page."""
-
-    langs: frozenset[str]
-    pages: frozenset[str]
-    paths: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"langs": sorted(self.langs), "pages": sorted(self.pages),
-                "paths": list(self.paths)}
-
-
-def classify(config: Config, paths: Iterable[Path]) -> Change | None:
-    """The pages and languages a set of changed files affects; None when nothing shown is.
-
-    Editors' temporary files, ``.mo`` files and the imported memory do not count.
-    """
-    langs: set[str] = set()
-    pages: set[str] = set()
-    shown: list[str] = []
-    for path in paths:
-        name = path.name
-        if name.startswith((".", "#")) or name.endswith(("~", ".tmp", ".mo", ".swp")):
-            continue
-        try:
-            rel = path.resolve().relative_to(config.root)
-        except ValueError:
-            continue
-        parts = rel.parts
-        if path.resolve().is_relative_to(config.pages_dir.resolve()) and name.endswith(".md"):
-            langs.add("*")
-            pages.add(path.stem)
-        elif path.resolve().is_relative_to(config.templates_dir.resolve()) or \
-                path.resolve().is_relative_to(config.assets_dir.resolve()):
-            langs.add("*")
-            pages.add("*")
-        elif path.resolve() == config.glossary_path.resolve():
-            langs.add("*")
-            pages.add("*")  # the panel's glossary terms and QA findings
-        elif name.endswith(".po") and len(parts) >= 3 and parts[-2] == "LC_MESSAGES":
-            langs.add(parts[-3])
-            pages.add("*" if path.stem == "site" else path.stem)
-        else:
-            continue
-        shown.append(rel.as_posix())
-    if not shown:
-        return None
-    return Change(frozenset(langs), frozenset(pages), tuple(sorted(shown)))
-
-
-class Site:
-    """Rendered pages by (mode, language, page), dropped when their inputs change."""
-
-    def __init__(self, config: Config, languages: Iterable[Language]):
-        self.config = config
-        self.source = parse_language(config.source_language)
-        self.languages = tuple(dict.fromkeys([self.source, *languages]))
-        self._cache: dict[tuple[bool, str, str], str] = {}
-        self._publishers: dict[bool, Any] = {}
-        self._lock = threading.Lock()
-        self.version = 0
-
-    def _publisher(self, draft: bool) -> Any:
-        from .layout import Publisher
-
-        found = self._publishers.get(draft)
-        if found is None:
-            found = self._publishers[draft] = Publisher(self.config, formats=("html",))
-            found.check_templates()
-        return found
-
-    def pages(self) -> list[str]:
-        return [p.stem for p in list_pages(self.config.pages_dir)]
-
-    def language(self, code: str) -> Language | None:
-        return next((x for x in self.languages if x.gettext == code), None)
-
-    def render(self, lang: Language, page: str, *, draft: bool) -> str:
-        """The page's HTML as ``publish`` (or ``publish --draft``) would write it."""
-        key = (draft, lang.gettext, page)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                return hit
-            doc = read_page(self.config.pages_dir / f"{page}.md")
-            html_text, _ = self._publisher(draft).render_html(doc, lang, self.languages,
-                                                              preview=draft)
-            self._cache[key] = html_text
-            return str(html_text)
-
-    def assets(self) -> dict[str, Path]:
-        with self._lock:
-            found: dict[str, Path] = self._publisher(False).assets
-            return found
-
-    def refusal(self, lang: Language) -> str | None:
-        """Why ``lang`` is not on the public site (its review gate), or None."""
-        from .publish import gate
-
-        try:
-            gate(self.config, lang, draft=False)
-        except NotReadyError as exc:
-            return exc.message
-        return None
-
-    def forget(self, change: Change) -> None:
-        with self._lock:
-            self._publishers.clear()  # a Publisher keeps templates and parsed catalogs
-            self._cache = {k: v for k, v in self._cache.items()
-                           if not (("*" in change.langs or k[1] in change.langs)
-                                   and ("*" in change.pages or k[2] in change.pages))}
-            self.version += 1
-
-
-@dataclass(slots=True)
-class Hub:
-    """Server-sent events to every open page."""
-
-    queues: set[asyncio.Queue[str]] = field(default_factory=set)
-
-    def publish(self, event: dict[str, Any]) -> None:
-        data = json.dumps(event, ensure_ascii=False)
-        for q in list(self.queues):
-            q.put_nowait(data)
-
-    async def stream(self, keepalive: float = 15.0) -> AsyncIterator[str]:
-        q: asyncio.Queue[str] = asyncio.Queue()
-        self.queues.add(q)
-        try:
-            yield "retry: 500\n\n"
-            while True:
-                try:
-                    data = await asyncio.wait_for(q.get(), keepalive)
-                    yield f"event: change\ndata: {data}\n\n"
-                except TimeoutError:
-                    yield ": keepalive\n\n"
-        finally:
-            self.queues.discard(q)
-
-
-def missing_dependencies() -> list[str]:
-    """The packages of the optional ``serve`` extra that are not installed."""
-    import importlib.util
-
-    return [name for name in ("starlette", "uvicorn", "watchfiles")
-            if importlib.util.find_spec(name) is None]
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class Guard:
@@ -281,7 +118,7 @@ def create_app(config: Config, *, languages: Iterable[Language], reviewer: str, 
     )
     from starlette.routing import Route
 
-    from .workbench import Decision, blocks, decide
+    from pipeline.workbench import Decision, blocks, decide
 
     site = Site(config, languages)
     hub = Hub()
@@ -452,57 +289,3 @@ def _message(title: str, text: str, link_text: str, href: str) -> str:
                   f'<p><a href="{html.escape(href)}">{html.escape(link_text)}</a></p>')
 
 
-@dataclass(frozen=True, slots=True)
-class Listening:
-    url: str
-    socket: socket.socket
-    warning: str | None
-
-
-def listen(host: str, port: int) -> Listening:
-    """Bind the socket first, so ``--port 0`` can report the port the system chose."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise ConfigError(f"--host {host}: {exc.strerror}") from None
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(address)
-    except OSError as exc:
-        sock.close()
-        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another "
-                          "--port") from None
-    sock.listen(128)
-    bound = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    warning = None if is_loopback(host) else (
-        f"listening on {host}, not loopback: anyone who can reach this machine sees the "
-        "drafts (the review token still guards changes)")
-    return Listening(f"http://{shown}:{bound}/", sock, warning)
-
-
-def hosts_for(host: str, port: int) -> set[str] | None:
-    """The Host headers to answer; None (any) when listening on every interface, where
-    the machine's names are not known — the Origin and token checks still apply."""
-    if host in ("0.0.0.0", "::", ""):
-        return None
-    names = {host, f"[{host}]"} if ":" in host else {host}
-    if is_loopback(host):
-        names |= {"127.0.0.1", "localhost", "[::1]"}
-    return {f"{n}:{port}" for n in names}
-
-
-def run(config: Config, languages: Iterable[Language], *, reviewer: str, listening: Listening,
-        log_level: str = "warning") -> None:
-    """Serve until interrupted (Ctrl-C)."""
-    import uvicorn
-
-    port = listening.socket.getsockname()[1]
-    host = listening.url.split("//", 1)[1].rsplit(":", 1)[0].strip("[]")
-    app = create_app(config, languages=languages, reviewer=reviewer,
-                     token=secrets.token_urlsafe(24), hosts=hosts_for(host, port))
-    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on",
-                                           timeout_graceful_shutdown=1))
-    server.run(sockets=[listening.socket])

@@ -23,9 +23,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import ConfigError
-from .manifest import MANIFEST, Manifest
-from .plan import PageOutput, Plan
+from pipeline.errors import ConfigError
+from pipeline.manifest import MANIFEST, Manifest
+from pipeline.plan import PageOutput, Plan
 
 __all__ = ["Shard", "UnionReport", "balance", "claim", "compare", "parse_shard", "partition",
            "render_cost", "restrict"]

@@ -14,7 +14,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .errors import SourceError
+from pipeline.errors import SourceError
 
 MAX_SEGMENT_CHARS = 10_000
 MAX_META_CHARS = 1_000

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from . import entry
-from .catalogs import CatalogInfo, domains, has_text, load_catalog
-from .config import Config, Language
-from .errors import CatalogError
+from pipeline import entry
+from pipeline.catalogs import load_catalog
+from pipeline.config import Config, Language
+from pipeline.entry import has_text
+from pipeline.errors import CatalogError
+from pipeline.paths import CatalogInfo, domains
 
 
 @dataclass(frozen=True, slots=True)

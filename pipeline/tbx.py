@@ -22,12 +22,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .catalogs import atomic_write, locked
-from .config import Config, Language, parse_language
-from .errors import CatalogError
-from .protect import GlossaryTerm, load_glossary
-from .tm import XML_LANG, checked, lang_of, local, match_language, read_xml, text_of, xml_bytes
+from pipeline import __version__
+from pipeline.config import Config, Language, parse_language
+from pipeline.errors import CatalogError
+from pipeline.fs import atomic_write, locked
+from pipeline.protect import GlossaryTerm, load_glossary
+from pipeline.tm import (
+    XML_LANG,
+    checked,
+    lang_of,
+    local,
+    match_language,
+    read_xml,
+    text_of,
+    xml_bytes,
+)
 
 COLUMNS = ("term", "lang", "translation", "note", "stand_in")
 DNT = "do not translate"

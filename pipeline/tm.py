@@ -19,11 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .catalogs import CatalogInfo, atomic_write, is_reviewed, load_catalog, locked, select_domains
-from .config import Config, Language, parse_language
-from .errors import CatalogError, ConfigError
-from .memory import memory_key
+from pipeline import __version__
+from pipeline.catalogs import load_catalog
+from pipeline.config import Config, Language, parse_language
+from pipeline.entry import is_reviewed
+from pipeline.errors import CatalogError, ConfigError
+from pipeline.fs import atomic_write, locked
+from pipeline.memory import memory_key
+from pipeline.paths import CatalogInfo, select_domains
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ORIGIN = "x-origin"  # <prop type="x-origin">: where an imported pair came from

@@ -7,7 +7,6 @@ batch, so an interrupted run keeps every finished entry.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,27 +15,21 @@ from pathlib import Path
 
 import polib
 
-from .cache import Cache
-from .catalogs import (
-    MAX_FIELD_CHARS,
-    Catalog,
-    CatalogInfo,
-    domains,
-    has_text,
-    load_catalog,
-    locked,
-    parse_catalog,
-    save_catalog,
-    select_domains,
-)
-from .config import Config, Language, parse_language
-from .engines import ENGINES, Engine, Failure, Result, get_engine
-from .errors import CatalogError, ConfigError, EngineError, PipelineError
-from .memory import Memory
-from .merge import nplurals_of, weak_match
-from .protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
-from .tm import load_memory
-from .visible import refusal
+from pipeline.cache import Cache
+from pipeline.catalogs import Catalog, load_catalog, parse_catalog, save_catalog
+from pipeline.config import Config, Language, parse_language
+from pipeline.engines import ENGINES, Engine, Failure, Result, get_engine
+from pipeline.entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
+from pipeline.errors import CatalogError, ConfigError, EngineError, PipelineError
+from pipeline.fs import locked
+from pipeline.match import weak_match
+from pipeline.memory import Memory
+from pipeline.merge import nplurals_of
+from pipeline.paths import CatalogInfo, domains, select_domains
+from pipeline.protect import GlossaryTerm, Protected, RestoreError, load_glossary, protect, restore
+from pipeline.syntax import MAX_FIELD_CHARS
+from pipeline.tm import load_memory
+from pipeline.visible import refusal
 
 BATCH = 64
 """Entries in the first engine call; later calls are sized to take about ``BATCH_SECONDS``."""
@@ -45,7 +38,6 @@ MAX_BATCH = 5000
 BATCH_ENV = "PIPELINE_MT_BATCH"
 """Environment variable fixing the batch size (entries per engine call and per save)."""
 
-_PROVENANCE = re.compile(r"^(machine translation|translation memory): ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +87,7 @@ def choose_engine(config: Config, lang: Language, name: str | None) -> Engine | 
 
 def _alternatives(config: Config, source: Language, lang: Language, chosen: str) -> str:
     """Which engines would serve the pair, and how to get Apertium's."""
-    from .engines.apertium import debian_package
+    from pipeline.engines.apertium import debian_package
 
     serving = []
     for other in ENGINES:
@@ -112,13 +104,6 @@ def _alternatives(config: Config, source: Language, lang: Language, chosen: str)
     return hint + "; --engine memory uses translation memory only"
 
 
-def _provenance(entry: polib.POEntry, note: str) -> None:
-    lines = [line for line in (entry.tcomment or "").split("\n")
-             if line and not _PROVENANCE.match(line)]
-    lines.append(note)
-    entry.tcomment = "\n".join(lines)
-
-
 def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
     # An entry with text here is a weak fuzzy match being replaced: nothing of it is typed.
     replacing = has_text(entry)
@@ -132,9 +117,8 @@ def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int)
         }
     else:
         entry.msgstr = texts[0]
-    if "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")  # where msgmerge and Poedit put it
-    _provenance(entry, note)
+    mark_draft(entry)
+    set_provenance(entry, note)
 
 
 def _batch_size(explicit: int | None) -> int | None:
@@ -324,7 +308,7 @@ class _Run:
             if hit is not None and refusal(hit[0]):
                 hit = None  # a remembered text with a control character is not reused
             if hit is not None:
-                _draft(e, [_keep_edges(e.msgid, hit[0])], f"translation memory: {hit[1]}",
+                _draft(e, [_keep_edges(e.msgid, hit[0])], f"{MEMORY} {hit[1]}",
                        nplurals)
                 from_memory += 1
             else:
@@ -348,7 +332,7 @@ class _Run:
     def _fill_from_engine(self, cat: Catalog, info: CatalogInfo, jobs: list[_Job],
                           nplurals: int, unsaved: int) -> None:
         assert self.engine is not None
-        note = (f"machine translation: {self.engine.name} "
+        note = (f"{MACHINE} {self.engine.name} "
                 f"{self.source.bcp47}→{self.lang.bcp47}, {self.day}")
         retry: list[_Job] = []
         start = 0

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import polib
 from markupsafe import Markup, escape
 
-from . import entry as entry_state
-from .checks import deceptive
-from .gate import is_stale
-from .render import Choice
-from .source import fold
+from pipeline import entry as entry_state
+from pipeline.deception import deceptive
+from pipeline.entry import is_stale
+from pipeline.render import Choice
+from pipeline.source import fold
 
 __all__ = ["Translations", "placeholders_match"]
 
@@ -58,7 +58,7 @@ class Translations:
 
     def add(self, po: polib.POFile, path: str = "", *, drafts: bool = False) -> None:
         """Take ``po``'s reviewed entries (and, with ``drafts``, its machine drafts, but
-        never one made for other English: see :func:`~pipeline.gate.is_stale`)."""
+        never one made for other English: see :func:`~pipeline.entry.is_stale`)."""
         for e in po:
             # Pages and templates look strings up without a context: an entry with a msgctxt
             # (a "shadow" of a reviewed one, added by hand) must not answer for it.

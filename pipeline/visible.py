@@ -10,6 +10,7 @@ zero-width spaces, line and paragraph separators — is shown by name (:func:`vi
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 
 _ALLOWED = frozenset("\n\t")
@@ -69,3 +70,13 @@ def refusal(text: str) -> str | None:
 def without_controls(text: str) -> str:
     """``text`` with the control characters taken out (what an editor may start from)."""
     return "".join(ch for ch in text if not is_control(ch))
+
+
+def short(text: str, width: int = 90) -> str:
+    return textwrap.shorten(text, width, placeholder=" …") or repr(text)
+
+
+def block(text: str) -> str:
+    wrapped = textwrap.fill(text, 86, initial_indent="  ", subsequent_indent="  ",
+                            break_long_words=False, break_on_hyphens=False)
+    return wrapped if text.strip() else "  (empty)"

@@ -16,14 +16,19 @@ from typing import Any
 
 import polib
 
-from .catalogs import CatalogInfo, is_machine, is_reviewed, load_catalog, locked, save_catalog
-from .checks import Context, check_entry
-from .config import Config, Language
-from .errors import LockedError, SourceError
-from .protect import GlossaryTerm, load_glossary
-from .render import SAFE_MD
-from .review import Item, Review, provenance
-from .source import Document, read_page
+from pipeline.catalogs import load_catalog, save_catalog
+from pipeline.checks import check_entry
+from pipeline.config import Config, Language
+from pipeline.entry import is_draft as is_machine
+from pipeline.entry import is_reviewed
+from pipeline.errors import LockedError, SourceError
+from pipeline.findings import Context
+from pipeline.fs import locked
+from pipeline.paths import CatalogInfo
+from pipeline.protect import GlossaryTerm, load_glossary
+from pipeline.render import SAFE_MD
+from pipeline.review import Item, Review, provenance
+from pipeline.source import Document, read_page
 
 _WORD = re.compile(r"\s+|\w+|[^\w\s]")
 DISCUSS = "discuss: "

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
 
-from .errors import ConfigError, PublishError
+from pipeline.errors import ConfigError, PublishError
 
 T = TypeVar("T")
 R = TypeVar("R")

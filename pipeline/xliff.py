@@ -33,41 +33,44 @@ fuzzy to ``needs-translation`` and drops msgctxt, which our catalogs need.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from . import __version__
-from .catalogs import (
-    Catalog,
-    CatalogInfo,
-    atomic_write,
-    domains,
+from pipeline import __version__
+from pipeline.catalogs import Catalog, load_catalog, save_catalog
+from pipeline.config import Config, Language, parse_language
+from pipeline.entry import (
+    IMPORTED,
     has_text,
     is_reviewed,
-    load_catalog,
-    locked,
-    save_catalog,
-    select_domains,
+    mark_draft,
+    mark_reviewed,
+    mark_translated,
+    set_provenance,
 )
-from .config import Config, Language, parse_language
-from .entry import mark_translated
-from .errors import CatalogError, ConfigError
-from .visible import refusal
+from pipeline.errors import CatalogError
+from pipeline.fs import atomic_write, locked
+from pipeline.paths import CatalogInfo, domains, select_domains
+from pipeline.visible import refusal
+from pipeline.xliff_read import (
+    BASE,
+    PLURALS_RESTYPE,
+    REVIEWED_STATES,
+    Unit,
+    parse,
+    plan_lang,
+    read_units,
+)
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_PLURALS = "x-gettext-plurals"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-REVIEWED_STATES = frozenset({"final", "signed-off"})
-IMPORT_NOTE = "XLIFF import:"
-BASE = "pipeline-base"  # <alt-trans origin=…>: the msgstr as exported
 
 
 def _q(tag: str) -> str:
@@ -157,7 +160,7 @@ def _entry_xml(body: ET.Element, n: int, e: polib.POEntry, where: str) -> str:
                    state == "reviewed", where)
         holder = unit
     else:
-        holder = ET.SubElement(body, _q("group"), id=str(n), restype=_PLURALS)
+        holder = ET.SubElement(body, _q("group"), id=str(n), restype=PLURALS_RESTYPE)
         for i in sorted(e.msgstr_plural):
             unit = ET.SubElement(holder, _q("trans-unit"), id=f"{n}[{i}]")
             _fill_unit(unit, e.msgid if i == 0 else e.msgid_plural,
@@ -236,198 +239,7 @@ def _refuse_output(config: Config, output: Path) -> None:
 # ── import ─────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """One entry's worth of XLIFF: a trans-unit, or a plural group of them."""
-
-    uid: str
-    msgctxt: str | None
-    sources: tuple[str, ...]
-    targets: tuple[str, ...] | None
-    approved: str | None
-    state: str | None
-    base: tuple[str, ...] | None  # the targets as exported; None: the file has no base
-    base_reviewed: bool | None  # reviewed at export; None: not known
-
-
-@dataclass(frozen=True, slots=True)
-class _Form:
-    source: str
-    target: str | None
-    approved: str | None
-    state: str | None
-    base: str | None
-    base_state: str | None
-
-
-def _content(el: ET.Element | None) -> str | None:
-    # itertext: a CAT tool may split a target into <mrk mtype="seg"> sentences
-    return None if el is None else "".join(el.itertext())
-
-
-def _read_unit(unit: ET.Element, ns: str) -> _Form:
-    source = _content(unit.find(f"{{{ns}}}source")) or ""
-    target_el = unit.find(f"{{{ns}}}target")
-    state = target_el.get("state") if target_el is not None else None
-    base_el = next((alt.find(f"{{{ns}}}target") for alt in unit.findall(f"{{{ns}}}alt-trans")
-                    if alt.get("origin") == BASE), None)
-    return _Form(source, _content(target_el), unit.get("approved"), state, _content(base_el),
-                 base_el.get("state") if base_el is not None else None)
-
-
-def _reviewed_state(state: str | None) -> bool | None:
-    """What a base's ``state`` says: reviewed, not reviewed, or not known."""
-    if state in REVIEWED_STATES or state == "translated":
-        return True
-    if state and (state.startswith("needs-") or state == "new"):
-        return False
-    return None
-
-
-def _units(body: ET.Element, ns: str) -> Iterator[_Unit]:
-    """Every unit, in document order; a CAT tool's own ``<group>``s are looked into."""
-    stack = [iter(body)]
-    while stack:
-        el = next(stack[-1], None)
-        if el is None:
-            stack.pop()
-            continue
-        if el.tag == f"{{{ns}}}group" and el.get("restype") != _PLURALS:
-            stack.append(iter(el))
-            continue
-        yield from _unit(el, ns)
-
-
-def _unit(el: ET.Element, ns: str) -> Iterator[_Unit]:
-    """The unit ``el`` is (a trans-unit or a plural group), if any."""
-    if el.get("restype") == "x-gettext-domain-header":
-        return  # po2xliff's copy of the .po header: the catalog keeps its own
-    if el.tag == f"{{{ns}}}trans-unit":
-        f = _read_unit(el, ns)
-        yield _Unit(el.get("id", "?"), el.get("resname"), (f.source,),
-                    (f.target,) if f.target else None, f.approved, f.state,
-                    (f.base,) if f.base is not None else None,
-                    _reviewed_state(f.base_state))
-    elif el.tag == f"{{{ns}}}group" and el.get("restype") == _PLURALS:
-        forms = [_read_unit(u, ns) for u in el.findall(f"{{{ns}}}trans-unit")]
-        targets = tuple(f.target or "" for f in forms)
-        approvals = {f.approved for f in forms}
-        states = {f.state for f in forms}
-        bases = tuple(f.base for f in forms if f.base is not None)
-        base_reviewed = {_reviewed_state(f.base_state) for f in forms}
-        yield _Unit(el.get("id", "?"), el.get("resname"),
-                    tuple(dict.fromkeys(f.source for f in forms)),
-                    targets if targets and all(targets) else None,
-                    approvals.pop() if len(approvals) == 1 else "no",
-                    states.pop() if len(states) == 1 else "needs-review-translation",
-                    bases if forms and len(bases) == len(forms) else None,
-                    base_reviewed.pop() if len(base_reviewed) == 1 else None)
-
-
-MAX_XLIFF_BYTES = 64 * 1024 * 1024
-"""An XLIFF file larger than this is refused."""
-MAX_XLIFF_DEPTH = 32
-"""Elements nested deeper than this are refused (ours are 6 deep; a CAT tool's groups and
-``<mrk>`` segments add a few)."""
-
-
-class _Declared(Exception):
-    """The document declares a DOCTYPE or an entity."""
-
-
-def _refuse_declarations(data: bytes) -> None:
-    """Raise :class:`_Declared` if the document has a DOCTYPE or an entity declaration, in
-    whatever encoding it is written (a UTF-16 file hides ``<!DOCTYPE`` from a byte search).
-    The expat parser reads the encoding as the XML parser will; other errors are left to it.
-    """
-    from xml.parsers import expat
-
-    def refuse(*_: object) -> None:
-        raise _Declared
-
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
-    with contextlib.suppress(expat.ExpatError):  # not well formed: ET reports it, with a line
-        parser.Parse(data, True)
-
-
-def _depth(root: ET.Element) -> int:
-    """How deep elements nest (without recursion: a hostile file may nest thousands)."""
-    deepest = 0
-    stack = [(root, 1)]
-    while stack:
-        el, level = stack.pop()
-        deepest = max(deepest, level)
-        if level <= MAX_XLIFF_DEPTH:
-            stack.extend((child, level + 1) for child in el)
-    return deepest
-
-
-def _parse(path: Path) -> tuple[ET.Element, str]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
-    if len(data) > MAX_XLIFF_BYTES:
-        raise CatalogError(f"{len(data):,} bytes (limit {MAX_XLIFF_BYTES:,}); export fewer "
-                           "pages per file (--page)", path=path)
-    try:
-        _refuse_declarations(data)
-        root = ET.fromstring(data)
-    except _Declared:
-        raise CatalogError("has a DOCTYPE or entity declarations; XLIFF needs none",
-                           path=path) from None
-    except ET.ParseError as exc:
-        raise CatalogError(f"not well-formed XML ({exc}); export again or repair it",
-                           path=path, line=exc.position[0]) from None
-    except (LookupError, ValueError) as exc:  # encoding="bogus" / a multi-byte encoding
-        raise CatalogError(f"its XML declaration names an encoding Python's XML parser cannot "
-                           f"read ({exc}); save it as UTF-8", path=path) from None
-    depth = _depth(root)
-    if depth > MAX_XLIFF_DEPTH:
-        raise CatalogError(f"elements nested {depth} deep (limit {MAX_XLIFF_DEPTH}); export "
-                           "again from your CAT tool", path=path)
-    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
-    if root.tag != f"{{{ns}}}xliff" or not ns.startswith("urn:oasis:names:tc:xliff:document:1."):
-        raise CatalogError("not an XLIFF 1.x file; export XLIFF 1.2 from your CAT tool",
-                           path=path)
-    return root, ns
-
-
-def _plan_lang(root: ET.Element, ns: str, path: Path, config: Config,
-               lang: Language | None) -> Language:
-    source = parse_language(config.source_language)
-    targets = set()
-    for file_el in root.findall(f"{{{ns}}}file"):
-        src = file_el.get("source-language", "")
-        try:  # "en-US" is English for a project written in "en"
-            ok = source.gettext in (parse_language(src).gettext, parse_language(src).base)
-        except ConfigError:
-            ok = False
-        if not ok:
-            raise CatalogError(f"source language is '{src}', this project translates from "
-                               f"'{source.bcp47}'; this file is not from this project", path=path)
-        target = file_el.get("target-language", "")
-        try:
-            targets.add(parse_language(target).gettext)
-        except ConfigError:
-            raise CatalogError(f"unknown target-language '{target}'", path=path) from None
-    if len(targets) > 1:
-        raise CatalogError(f"mixes target languages ({', '.join(sorted(targets))}); "
-                           "import one language at a time", path=path)
-    if lang is not None:
-        if targets and lang.gettext not in targets:
-            raise CatalogError(f"is for '{targets.pop()}', not '{lang.gettext}'; check --lang",
-                               path=path)
-        return lang
-    if not targets:
-        raise CatalogError("names no target-language; pass --lang", path=path)
-    return parse_language(targets.pop())
-
-
-def _says(unit: _Unit) -> tuple[bool, bool]:
+def _says(unit: Unit) -> tuple[bool, bool]:
     """(the file marks it reviewed, the file explicitly marks it as needing work)."""
     state = unit.state or ""
     needs = state.startswith("needs-") or state == "new"
@@ -442,16 +254,7 @@ def _set_texts(e: polib.POEntry, texts: tuple[str, ...]) -> None:
         e.msgstr = texts[0]
 
 
-def _mark(e: polib.POEntry, *, reviewed: bool) -> None:
-    if reviewed:
-        if "fuzzy" in e.flags:
-            e.flags.remove("fuzzy")
-        e.previous_msgid = e.previous_msgid_plural = e.previous_msgctxt = None
-    elif "fuzzy" not in e.flags:
-        e.flags.append("fuzzy")
-
-
-def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported,
+def _apply(e: polib.POEntry, unit: Unit, note: str, result: Imported,
            translator: tuple[str, str] | None = None) -> None:
     if unit.targets is None:
         result.empty += 1
@@ -479,10 +282,10 @@ def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported,
             says_reviewed = says_reviewed and not unit.base_reviewed
             says_draft = says_draft and unit.base_reviewed
         if says_reviewed and not was_reviewed:
-            _mark(e, reviewed=True)
+            mark_reviewed(e)
             result.approved += 1
         elif says_draft and was_reviewed:
-            _mark(e, reviewed=False)
+            mark_draft(e)
             result.reopened += 1
         else:
             result.unchanged += 1
@@ -493,9 +296,11 @@ def _apply(e: polib.POEntry, unit: _Unit, note: str, result: Imported,
     _set_texts(e, unit.targets)
     if translator:  # (name, day): who typed it, pinned to the text, for the four-eyes rule
         mark_translated(e, *translator)
-    _mark(e, reviewed=says_reviewed)
-    lines = [x for x in (e.tcomment or "").split("\n") if x and not x.startswith(IMPORT_NOTE)]
-    e.tcomment = "\n".join([*lines, note])
+    if says_reviewed:
+        mark_reviewed(e)
+    else:
+        mark_draft(e)
+    set_provenance(e, note)
     if says_reviewed:
         result.translated += 1
     else:
@@ -508,29 +313,29 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
     """Merge the file's targets into the language's catalogs; refuse it whole if any unit
     does not match an entry (by msgctxt and msgid). New text is recorded as typed by
     ``translator``, else by the file's ``<phase process-name="translation" contact-name>``."""
-    root, ns = _parse(path)
-    lang = _plan_lang(root, ns, path, config, lang)
+    root, ns = parse(path)
+    lang = plan_lang(root, ns, path, config, lang)
     names = set(domains(config))
     day = today or dt.date.today().isoformat()
     phase = root.find(f".//{{{ns}}}phase[@process-name='translation']")
     named = translator or (phase.get("contact-name") if phase is not None else None)
     typed_by = (" ".join(named.split()), day) if named and named.strip() else None
     # Two <file> elements may name one catalog (a CAT tool split it): their units together.
-    by_name: dict[str, list[_Unit]] = {}
+    by_name: dict[str, list[Unit]] = {}
     for file_el in root.findall(f"{{{ns}}}file"):
         name = re.sub(r"\.pot?$", "", Path(file_el.get("original", "")).name)
         if name not in names:
             raise CatalogError(f"<file original=\"{file_el.get('original', '')}\"> names no "
                                f"catalog of this project ({', '.join(sorted(names))})", path=path)
         body = file_el.find(f"{{{ns}}}body")
-        by_name.setdefault(name, []).extend(_units(body, ns) if body is not None else [])
+        by_name.setdefault(name, []).extend(read_units(body, ns) if body is not None else [])
     plan = list(by_name.items())
     if not plan:
         raise CatalogError("has no <file> elements; nothing to import", path=path)
-    note = f"{IMPORT_NOTE} {path.name}, {day}"
+    note = f"{IMPORTED} {path.name}, {day}"
     first = CatalogInfo(plan[0][0], lang, config.locale_dir).po_path
     with locked(first):  # one lock per language folder covers all its catalogs
-        work: list[tuple[Catalog, list[tuple[polib.POEntry, _Unit]], Imported]] = []
+        work: list[tuple[Catalog, list[tuple[polib.POEntry, Unit]], Imported]] = []
         for name, units in plan:
             po_path = CatalogInfo(name, lang, config.locale_dir).po_path
             cat = load_catalog(po_path)
@@ -554,12 +359,12 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
     return [result for _, _, result in work]
 
 
-def _match(cat: Catalog, units: list[_Unit], path: Path,
-           po_path: Path) -> list[tuple[polib.POEntry, _Unit]]:
+def _match(cat: Catalog, units: list[Unit], path: Path,
+           po_path: Path) -> list[tuple[polib.POEntry, Unit]]:
     entries = {(e.msgctxt, e.msgid): e for e in cat.entries()}
-    pairs: list[tuple[polib.POEntry, _Unit]] = []
+    pairs: list[tuple[polib.POEntry, Unit]] = []
     seen: set[tuple[str | None, str]] = set()
-    missing: list[_Unit] = []
+    missing: list[Unit] = []
     for unit in units:
         if not unit.sources:
             raise CatalogError(f"plural group {unit.uid} has no <trans-unit>; export again or "

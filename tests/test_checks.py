@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.catalogs import load_catalog
-from pipeline.checks import CHECKS, ERROR, check_catalog
+from pipeline.checks import CHECKS, check_catalog
 from pipeline.config import parse_language
+from pipeline.findings import ERROR
 from pipeline.protect import load_glossary
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,7 +84,8 @@ def test_cli_check_reports_compiler_style_and_exit_1(tmp_path: Path) -> None:
 
 
 def test_check_entry_gives_the_catalog_findings_of_one_entry() -> None:
-    from pipeline.checks import Context, check_entry
+    from pipeline.checks import check_entry
+    from pipeline.findings import Context
 
     glossary = load_glossary(REPO / "locale" / "glossary.csv")
     lang = parse_language("es")
@@ -103,7 +105,8 @@ def test_check_entry_gives_the_catalog_findings_of_one_entry() -> None:
 def test_previous_check_accepts_named_draft_sources(comment: str, flagged: bool) -> None:
     import polib
 
-    from pipeline.checks import Context, check_previous
+    from pipeline.checks import check_previous
+    from pipeline.findings import Context
 
     entry = polib.POEntry(msgid="Hello there", msgstr="Hola", flags=["fuzzy"], tcomment=comment)
     ctx = Context(parse_language("es"), load_glossary(Path("/nonexistent.csv")))
@@ -111,7 +114,7 @@ def test_previous_check_accepts_named_draft_sources(comment: str, flagged: bool)
 
 
 def test_deceptive_catches_a_changed_hotline_in_link_text() -> None:
-    from pipeline.checks import deceptive
+    from pipeline.deception import deceptive
 
     source = "Call: [1-888-226-4343](tel:+18882264343) (toll-free)"
     assert deceptive(source, "Teléfono: [1-888-226-4343](tel:+18882264343)") is None

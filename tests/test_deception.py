@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.checks import deceptive
+from pipeline.deception import deceptive
 
 SOURCE = "Fax: 901-595-4011"
 PHONE = "901-595-4011"

@@ -35,10 +35,11 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import REPO, msgfmt_ok, tree_digest
 
-from pipeline.catalogs import load_catalog, locked
+from pipeline.catalogs import load_catalog
 from pipeline.config import Language
 from pipeline.engines import ENGINES, Failure
 from pipeline.errors import EngineError
+from pipeline.fs import locked
 
 DATA = Path(__file__).parent / "data"
 PAGE = "visiting-hours"

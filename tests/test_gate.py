@@ -8,8 +8,9 @@ import polib
 import pytest
 
 from pipeline.config import Config, load_config, parse_language
+from pipeline.entry import is_outdated, is_stale
 from pipeline.errors import ConfigError
-from pipeline.gate import Counts, is_outdated, is_stale, judge
+from pipeline.gate import Counts, judge
 
 ES = parse_language("es")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, tree_digest
 
-from pipeline.catalogs import sweep
+from pipeline.fs import sweep
 
 PAGE = "paraspinal-sarcoma-treatment"
 

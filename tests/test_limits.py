@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import tree_digest
 
-from pipeline.catalogs import MAX_CATALOG_BYTES, MAX_FIELD_CHARS, load_catalog
+from pipeline.catalogs import load_catalog
 from pipeline.config import load_config, parse_language
 from pipeline.errors import CatalogError
 from pipeline.source import MAX_META_CHARS, MAX_PAGE_BYTES
+from pipeline.syntax import MAX_CATALOG_BYTES, MAX_FIELD_CHARS
 from pipeline.translate import translate
 
 PO = "locale/es/LC_MESSAGES/site.po"

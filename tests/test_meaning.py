@@ -12,9 +12,10 @@ from types import ModuleType
 import polib
 import pytest
 
-from pipeline.checks import Context, check_entry
+from pipeline.checks import check_entry
 from pipeline.config import load_config, parse_language
-from pipeline.meaning import count, lexicon, number_values, sentences, unspelled
+from pipeline.findings import Context
+from pipeline.lexicon import count, lexicon, number_values, sentences, unspelled
 from pipeline.protect import Glossary
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,15 +13,11 @@ from conftest import msgfmt_ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import (
-    CatalogInfo,
-    is_reviewed,
-    load_catalog,
-    parse_catalog,
-    save_catalog,
-)
+from pipeline.catalogs import load_catalog, parse_catalog, save_catalog
 from pipeline.config import load_config, parse_language
+from pipeline.entry import is_reviewed
 from pipeline.merge import merge, update, update_one
+from pipeline.paths import CatalogInfo
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 PAGE = f"source/pages/{DOMAIN}.md"
@@ -538,7 +534,7 @@ def test_latin1_catalog_becomes_utf8_when_a_string_needs_it(tmp_path: Path) -> N
     ("Do not stop the medicine", "Do **not** stop the medicine"),
 ])
 def test_meaningful_symbol_changes_are_not_trivial(old: str, new: str) -> None:
-    from pipeline.merge import trivial_key
+    from pipeline.match import trivial_key
 
     assert trivial_key(old) != trivial_key(new)
 

@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import patterns
-from pipeline.checks import CHECKS, Context, check_numbers, deceptive
+from pipeline.checks import CHECKS, check_numbers
 from pipeline.config import parse_language
+from pipeline.deception import deceptive
+from pipeline.findings import Context
 from pipeline.protect import Glossary, GlossaryTerm, protect, restore
 
 MB = 1_000_000

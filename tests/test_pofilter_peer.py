@@ -60,7 +60,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Table, Table]:
     return pofilter(FAULTS, tmp_path_factory.mktemp("pofilter")), ours(FAULTS)
 
 
-def test_we_flag_every_planted_fault_pofilter_misses_seven(tables: tuple[Table, Table]) -> None:
+def test_we_flag_every_planted_fault_pofilter_misses_eight(tables: tuple[Table, Table]) -> None:
     theirs, mine = tables
     signoff = msgid_of("Open clinical trials")  # a require_signoff fault: off here
     assert all(mine[m] for m in planted() if m != signoff)
@@ -69,7 +69,8 @@ def test_we_flag_every_planted_fault_pofilter_misses_seven(tables: tuple[Table, 
     assert missed == {msgid_of("Take 5 mg"), msgid_of("Chemotherapy"), msgid_of("Symptoms"),
                       # meaning: negation removed, three → four, before → after, may → must
                       msgid_of("Do not give"), msgid_of("Your child will need three"),
-                      msgid_of("Radiation may be given"), msgid_of("Some patients may")}
+                      msgid_of("Radiation may be given"), msgid_of("Some patients may"),
+                      msgid_of("Tell the nurse")}  # a list item dropped
 
 
 def test_pofilter_counts_substrings_so_5_mg_to_50_mg_passes(

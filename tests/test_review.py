@@ -17,7 +17,8 @@ from conftest import REPO, msgfmt_ok
 from pipeline.catalogs import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
 from pipeline.entry import Mark, is_signed, signoff, text_hash
-from pipeline.review import Review, run_review
+from pipeline.review import Review
+from pipeline.terminal import run_review
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-01-01"

@@ -8,8 +8,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.checks import CHECKS, Context
+from pipeline.checks import CHECKS
 from pipeline.config import parse_language
+from pipeline.findings import Context
 from pipeline.protect import Glossary
 from pipeline.render import render_body
 from pipeline.source import Segment, read_page

@@ -25,9 +25,12 @@ import polib
 import pytest
 from conftest import REPO, msgfmt_ok
 
-from pipeline.catalogs import Catalog, atomic_write, is_reviewed, load_catalog, save_catalog
+from pipeline.catalogs import Catalog, load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
-from pipeline.serve import classify, hosts_for, is_loopback
+from pipeline.entry import is_reviewed
+from pipeline.fs import atomic_write
+from pipeline.live import classify
+from pipeline.server import hosts_for, is_loopback
 from pipeline.workbench import Block, Decision, blocks, decide, plain, word_diff
 
 pytest.importorskip("starlette")
@@ -388,7 +391,7 @@ def test_cli_refuses_without_reviewer_and_warns_off_loopback(site: Path) -> None
     from click.testing import CliRunner
 
     from pipeline.cli import cli
-    from pipeline.serve import listen
+    from pipeline.server import listen
 
     env = {"PIPELINE_REVIEWER": "", "USER": ""}
     result = CliRunner().invoke(cli, ["--root", str(site), "serve", "--port", "0"], env=env)

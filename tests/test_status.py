@@ -8,8 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.catalogs import CatalogInfo
 from pipeline.config import load_config, parse_language
+from pipeline.paths import CatalogInfo
 from pipeline.status import Stats, catalog_stats, language_total, status
 
 DOMAIN = "paraspinal-sarcoma-treatment"

@@ -13,8 +13,10 @@ import pytest
 from conftest import DATA, REPO, RunCli
 from translate.storage import tmx as tt_tmx
 
-from pipeline.catalogs import is_machine, is_reviewed, load_catalog, save_catalog
+from pipeline.catalogs import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
+from pipeline.entry import is_draft as is_machine
+from pipeline.entry import is_reviewed
 from pipeline.tm import export_tmx, import_tmx, load_memory, match_language
 
 EX = DATA / "exchange"

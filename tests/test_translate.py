@@ -21,11 +21,11 @@ from click.testing import CliRunner, Result
 from conftest import REPO, msgfmt_ok, tree_digest
 
 from pipeline.cache import Cache
-from pipeline.catalogs import locked
 from pipeline.config import Language, load_config, parse_language
 from pipeline.engines import ENGINES, Failure
 from pipeline.engines import Result as EngineResult
 from pipeline.engines.apertium import Apertium
+from pipeline.fs import locked
 from pipeline.memory import Memory
 from pipeline.translate import BATCH_ENV, translate
 

@@ -24,7 +24,8 @@ from pipeline.catalogs import load_catalog, save_catalog
 from pipeline.config import Language, load_config, parse_language
 from pipeline.engines import ENGINES
 from pipeline.engines import Result as EngineResult
-from pipeline.review import Review, from_editor, run_review
+from pipeline.review import Review
+from pipeline.terminal import from_editor, run_review
 from pipeline.translate import translate
 from pipeline.visible import refusal, visible, without_controls
 

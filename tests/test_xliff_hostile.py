@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from test_xliff import DOMAIN, NS, Q, catalogs, export, page_po, site  # noqa: F401
 
 from pipeline.catalogs import load_catalog
-from pipeline.xliff import MAX_XLIFF_DEPTH
+from pipeline.xliff_read import MAX_XLIFF_DEPTH
 
 
 def one_line_refusal(result, *needles: str) -> None:

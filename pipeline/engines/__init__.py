@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..config import Config, Language
-from ..errors import EngineError
+from pipeline.config import Config, Language
+from pipeline.errors import EngineError
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +41,14 @@ class Engine(Protocol):
 
 
 def _apertium(config: Config) -> Engine:
-    from .apertium import Apertium
+    from pipeline.engines.apertium import Apertium
 
     return Apertium()
 
 
 def _online(provider: str) -> Callable[[Config], Engine]:
     def make(config: Config) -> Engine:
-        from .online import OnlineEngine
+        from pipeline.engines.online import OnlineEngine
 
         return OnlineEngine(provider, settings=config.online)
 

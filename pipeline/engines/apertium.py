@@ -9,10 +9,10 @@ import subprocess
 from collections.abc import Sequence
 from functools import cached_property
 
-from ..config import Language
-from ..errors import EngineError
-from ..protect import TOKEN_PATTERN
-from . import Failure, Result
+from pipeline.config import Language
+from pipeline.engines import Failure, Result
+from pipeline.errors import EngineError
+from pipeline.protect import TOKEN_PATTERN
 
 # ISO 639-1 → 639-3 for the languages Apertium names by three letters.
 _ALPHA3 = {

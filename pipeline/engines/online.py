@@ -13,9 +13,9 @@ from functools import cache
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote, quote_plus
 
-from ..config import Language
-from ..errors import EngineError
-from . import Failure, Result
+from pipeline.config import Language
+from pipeline.engines import Failure, Result
+from pipeline.errors import EngineError
 
 T = TypeVar("T")
 Kind = Literal["rate", "network", "other"]
