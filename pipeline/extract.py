@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -14,6 +13,7 @@ from pipeline.catalogs import WRAP
 from pipeline.config import Config
 from pipeline.errors import SourceError
 from pipeline.fs import atomic_write
+from pipeline.header import now_stamp
 from pipeline.source import Document, list_pages, read_page
 
 SITE_DOMAIN = "site"
@@ -28,10 +28,6 @@ class ExtractItem:
     path: Path
     messages: int
     changed: bool
-
-
-def now_stamp() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def pot_header(domain: str, stamp: str) -> dict[str, str]:

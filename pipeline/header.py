@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pipeline.config import Language
-from pipeline.extract import now_stamp
 from pipeline.plurals import classic_rule
+
+
+def now_stamp() -> str:
+    """Now, as gettext headers write it (``2026-11-30 02:06+0000``). Here, not in
+    ``extract``: ``translate`` and ``update`` need it and no Markdown parser."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def plural_forms(lang: Language) -> str:

@@ -17,9 +17,8 @@ from pipeline.catalogs import WRAP, Catalog, load_catalog, new_catalog, save_cat
 from pipeline.config import Config, Language
 from pipeline.entry import FUZZY, is_fuzzy, mark_draft
 from pipeline.errors import CatalogError
-from pipeline.extract import now_stamp
 from pipeline.fs import locked
-from pipeline.header import po_header
+from pipeline.header import now_stamp, po_header
 from pipeline.match import Matcher
 from pipeline.paths import CatalogInfo
 from pipeline.syntax import MAX_NPLURALS
