@@ -66,6 +66,7 @@ class Run:
     code: int
     out: str
     err: str
+    cpu: float = 0.0  # user + system seconds of the command and the children it waited for
 
 
 # Runs the command and reports its wall time and peak RSS. A launcher because a process
@@ -82,7 +83,7 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - began
 with open(sys.argv[1], "w") as fh:
-    fh.write(f"{seconds} {usage.ru_maxrss}")
+    fh.write(f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 code = os.waitstatus_to_exitcode(status)
 sys.exit(code if code >= 0 else 128 - code)
 """
@@ -106,11 +107,12 @@ def measure(cmd: Sequence[str], *, cwd: Path | None = None, stdin: str | None = 
         code = proc.wait()
         if timer:
             timer.cancel()
-        seconds, peak_kb = (usage.read().split() or ["nan", "0"])
+        seconds, peak_kb, cpu = (usage.read().split() or ["nan", "0", "nan"])
         out.seek(0)
         err.seek(0)
         return Run(float(seconds), int(peak_kb) / 1024, code,
-                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   float(cpu))
 
 
 def child(op: str, **kwargs: Any) -> tuple[dict[str, Any], float]:
@@ -173,9 +175,8 @@ def op_publish(root: str, langs: list[str] | None, formats: list[str], jobs: int
                fresh: str) -> dict[str, Any]:
     """``fresh``: "all" deletes output/ (a first publish: every catalog is counted),
     "files" deletes the published pages but keeps the manifest's counts, "" deletes nothing."""
-    from pipeline.site.publish import publish
-
     from pipeline.config import load_config, parse_language
+    from pipeline.site.publish import publish
 
     config = load_config(Path(root))
     if fresh == "all":
@@ -221,9 +222,8 @@ def op_translate(copies: int, tiny: bool) -> dict[str, Any]:
     """bench/translate.py's timings of the same text three ways."""
     import resource
 
-    from pipeline.mt.engines.apertium import Apertium
-
     from pipeline.config import parse_language
+    from pipeline.mt.engines.apertium import Apertium
 
     bt = bench_module("translate")
     mode = Apertium().mode(parse_language("en"), bt.LANG)

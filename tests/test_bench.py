@@ -117,3 +117,26 @@ def test_drift_gives_update_work(tmp_path: Path) -> None:
     assert sum(i.fuzzy for i in items) > 0
     assert sum(i.new for i in items) > 0
     assert sum(i.obsolete for i in items) > 0
+
+
+def test_scale_tiny_prints_every_phase() -> None:
+    """bench/scale.py --tiny runs every phase (the figures are not asserted, the phases and
+    what each wrote are): a full rebuild writes every file, a no-op none, an edited page its
+    files in every language, an edited string one page's two files; two shards combine into
+    a complete site; the projection has a row per shard count."""
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "scale.py"), "--tiny",
+                           "--shards", "1,2,4"],
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert re.search(r"^WeasyPrint \d", out, re.M)
+    for phase, wrote in (("full rebuild", "8 of 8"), ("no-op", "0 of 8"),
+                         ("one page edited", "4 of 8"), ("one string edited", "2 of 8")):
+        assert re.search(rf"^{phase} +\d+\.\d\d +\d+\.\d\d +\d+  {wrote} files written",
+                         out, re.M), f"no phase {phase!r} writing {wrote}:\n{out}"
+    for row in ("plan from nothing", "check-union, full site", "shard 1/2", "shard 2/2",
+                "  HTML ", "  PDF ", "ms/printed page (bare WeasyPrint, same HTML)"):
+        assert row in out, f"no {row!r} in:\n{out}"
+    assert "union of the two shards: complete: output holds all" in out
+    projected = re.findall(r"^ +(\d+) +[\d.]+ (?:s|min) +[\d.]+ (?:s|min)$", out, re.M)
+    assert projected == ["1", "2", "4"], out

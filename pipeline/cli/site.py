@@ -15,6 +15,8 @@ from pipeline.cli import (
     pass_state,
     shown_path,
 )
+from pipeline.config import Language
+from pipeline.errors import PipelineError
 
 
 @cli.command()
@@ -32,9 +34,18 @@ from pipeline.cli import (
               metavar="DIR", help="Where previews go (default: output/drafts).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render in N processes (default: one per core; 1 = no pool).")
+@click.option("--shard", "shard_spec", metavar="K/N", default=None,
+              help="Render only share K of N (a CI matrix job); every shard writes the "
+              "indexes, sitemap and manifest. Combine the N output folders, then check "
+              "them with --check-union.")
+@click.option("--check-union", "union", type=click.Path(file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Write nothing: check that DIR (the shards' folders combined) holds every "
+              "file this publish would, current, and nothing else (exit 1 if not).")
 @pass_state
 def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tuple[str, ...],
-            draft: bool, preview_dir: Path | None, jobs: int | None) -> None:
+            draft: bool, preview_dir: Path | None, jobs: int | None, shard_spec: str | None,
+            union: Path | None) -> None:
     """Write the public site (reviewed text only) or private draft previews."""
     from pipeline.errors import NotReadyError
     from pipeline.site.publish import publish as run
@@ -43,7 +54,16 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
         raise click.UsageError("name a language (--lang es) or use --all")
     if all_langs and langs:
         raise click.UsageError("use either --lang or --all, not both")
+    if union is not None and shard_spec is not None:
+        raise click.UsageError("use either --shard or --check-union, not both")
     languages = chosen_languages(state, langs, all_if_empty=False)
+    if union is not None:
+        check_union_folder(state, languages, union, every=all_langs, formats=formats, draft=draft,
+                     preview_dir=preview_dir)
+        return
+    from pipeline.site.shard import parse_shard
+
+    shard = parse_shard(shard_spec) if shard_spec is not None else None
 
     def show(item: Any) -> None:
         for warning in item.warnings:
@@ -52,7 +72,7 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
             return
         where = shown_path(state, item.path)
         if not item.written:
-            state.say(f"up to date {where}")
+            state.say(f"{'other shard' if item.elsewhere else 'up to date'} {where}")
             return
         extra = []
         if item.machine:
@@ -62,7 +82,7 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
         state.say(f"wrote      {where}" + (f" ({', '.join(extra)})" if extra else ""))
 
     report = run(state.config, languages, every=all_langs, formats=formats or None,
-                 draft=draft, preview_dir=preview_dir, progress=show, jobs=jobs)
+                 draft=draft, preview_dir=preview_dir, progress=show, jobs=jobs, shard=shard)
     for path in report.removed:
         state.say(f"removed    {shown_path(state, path)}")
     for decision in report.withdrawn:
@@ -82,3 +102,30 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
         names = ", ".join(d.lang.bcp47 for d in refused)
         raise NotReadyError(f"not ready, not published: {names}; review them, publish a "
                             "preview with --draft, or list them in preview_only")
+
+
+def check_union_folder(state: State, languages: list[Language], folder: Path, *,
+                       every: bool, formats: tuple[str, ...], draft: bool,
+                       preview_dir: Path | None) -> None:
+    from pipeline.errors import NotReadyError
+    from pipeline.site.publish import check_union
+
+    if not folder.is_dir():
+        raise PipelineError("no such folder; combine the shards' output folders there first",
+                            path=folder)
+    report = check_union(state.config, languages, folder, every=every, formats=formats or None,
+                         draft=draft, preview_dir=preview_dir)
+    problems = [("missing", report.missing), ("outdated", report.outdated),
+                ("extra", report.extra)]
+    for word, names in problems:
+        for name in names[:20]:
+            click.echo(f"{word}: {name}", err=True)
+        if len(names) > 20:
+            click.echo(f"{word}: … and {len(names) - 20} more", err=True)
+    if not report.complete:
+        counts = ", ".join(f"{len(names)} {word}" for word, names in problems if names)
+        raise NotReadyError(f"{shown_path(state, folder)} is not a complete site ({counts} of "
+                            f"{report.expected} files expected); rerun the shards that wrote "
+                            "them (or remove the extra files) before deploying", path=None)
+    state.say(f"complete: {shown_path(state, folder)} holds all {report.expected} files, "
+              "each current, nothing extra")

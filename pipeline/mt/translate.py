@@ -7,65 +7,27 @@ batch, so an interrupted run keeps every finished entry.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
 
 import polib
 
-from pipeline.catalog.entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
-from pipeline.catalog.glossary import GlossaryTerm, load_glossary
+from pipeline.catalog.entry import has_text
+from pipeline.catalog.glossary import load_glossary
 from pipeline.catalog.match import weak_match
-from pipeline.catalog.merge import nplurals_of
 from pipeline.catalog.paths import CatalogInfo, domains, select_domains
-from pipeline.catalog.pofile import Catalog, load_catalog, parse_catalog, save_catalog
-from pipeline.catalog.syntax import MAX_FIELD_CHARS
+from pipeline.catalog.pofile import Catalog, load_catalog
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, ConfigError, EngineError, PipelineError
 from pipeline.fs import locked
 from pipeline.mt.cache import Cache
-from pipeline.mt.engines import ENGINES, Engine, Failure, Result, get_engine
+from pipeline.mt.engines import ENGINES, Engine, get_engine
 from pipeline.mt.memory import Memory
-from pipeline.mt.protect import Protected, RestoreError, protect, restore
+from pipeline.mt.run import Progress, Run, TranslateReport
 from pipeline.mt.tm import load_memory
-from pipeline.visible import refusal
 
-BATCH = 64
-"""Entries in the first engine call; later calls are sized to take about ``BATCH_SECONDS``."""
-BATCH_SECONDS = 4.0
-MAX_BATCH = 5000
 BATCH_ENV = "PIPELINE_MT_BATCH"
 """Environment variable fixing the batch size (entries per engine call and per save)."""
-
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """An entry left empty, and why."""
-
-    domain: str
-    msgid: str
-    reason: str
-
-
-@dataclass(slots=True)
-class TranslateReport:
-    """What one ``translate`` run did."""
-
-    lang: str
-    engine: str
-    from_memory: int = 0
-    from_engine: int = 0
-    from_cache: int = 0
-    skipped: int = 0
-    unmatched: int = 0
-    failed: list[Failed] = field(default_factory=list)
-    dry_run: bool = False
-
-
-Progress = Callable[[int, int], None]
 
 
 def choose_engine(config: Config, lang: Language, name: str | None) -> Engine | None:
@@ -103,23 +65,6 @@ def _alternatives(config: Config, source: Language, lang: Language, chosen: str)
     if "apertium" not in serving:
         hint += f"; for Apertium install {debian_package(source, lang)} if Debian has the pair"
     return hint + "; --engine memory uses translation memory only"
-
-
-def _draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
-    # An entry with text here is a weak fuzzy match being replaced: nothing of it is typed.
-    replacing = has_text(entry)
-    if entry.msgid_plural:
-        singular, plural = texts
-        typed = {} if replacing else entry.msgstr_plural or {}
-        # Forms a person already typed stay; only empty forms get the draft.
-        entry.msgstr_plural = {
-            i: typed.get(i) or (singular if i == 0 and nplurals > 1 else plural)
-            for i in range(nplurals)
-        }
-    else:
-        entry.msgstr = texts[0]
-    mark_draft(entry)
-    set_provenance(entry, note)
 
 
 def _batch_size(explicit: int | None) -> int | None:
@@ -176,7 +121,7 @@ def translate(
                 # a refused run leaves no .cache behind.
                 path = None if engine is None else config.cache_dir / "mt.sqlite"
                 cache = Cache(path, readonly=dry_run and path is not None)
-            run = _Run(
+            run = Run(
                 engine=engine, source=source, lang=lang, cache=cache, report=report,
                 terms=load_glossary(config.glossary_path).for_language(lang.gettext),
                 day=(today or date.today()).isoformat(), dry_run=dry_run, fixed=fixed,
@@ -222,250 +167,3 @@ def _weak_draft(entry: polib.POEntry, obsolete: Mapping[tuple[str | None, str],
     return not old.msgid_plural and old.msgstr == entry.msgstr
 
 
-@dataclass(slots=True)
-class _Job:
-    entry: polib.POEntry
-    sources: tuple[str, ...]  # msgid, and msgid_plural for plural entries
-    prots: list[Protected] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Run:
-    """One run's engine, cache and counters, shared by every catalog."""
-
-    engine: Engine | None
-    source: Language
-    lang: Language
-    cache: Cache
-    report: TranslateReport
-    terms: Sequence[GlossaryTerm]
-    day: str
-    dry_run: bool
-    fixed: int | None
-    progress: Progress | None
-    total: int = 0
-    done: int = 0
-    renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
-    timings: list[tuple[int, float]] = field(default_factory=list)  # (entries, seconds)
-    edited_outside: set[Path] = field(default_factory=set)  # catalogs a person changed
-
-    def call(self, texts: Iterable[str]) -> tuple[dict[str, Result], set[str]]:
-        """Results for ``texts`` from the cache, else the engine (one call); and the cached."""
-        assert self.engine is not None
-        eng, src, tgt = self.engine, self.source.gettext, self.lang.gettext
-        wanted = list(dict.fromkeys(texts))
-        cached = self.cache.get_many(eng.name, eng.version, src, tgt, wanted)
-        results: dict[str, Result] = dict(cached)
-        misses = [t for t in wanted if t not in cached]
-        if misses:
-            fresh = eng.translate_batch(misses, self.source, self.lang)
-            if len(fresh) != len(misses):
-                raise EngineError(f"{eng.name} returned {len(fresh)} results for "
-                                  f"{len(misses)} texts")
-            fresh = [_bounded(t, r) for t, r in zip(misses, fresh, strict=True)]
-            results.update(zip(misses, fresh, strict=True))
-            if not self.dry_run:
-                good = {t: r for t, r in zip(misses, fresh, strict=True)
-                        if isinstance(r, str) and r.strip()}
-                self.cache.put_many(eng.name, eng.version, src, tgt, good)
-        return results, set(cached)
-
-    def learn(self) -> dict[str, str]:
-        """How the engine renders each glossary stand-in (one call, then cached).
-
-        Every candidate of the glossary is learnt, not only those a run needs, so whether
-        a stand-in is usable never depends on which entries happen to be empty.
-        """
-        words = {t.candidate.casefold(): t for t in self.terms if t.candidate}
-        if not words:
-            return {}
-        results, _ = self.call(words)
-        renders: dict[str, str] = {}
-        for word, term in words.items():
-            out = results.get(word)
-            if not isinstance(out, str) or not out.strip() or protect(out).values:
-                continue
-            out = " ".join(out.split()).strip(" .")
-            if term.stand_in is None and out.casefold() != (term.translation or "").casefold():
-                continue  # the engine says it differently: the term travels as a placeholder
-            renders[word] = out
-        # Two stand-ins rendered alike could not be told apart afterwards.
-        seen: dict[str, int] = {}
-        for out in renders.values():
-            seen[out.casefold()] = seen.get(out.casefold(), 0) + 1
-        return {w: o for w, o in renders.items() if seen[o.casefold()] == 1}
-
-    def fill(self, cat: Catalog, info: CatalogInfo, todo: list[polib.POEntry],
-             memory: Memory) -> None:
-        report = self.report
-        nplurals = _nplurals(cat)
-        jobs: list[_Job] = []
-        from_memory = 0
-        for e in todo:
-            hit = None if e.msgid_plural else memory.lookup(e.msgid)
-            if hit is not None and refusal(hit[0]):
-                hit = None  # a remembered text with a control character is not reused
-            if hit is not None:
-                _draft(e, [_keep_edges(e.msgid, hit[0])], f"{MEMORY} {hit[1]}",
-                       nplurals)
-                from_memory += 1
-            else:
-                jobs.append(_Job(e, (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)))
-        report.from_memory += from_memory
-        if from_memory:
-            self._save(cat)
-            self._advance(from_memory)
-        if self.engine is None:
-            # Memory only: no match is expected, not a failure; the entries stay empty.
-            report.unmatched += len(jobs)
-            self._advance(len(jobs))
-            return
-        note = (f"{MACHINE} {self.engine.name} "
-                f"{self.source.bcp47}→{self.lang.bcp47}, {self.day}")
-        if jobs and self.renderings is None:
-            self.renderings = self.learn()
-        usable = list(self.renderings or {})
-        retry: list[_Job] = []
-        start = 0
-        while start < len(jobs):
-            size = self._next_size()
-            if len(jobs) - start <= size * 3 // 2:
-                size = len(jobs) - start  # no small call for a short tail
-            batch = jobs[start : start + size]
-            start += len(batch)
-            for job in batch:
-                job.prots = [protect(s, self.terms, usable) for s in job.sources]
-            began = time.perf_counter()
-            bent = self._translate(batch, info, note, nplurals)
-            self._learn_speed(len(batch), time.perf_counter() - began)
-            finished = len(batch) - len(bent)
-            retry += bent
-            if retry and (len(retry) >= size or start >= len(jobs)):
-                # The engine bent a stand-in (inflected, dropped or merged it): those entries
-                # go again with plain placeholders, together, to spare a process start.
-                for job in retry:
-                    job.prots = [protect(s, self.terms) for s in job.sources]
-                self._translate(retry, info, note, nplurals)
-                finished, retry = finished + len(retry), []
-            self._save(cat)
-            self._advance(finished)
-
-    def _translate(self, batch: list[_Job], info: CatalogInfo, note: str,
-                   nplurals: int) -> list[_Job]:
-        """Translate and fill ``batch``; the jobs whose stand-ins did not survive."""
-        results, cached = self.call(p.text for j in batch for p in j.prots)
-        bent: list[_Job] = []
-        for job in batch:
-            outcome = self._restore(job, results)
-            if isinstance(outcome, list):
-                self._done(job, outcome, note, nplurals, cached)
-            elif any(p.subs for p in job.prots) and not any(
-                isinstance(results.get(p.text), Failure) for p in job.prots
-            ):
-                bent.append(job)
-            else:
-                self._fail(info, job, outcome)
-        return bent
-
-    def _restore(self, job: _Job, results: Mapping[str, Result]) -> list[str] | str:
-        """The finished texts, or why not."""
-        texts = []
-        for source, prot in zip(job.sources, job.prots, strict=True):
-            raw = results.get(prot.text)
-            if isinstance(raw, Failure):
-                return raw.reason
-            if not raw or not raw.strip():
-                return "engine returned nothing"
-            try:
-                texts.append(_keep_edges(source, restore(raw, prot, self.renderings)))
-            except RestoreError as exc:
-                return str(exc)
-            if problem := refusal(texts[-1]):
-                return f"engine output refused: {problem}"
-        return texts
-
-    def _done(self, job: _Job, texts: list[str], note: str, nplurals: int,
-              cached: set[str]) -> None:
-        _draft(job.entry, texts, note, nplurals)
-        self.report.from_engine += 1
-        if all(p.text in cached for p in job.prots):
-            self.report.from_cache += 1
-
-    def _fail(self, info: CatalogInfo, job: _Job, reason: str) -> None:
-        self.report.failed.append(Failed(info.domain, job.entry.msgid, reason))
-
-    def _next_size(self) -> int:
-        if self.fixed is not None:
-            return self.fixed
-        if not self.timings:
-            return BATCH
-        (n1, t1), (n2, t2) = self.timings[-2:] if len(self.timings) > 1 else (
-            (0, 0.0), self.timings[-1])
-        # Time per entry at the margin, so a process start-up does not shrink the next call.
-        per_entry = (t2 - t1) / (n2 - n1) if n2 > n1 and t2 > t1 else t2 / n2
-        return max(BATCH, min(MAX_BATCH, int(BATCH_SECONDS / max(per_entry, 1e-6))))
-
-    def _learn_speed(self, entries: int, seconds: float) -> None:
-        if entries:
-            self.timings.append((entries, seconds))
-            self.timings.sort()
-
-    def _save(self, cat: Catalog) -> None:
-        """Save the drafts; never over what a person typed into the file meanwhile.
-
-        Pipeline commands take the lock, an editor (Poedit, vi) does not: when the file on
-        disk is no longer what this run read, the drafts go onto the disk's version, and
-        only into entries that are still empty there.
-        """
-        if self.dry_run or cat.path is None:
-            return
-        path = cat.path
-        try:
-            disk = path.read_bytes()
-        except OSError:
-            disk = None
-        if path not in self.edited_outside and (disk is None or disk == cat.original):
-            save_catalog(cat)
-            return
-        self.edited_outside.add(path)
-        fresh = parse_catalog(disk, path) if disk is not None else cat
-        drafts = {(e.msgctxt, e.msgid): e for e in cat.entries() if has_text(e)}
-        for entry in fresh.entries():
-            mine = drafts.get((entry.msgctxt, entry.msgid))
-            if mine is not None and not has_text(entry):
-                entry.msgstr = mine.msgstr
-                entry.msgstr_plural = dict(mine.msgstr_plural)
-                entry.flags = list(mine.flags)
-                entry.tcomment = mine.tcomment
-        save_catalog(fresh)
-
-    def _advance(self, entries: int) -> None:
-        self.done += entries
-        if self.progress is not None and entries:
-            self.progress(self.done, self.total)
-
-
-def _bounded(text: str, result: Result) -> Result:
-    """An answer far longer than its text (a server's error page, a runaway engine) or
-    holding a control character or a lone surrogate is a failure: it would make a catalog
-    the loader refuses (``MAX_FIELD_CHARS``, NUL) or one that cannot be written."""
-    if isinstance(result, str) and len(result) > min(MAX_FIELD_CHARS, 10 * len(text) + 1000):
-        return Failure(f"the engine answered {len(result):,} characters for {len(text):,}; "
-                       "refused")
-    if isinstance(result, str) and (problem := refusal(result)) and not refusal(text):
-        return Failure(f"engine output refused: {problem}")
-    return result
-
-
-def _keep_edges(source: str, text: str) -> str:
-    """The translation with the source's leading and trailing whitespace (engines trim it)."""
-    core = source.strip()
-    if not core:
-        return text
-    lead = source[: len(source) - len(source.lstrip())]
-    trail = source[len(source.rstrip()):]
-    return lead + text.strip() + trail
-
-
-def _nplurals(cat: Catalog) -> int:
-    return nplurals_of(cat.po)  # bounded: the loader refuses a header above MAX_NPLURALS

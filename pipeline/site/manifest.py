@@ -37,7 +37,8 @@ OUTPUT_CODE = ("config", "source", "patterns", "visible",
                "catalog/pofile", "catalog/syntax", "catalog/paths", "catalog/entry",
                "qa/checks", "qa/deception", "qa/findings",
                "site/gate", "site/plan", "site/translations", "site/render", "site/layout",
-               "site/pdf", "site/indexes", "site/manifest", "site/workers", "site/publish")
+               "site/pdf", "site/indexes", "site/manifest", "site/workers", "site/publish",
+               "site/shard")
 
 
 def digest(*parts: bytes | str) -> str:

@@ -51,6 +51,7 @@ from pipeline.site.plan import (
     plan_tree,
     tree_languages,
 )
+from pipeline.site.shard import Shard, UnionReport, claim, compare, restrict
 from pipeline.site.translations import Translations
 from pipeline.site.workers import Workers, job_count, run_job
 from pipeline.source import Document, list_pages, read_page
@@ -58,7 +59,8 @@ from pipeline.source import Document, list_pages, read_page
 __all__ = [
     "MANIFEST", "PREVIEW", "PUBLIC", "REFUSED", "REMOVED", "WITHDRAWN", "Decision", "Hashes",
     "Manifest", "PublishItem", "PublishReport", "Publisher", "RenderTask", "Translations",
-    "TreePlan", "Workers", "gate", "native_name", "publish",
+    "Shard", "TreePlan", "UnionReport", "Workers", "check_union", "gate", "native_name",
+    "publish",
 ]
 
 
@@ -75,6 +77,7 @@ class PublishItem:
     fallback: int = 0
     warnings: tuple[str, ...] = ()
     preview: bool = False
+    elsewhere: bool = False  # not written: another shard's file (``--shard``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +109,15 @@ def publish(
     preview_dir: Path | None = None,
     progress: Callable[[PublishItem], None] | None = None,
     jobs: int | None = None,
+    shard: Shard | None = None,
 ) -> PublishReport:
     """Publish ``languages`` (``every``: all configured; ``preview_only`` ones and, with
     ``draft``, all of them as private previews) and bring the public tree in line.
 
     ``jobs`` processes render (default: one per core; 1: all in this process). The files,
     their bytes and the order of ``progress`` calls are the same whatever ``jobs`` is.
+    ``shard``: render only that share of the files (:mod:`pipeline.shard`); every site-level
+    file and the manifest are written as by an unsharded run.
     """
     sweep(config.output_dir, recursive=True)  # partial files of a killed run
     request = Request(tuple(dict.fromkeys(languages)), every, draft,
@@ -121,6 +127,9 @@ def publish(
     pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats))
     try:
         plan, manifests = _plan(publisher, request, pool)
+        share = None
+        if shard is not None:
+            plan, share = restrict(plan, shard)
         docs, titles = _parse_pages(publisher, plan, manifests, pool)
         _check_layout(publisher, plan)
         removed: list[Path] = []
@@ -130,14 +139,39 @@ def publish(
             for tree in plan.trees:
                 publisher.copy_assets(tree.root)
 
-        items = _write_pages(publisher, plan, manifests, docs, pool, progress, make_room)
+        items = _write_pages(publisher, plan, manifests, docs, pool, progress, make_room,
+                             share)
         if not any(item.written for item in items):
             make_room()
+        if shard is not None:
+            claim(plan, manifests)
         _write_indexes(publisher, plan, manifests, titles)
         _save_manifests(publisher, plan, manifests)
     finally:
         pool.close()
     return PublishReport(tuple(items), plan.decisions, tuple(removed))
+
+
+def check_union(config: Config, languages: Sequence[Language], folder: Path, *,
+                every: bool = False, formats: Sequence[str] | None = None,
+                draft: bool = False, preview_dir: Path | None = None) -> UnionReport:
+    """Check, without writing, that ``folder`` (the union of a sharded run's folders, in
+    place of ``output/``) holds every file a ``publish`` with these options would, each
+    current for this checkout, and nothing else."""
+    folder = folder.resolve()
+    previews = preview_dir or config.preview_dir
+    if previews.resolve().is_relative_to(config.output_dir.resolve()):
+        previews = folder / previews.resolve().relative_to(config.output_dir.resolve())
+    request = Request(tuple(dict.fromkeys(languages)), every, draft,
+                      tuple(formats or config.formats), previews)
+    check_request(config, request)
+    publisher = Publisher(config, formats=request.formats, hashes=Hashes())
+    pool = Workers(1)
+    plan, manifests = _plan(publisher, request, pool, public_root=folder)
+    _, titles = _parse_pages(publisher, plan, manifests, pool)
+    indexes = {tree.root: [(f.name, f.digest) for f in index_files(publisher, tree, titles)]
+               for tree in plan.trees}
+    return compare(plan, manifests, folder=folder, indexes=indexes, assets=publisher.assets)
 
 
 def gate(config: Config, lang: Language, *, draft: bool = False) -> Verdict:
@@ -156,11 +190,11 @@ def gate(config: Config, lang: Language, *, draft: bool = False) -> Verdict:
 # --- the plan -------------------------------------------------------------------------------
 
 
-def _plan(publisher: Publisher, request: Request,
-          pool: Workers) -> tuple[Plan, dict[Path, Manifest]]:
+def _plan(publisher: Publisher, request: Request, pool: Workers, *,
+          public_root: Path | None = None) -> tuple[Plan, dict[Path, Manifest]]:
     """Decide every language's fate once, then the files of each tree this run touches."""
     config = publisher.config
-    public_root, preview_root = config.output_dir, request.preview_dir
+    public_root, preview_root = public_root or config.output_dir, request.preview_dir
     manifests = {root: Manifest.load(root / MANIFEST) for root in (public_root, preview_root)}
     touch_public, touch_previews = not request.draft, request.draft or request.every
     public_before = held_languages(public_root, manifests[public_root], skip=[preview_root]) \
@@ -253,7 +287,8 @@ def _remove(plan: Plan) -> list[Path]:
 def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
                  docs: Mapping[Path, Document], pool: Workers,
                  progress: Callable[[PublishItem], None] | None,
-                 before_first_write: Callable[[], None]) -> list[PublishItem]:
+                 before_first_write: Callable[[], None],
+                 share: frozenset[tuple[bool, str]] | None = None) -> list[PublishItem]:
     outputs = [(tree, out) for tree in plan.trees for out in tree.pages]
     tasks = [RenderTask(out.lang, docs[out.page], out.todo, out.languages, tree.preview,
                         tree.root) for tree, out in outputs if out.todo]
@@ -267,8 +302,10 @@ def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
                 target = publisher.target(tree.root, out.lang, out.page.stem, fmt)
                 done = files.get(fmt)
                 if done is None:
+                    name = f"{out.lang.gettext}/{out.page.stem}.{fmt}"
                     item = PublishItem(out.lang.gettext, out.page.stem, fmt, target, False,
-                                       preview=tree.preview)
+                                       preview=tree.preview, elsewhere=share is not None
+                                       and (tree.preview, name) not in share)
                 else:
                     if first:
                         before_first_write()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ _BOUNDARY_RE = re.compile(r"\n[ \t]*\n")
 # "*word" (unknown), "#word" (no generation), "@word" (not in the bilingual dictionary).
 _MARK_RE = re.compile(r"(?<![\w*#@])[*#@](?=\w)")
 TIMEOUT_S = 600
+DEBIAN_SCRIPT, DEBIAN_DATADIR = "/usr/bin/apertium", "/usr/share/apertium"
 # Apertium starts a new sentence after an unknown word, so the word after a placeholder
 # comes back capitalised ("zx0qz starts" → "zx0qz Empieza").
 _AFTER_TOKEN = re.compile(rf"({TOKEN_PATTERN})(\s+)(\w+)", re.I)
@@ -50,16 +52,27 @@ class Apertium:
     """The ``apertium`` command with the Debian language-pair packages."""
 
     name = "apertium"
+    # Entries in a run's first call (translate sizes later calls from the time it took):
+    # Apertium does about 700 a second on one busy core, and each call starts ~10 processes,
+    # so a page or a 1,000-entry catalog goes in one call.
+    first_batch = 2000
 
     def __init__(self, binary: str = "apertium"):
         self.binary = binary
 
     @cached_property
     def modes(self) -> tuple[str, ...]:
-        """Installed modes (``eng-spa``, ``en-gl`` …) from ``apertium -l``."""
+        """Installed modes (``eng-spa``, ``en-gl`` …) from ``apertium -l``.
+
+        Debian's ``/usr/bin/apertium`` is a shell script whose ``-l`` lists
+        ``$APERTIUM_DATADIR/modes/*.mode``: that folder is read directly (a start of bash
+        saved); any other ``apertium`` is asked."""
         path = shutil.which(self.binary)
         if path is None:
             return ()
+        listed = _listed_modes(path)
+        if listed is not None:
+            return listed
         try:
             out = subprocess.run(
                 [path, "-l"], capture_output=True, text=True, timeout=30, check=False
@@ -144,6 +157,19 @@ class Apertium:
         if proc.returncode != 0:
             raise EngineError(f"apertium {mode} failed: {proc.stderr.strip()[:200]}")
         return proc.stdout
+
+
+def _listed_modes(path: str) -> tuple[str, ...] | None:
+    """What Debian's ``apertium -l`` would print, read from its data folder; None when
+    ``path`` is not Debian's script or the folder is not there."""
+    if os.path.realpath(path) != DEBIAN_SCRIPT:
+        return None
+    folder = os.path.join(os.environ.get("APERTIUM_DATADIR") or DEBIAN_DATADIR, "modes")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    return tuple(sorted(n[: -len(".mode")] for n in names if n.endswith(".mode")))
 
 
 def _tidy(out: str, text: str) -> Result:

@@ -1,0 +1,360 @@
+"""One engine run over a language's catalogs: batches sized to the engine's speed, placeholders
+restored and checked, drafts written with their provenance, progress saved as it goes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from pipeline.catalog.entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
+from pipeline.catalog.glossary import GlossaryTerm
+from pipeline.catalog.merge import nplurals_of
+from pipeline.catalog.paths import CatalogInfo
+from pipeline.catalog.pofile import Catalog, parse_catalog, save_catalog
+from pipeline.catalog.syntax import MAX_FIELD_CHARS
+from pipeline.config import Language
+from pipeline.errors import EngineError
+from pipeline.mt.cache import Cache
+from pipeline.mt.engines import Engine, Failure, Result
+from pipeline.mt.memory import Memory
+from pipeline.mt.protect import Protected, RestoreError, protect, restore
+from pipeline.visible import refusal
+
+BATCH = 64
+"""Entries in the first engine call; later calls are sized to take about ``BATCH_SECONDS``."""
+BATCH_SECONDS = 4.0
+
+
+MAX_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """An entry left empty, and why."""
+
+    domain: str
+    msgid: str
+    reason: str
+
+
+@dataclass(slots=True)
+class TranslateReport:
+    """What one ``translate`` run did."""
+
+    lang: str
+    engine: str
+    from_memory: int = 0
+    from_engine: int = 0
+    from_cache: int = 0
+    skipped: int = 0
+    unmatched: int = 0
+    failed: list[Failed] = field(default_factory=list)
+    dry_run: bool = False
+
+
+Progress = Callable[[int, int], None]
+
+
+def draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
+    # An entry with text here is a weak fuzzy match being replaced: nothing of it is typed.
+    replacing = has_text(entry)
+    if entry.msgid_plural:
+        singular, plural = texts
+        typed = {} if replacing else entry.msgstr_plural or {}
+        # Forms a person already typed stay; only empty forms get the draft.
+        entry.msgstr_plural = {
+            i: typed.get(i) or (singular if i == 0 and nplurals > 1 else plural)
+            for i in range(nplurals)
+        }
+    else:
+        entry.msgstr = texts[0]
+    mark_draft(entry)
+    set_provenance(entry, note)
+
+
+@dataclass(slots=True)
+class Job:
+    entry: polib.POEntry
+    sources: tuple[str, ...]  # msgid, and msgid_plural for plural entries
+    prots: list[Protected] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Run:
+    """One run's engine, cache and counters, shared by every catalog."""
+
+    engine: Engine | None
+    source: Language
+    lang: Language
+    cache: Cache
+    report: TranslateReport
+    terms: Sequence[GlossaryTerm]
+    day: str
+    dry_run: bool
+    fixed: int | None
+    progress: Progress | None
+    total: int = 0
+    done: int = 0
+    renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
+    timings: list[tuple[int, float]] = field(default_factory=list)  # (entries, seconds)
+    edited_outside: set[Path] = field(default_factory=set)  # catalogs a person changed
+    saved: bool = False  # the catalog being filled was saved since its memory drafts
+
+    def call(self, texts: Iterable[str]) -> tuple[dict[str, Result], set[str]]:
+        """Results for ``texts`` from the cache, else the engine (one call); and the cached."""
+        assert self.engine is not None
+        eng, src, tgt = self.engine, self.source.gettext, self.lang.gettext
+        wanted = list(dict.fromkeys(texts))
+        cached = self.cache.get_many(eng.name, eng.version, src, tgt, wanted)
+        results: dict[str, Result] = dict(cached)
+        misses = [t for t in wanted if t not in cached]
+        if misses:
+            fresh = eng.translate_batch(misses, self.source, self.lang)
+            if len(fresh) != len(misses):
+                raise EngineError(f"{eng.name} returned {len(fresh)} results for "
+                                  f"{len(misses)} texts")
+            fresh = [bounded(t, r) for t, r in zip(misses, fresh, strict=True)]
+            results.update(zip(misses, fresh, strict=True))
+            if not self.dry_run:
+                good = {t: r for t, r in zip(misses, fresh, strict=True)
+                        if isinstance(r, str) and r.strip()}
+                self.cache.put_many(eng.name, eng.version, src, tgt, good)
+        return results, set(cached)
+
+    def candidates(self) -> dict[str, GlossaryTerm]:
+        """Every glossary stand-in the engine might render usably, by its lower-case word."""
+        return {t.candidate.casefold(): t for t in self.terms if t.candidate}
+
+    def learn(self, results: Mapping[str, Result]) -> dict[str, str]:
+        """How the engine renders each glossary stand-in, from its answers to the bare
+        words (sent with the first batch, then cached).
+
+        Every candidate of the glossary is learnt, not only those a run needs, so whether
+        a stand-in is usable never depends on which entries happen to be empty.
+        """
+        words = self.candidates()
+        renders: dict[str, str] = {}
+        for word, term in words.items():
+            out = results.get(word)
+            if not isinstance(out, str) or not out.strip() or protect(out).values:
+                continue
+            out = " ".join(out.split()).strip(" .")
+            if term.stand_in is None and out.casefold() != (term.translation or "").casefold():
+                continue  # the engine says it differently: the term travels as a placeholder
+            renders[word] = out
+        # Two stand-ins rendered alike could not be told apart afterwards.
+        seen: dict[str, int] = {}
+        for out in renders.values():
+            seen[out.casefold()] = seen.get(out.casefold(), 0) + 1
+        return {w: o for w, o in renders.items() if seen[o.casefold()] == 1}
+
+    def fill(self, cat: Catalog, info: CatalogInfo, todo: list[polib.POEntry],
+             memory: Memory) -> None:
+        report = self.report
+        nplurals = nplurals_in(cat)
+        jobs: list[Job] = []
+        from_memory = 0
+        for e in todo:
+            hit = None if e.msgid_plural else memory.lookup(e.msgid)
+            if hit is not None and refusal(hit[0]):
+                hit = None  # a remembered text with a control character is not reused
+            if hit is not None:
+                draft(e, [keep_edges(e.msgid, hit[0])], f"{MEMORY} {hit[1]}",
+                       nplurals)
+                from_memory += 1
+            else:
+                jobs.append(Job(e, (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)))
+        report.from_memory += from_memory
+        if self.engine is None or not jobs:
+            # Memory only: no match is expected, not a failure; the entries stay empty.
+            report.unmatched += len(jobs) if self.engine is None else 0
+            if from_memory:
+                self._save(cat)
+            self._advance(from_memory + (len(jobs) if self.engine is None else 0))
+            return
+        unsaved = from_memory  # memory's drafts go to disk with the first batch's
+        try:
+            self._fill_from_engine(cat, info, jobs, nplurals, unsaved)
+        except Exception:
+            if unsaved and not self.saved:
+                self._save(cat)  # the engine failed: memory's drafts are kept all the same
+            raise
+
+    def _fill_from_engine(self, cat: Catalog, info: CatalogInfo, jobs: list[Job],
+                          nplurals: int, unsaved: int) -> None:
+        assert self.engine is not None
+        note = (f"{MACHINE} {self.engine.name} "
+                f"{self.source.bcp47}→{self.lang.bcp47}, {self.day}")
+        retry: list[Job] = []
+        start = 0
+        self.saved = False
+        if self.renderings is None:
+            self._recall()
+        while start < len(jobs):
+            size = self._next_size()
+            if len(jobs) - start <= size * 3 // 2:
+                size = len(jobs) - start  # no small call for a short tail
+            batch = jobs[start : start + size]
+            start += len(batch)
+            # Before the stand-ins are learnt, every candidate travels as a stand-in and the
+            # bare words go in the same call: an entry whose stand-in turns out unusable is
+            # retried below with plain placeholders, as one the engine bent.
+            usable = list(self.candidates() if self.renderings is None else self.renderings)
+            for job in batch:
+                job.prots = [protect(s, self.terms, usable) for s in job.sources]
+            began = time.perf_counter()
+            bent = self._translate(batch, info, note, nplurals)
+            self._learn_speed(len(batch), time.perf_counter() - began)
+            finished = len(batch) - len(bent)
+            retry += bent
+            if retry and (len(retry) >= size or start >= len(jobs)):
+                # The engine bent a stand-in (inflected, dropped or merged it): those entries
+                # go again with plain placeholders, together, to spare a process start.
+                for job in retry:
+                    job.prots = [protect(s, self.terms) for s in job.sources]
+                self._translate(retry, info, note, nplurals)
+                finished, retry = finished + len(retry), []
+            self._save(cat)
+            self.saved = True
+            self._advance(finished + unsaved)
+            unsaved = 0
+
+    def _recall(self) -> None:
+        """The stand-ins' renderings from the cache, when it holds every word: then the
+        first batch needs neither the words nor a retry for an unusable stand-in."""
+        assert self.engine is not None
+        words = list(self.candidates())
+        eng = self.engine
+        known = self.cache.get_many(eng.name, eng.version, self.source.gettext,
+                                    self.lang.gettext, words) if words else {}
+        if len(known) == len(words):
+            self.renderings = self.learn(known)
+
+    def _translate(self, batch: list[Job], info: CatalogInfo, note: str,
+                   nplurals: int) -> list[Job]:
+        """Translate and fill ``batch``; the jobs whose stand-ins did not survive. The
+        run's first call also carries the glossary's candidate words (see :meth:`learn`)."""
+        words = list(self.candidates()) if self.renderings is None else []
+        results, cached = self.call([*words, *(p.text for j in batch for p in j.prots)])
+        if self.renderings is None:
+            self.renderings = self.learn(results) if words else {}
+        bent: list[Job] = []
+        for job in batch:
+            outcome = self._restore(job, results)
+            if isinstance(outcome, list):
+                self._done(job, outcome, note, nplurals, cached)
+            elif any(p.subs for p in job.prots) and not any(
+                isinstance(results.get(p.text), Failure) for p in job.prots
+            ):
+                bent.append(job)
+            else:
+                self._fail(info, job, outcome)
+        return bent
+
+    def _restore(self, job: Job, results: Mapping[str, Result]) -> list[str] | str:
+        """The finished texts, or why not."""
+        texts = []
+        for source, prot in zip(job.sources, job.prots, strict=True):
+            raw = results.get(prot.text)
+            if isinstance(raw, Failure):
+                return raw.reason
+            if not raw or not raw.strip():
+                return "engine returned nothing"
+            try:
+                texts.append(keep_edges(source, restore(raw, prot, self.renderings)))
+            except RestoreError as exc:
+                return str(exc)
+            if problem := refusal(texts[-1]):
+                return f"engine output refused: {problem}"
+        return texts
+
+    def _done(self, job: Job, texts: list[str], note: str, nplurals: int,
+              cached: set[str]) -> None:
+        draft(job.entry, texts, note, nplurals)
+        self.report.from_engine += 1
+        if all(p.text in cached for p in job.prots):
+            self.report.from_cache += 1
+
+    def _fail(self, info: CatalogInfo, job: Job, reason: str) -> None:
+        self.report.failed.append(Failed(info.domain, job.entry.msgid, reason))
+
+    def _next_size(self) -> int:
+        if self.fixed is not None:
+            return self.fixed
+        if not self.timings:
+            # An engine may know it is fast (Apertium: thousands of entries in BATCH_SECONDS)
+            return max(1, getattr(self.engine, "first_batch", BATCH))
+        (n1, t1), (n2, t2) = self.timings[-2:] if len(self.timings) > 1 else (
+            (0, 0.0), self.timings[-1])
+        # Time per entry at the margin, so a process start-up does not shrink the next call.
+        per_entry = (t2 - t1) / (n2 - n1) if n2 > n1 and t2 > t1 else t2 / n2
+        return max(BATCH, min(MAX_BATCH, int(BATCH_SECONDS / max(per_entry, 1e-6))))
+
+    def _learn_speed(self, entries: int, seconds: float) -> None:
+        if entries:
+            self.timings.append((entries, seconds))
+            self.timings.sort()
+
+    def _save(self, cat: Catalog) -> None:
+        """Save the drafts; never over what a person typed into the file meanwhile.
+
+        Pipeline commands take the lock, an editor (Poedit, vi) does not: when the file on
+        disk is no longer what this run read, the drafts go onto the disk's version, and
+        only into entries that are still empty there.
+        """
+        if self.dry_run or cat.path is None:
+            return
+        path = cat.path
+        try:
+            disk = path.read_bytes()
+        except OSError:
+            disk = None
+        if path not in self.edited_outside and (disk is None or disk == cat.original):
+            save_catalog(cat)
+            return
+        self.edited_outside.add(path)
+        fresh = parse_catalog(disk, path) if disk is not None else cat
+        drafts = {(e.msgctxt, e.msgid): e for e in cat.entries() if has_text(e)}
+        for entry in fresh.entries():
+            mine = drafts.get((entry.msgctxt, entry.msgid))
+            if mine is not None and not has_text(entry):
+                entry.msgstr = mine.msgstr
+                entry.msgstr_plural = dict(mine.msgstr_plural)
+                entry.flags = list(mine.flags)
+                entry.tcomment = mine.tcomment
+        save_catalog(fresh)
+
+    def _advance(self, entries: int) -> None:
+        self.done += entries
+        if self.progress is not None and entries:
+            self.progress(self.done, self.total)
+
+
+def bounded(text: str, result: Result) -> Result:
+    """An answer far longer than its text (a server's error page, a runaway engine) or
+    holding a control character or a lone surrogate is a failure: it would make a catalog
+    the loader refuses (``MAX_FIELD_CHARS``, NUL) or one that cannot be written."""
+    if isinstance(result, str) and len(result) > min(MAX_FIELD_CHARS, 10 * len(text) + 1000):
+        return Failure(f"the engine answered {len(result):,} characters for {len(text):,}; "
+                       "refused")
+    if isinstance(result, str) and (problem := refusal(result)) and not refusal(text):
+        return Failure(f"engine output refused: {problem}")
+    return result
+
+
+def keep_edges(source: str, text: str) -> str:
+    """The translation with the source's leading and trailing whitespace (engines trim it)."""
+    core = source.strip()
+    if not core:
+        return text
+    lead = source[: len(source) - len(source.lstrip())]
+    trail = source[len(source.rstrip()):]
+    return lead + text.strip() + trail
+
+
+def nplurals_in(cat: Catalog) -> int:
+    return nplurals_of(cat.po)  # bounded: the loader refuses a header above MAX_NPLURALS
