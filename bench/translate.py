@@ -5,7 +5,7 @@ Prints segments/s and words/s for the seed page and a synthetic catalog (20×: t
 msgids repeated with a numeric suffix so each is unique), three ways, in one run:
 
 - ``pipeline translate`` as a user runs it (a fresh process, fresh MT cache);
-- the library call alone (``pipeline.translate.translate``, fresh cache);
+- the library call alone (``pipeline.mt.translate.translate``, fresh cache);
 - raw ``apertium -u eng-spa`` on the same text, blank-line separated, one call;
 - one ``apertium`` process per string (a sample, extrapolated).
 

@@ -1,4 +1,4 @@
-"""Property tests not covered elsewhere: ``.po`` round trips through pipeline.catalogs over
+"""Property tests not covered elsewhere: ``.po`` round trips through pipeline.catalog.pofile over
 generated entries, and Markdown segmenting over generated pages.
 
 (Identity rendering is in test_source.py, hostile markup in test_render.py, merges in

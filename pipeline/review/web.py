@@ -1,6 +1,6 @@
 """``pipeline serve``: the site and its draft previews from memory, live reload, in-context review.
 
-Pages are rendered on request by :class:`~pipeline.layout.Publisher` (the code ``publish``
+Pages are rendered on request by :class:`~pipeline.site.layout.Publisher` (the code ``publish``
 uses) and kept until a file they depend on changes; nothing is written under ``output/``.
 ``watchfiles`` watches ``source/`` and ``locale/``; each change drops the pages it affects
 and is pushed to the browsers as a server-sent event, and a page that shows a changed

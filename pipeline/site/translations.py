@@ -56,7 +56,7 @@ class Translations:
     ``lookup`` serves the body, which checks each translation itself (see
     :func:`~pipeline.render.render_body`); ``gettext`` and ``template_gettext`` serve the
     title, description and template strings, and check them here: a translation that
-    :func:`~pipeline.checks.deceptive` refuses shows the English, with one warning.
+    :func:`~pipeline.qa.deception.deceptive` refuses shows the English, with one warning.
     """
 
     entries: dict[str, tuple[str, bool]] = field(default_factory=dict)
