@@ -34,6 +34,7 @@ test_packages=(
   gettext                       # msgfmt -c validates every catalog the tests write
   poppler-utils                 # pdftotext / pdffonts for PDF checks
   tmux                          # drives the terminal review in a real terminal
+  libatomic1                    # Playwright's bundled node driver (browser tests of serve)
 )
 [ "${WITHOUT_BROWSER:-0}" = 1 ] || test_packages+=(chromium)   # headless browser tests
 
