@@ -24,13 +24,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import polib  # noqa: E402
-from pipeline.catalog.glossary import load_glossary  # noqa: E402
-from pipeline.qa.checks import check_entry  # noqa: E402
-from pipeline.qa.findings import ERROR, Context, Finding  # noqa: E402
 
 from pipeline.catalog.entry import is_reviewed  # noqa: E402
+from pipeline.catalog.glossary import load_glossary  # noqa: E402
 from pipeline.catalog.pofile import load_catalog  # noqa: E402
 from pipeline.config import parse_language  # noqa: E402
+from pipeline.qa.checks import check_entry  # noqa: E402
+from pipeline.qa.findings import ERROR, Context, Finding  # noqa: E402
 
 PLANTS = REPO / "tests" / "data" / "meaning" / "planted.csv"
 PAIRS = REPO / "tests" / "data" / "meaning" / "pairs.csv"

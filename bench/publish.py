@@ -18,9 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.site.publish import publish  # noqa: E402
-
 from pipeline.config import load_config, parse_language  # noqa: E402
+from pipeline.site.publish import publish  # noqa: E402
 
 
 def copy_project(dest: Path) -> Path:

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from pipeline.mt.engines import Failure
-from pipeline.mt.engines.apertium import Apertium
-from pipeline.mt.protect import protect, restore
 
 from pipeline.config import parse_language
 from pipeline.errors import EngineError
+from pipeline.mt.engines import Failure
+from pipeline.mt.engines.apertium import Apertium
+from pipeline.mt.protect import protect, restore
 
 EN, ES, CA, GL, FR = (parse_language(c) for c in ("en", "es", "ca", "gl", "fr"))
 REAL = shutil.which("apertium")

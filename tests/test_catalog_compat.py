@@ -274,9 +274,8 @@ class Upper:
 def test_translate_replaces_a_weak_fuzzy_draft_and_keeps_the_previous_english(
     project: Path, run
 ) -> None:
-    from pipeline.mt.translate import translate
-
     from pipeline.config import load_config
+    from pipeline.mt.translate import translate
 
     assert run("extract").exit_code == 0
     assert run("update", "--lang", "es").exit_code == 0

@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pipeline.catalog.glossary import load_glossary
-from pipeline.qa.checks import CHECKS, check_catalog
-from pipeline.qa.findings import ERROR
 
+from pipeline.catalog.glossary import load_glossary
 from pipeline.catalog.pofile import load_catalog
 from pipeline.config import parse_language
+from pipeline.qa.checks import CHECKS, check_catalog
+from pipeline.qa.findings import ERROR
 
 REPO = Path(__file__).resolve().parent.parent
 FAULTS = REPO / "tests" / "data" / "qa" / "faults.po"
@@ -104,6 +104,7 @@ def test_check_entry_gives_the_catalog_findings_of_one_entry() -> None:
 ])
 def test_previous_check_accepts_named_draft_sources(comment: str, flagged: bool) -> None:
     import polib
+
     from pipeline.qa.checks import check_previous
     from pipeline.qa.findings import Context
 

@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from pipeline.qa.deception import deceptive
 
 SOURCE = "Fax: 901-595-4011"

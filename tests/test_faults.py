@@ -34,12 +34,12 @@ import pypdf
 import pytest
 from click.testing import CliRunner, Result
 from conftest import REPO, msgfmt_ok, tree_digest
-from pipeline.mt.engines import ENGINES, Failure
 
 from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Language
 from pipeline.errors import EngineError
 from pipeline.fs import locked
+from pipeline.mt.engines import ENGINES, Failure
 
 DATA = Path(__file__).parent / "data"
 PAGE = "visiting-hours"

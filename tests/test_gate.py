@@ -6,11 +6,11 @@ from pathlib import Path
 
 import polib
 import pytest
-from pipeline.site.gate import Counts, judge
 
 from pipeline.catalog.entry import is_outdated, is_stale
 from pipeline.config import Config, load_config, parse_language
 from pipeline.errors import ConfigError
+from pipeline.site.gate import Counts, judge
 
 ES = parse_language("es")
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from conftest import tree_digest
-from pipeline.mt.translate import translate
 
 from pipeline.catalog.pofile import load_catalog
 from pipeline.catalog.syntax import MAX_CATALOG_BYTES, MAX_FIELD_CHARS
 from pipeline.config import load_config, parse_language
 from pipeline.errors import CatalogError
+from pipeline.mt.translate import translate
 from pipeline.source import MAX_META_CHARS, MAX_PAGE_BYTES
 
 PO = "locale/es/LC_MESSAGES/site.po"

@@ -11,12 +11,12 @@ from types import ModuleType
 
 import polib
 import pytest
+
 from pipeline.catalog.glossary import Glossary
+from pipeline.config import load_config, parse_language
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
 from pipeline.qa.lexicon import count, lexicon, number_values, sentences, unspelled
-
-from pipeline.config import load_config, parse_language
 
 REPO = Path(__file__).resolve().parent.parent
 LANGUAGES = [lang.gettext for lang in load_config(REPO).languages]

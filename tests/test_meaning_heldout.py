@@ -19,11 +19,11 @@ from pathlib import Path
 
 import polib
 import pytest
+
 from pipeline.catalog.glossary import Glossary
+from pipeline.config import parse_language
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
-
-from pipeline.config import parse_language
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data" / "meaning"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pipeline.site.render import isolate_ltr, parse_translation
 
 from pipeline.cli import cli
+from pipeline.site.render import isolate_ltr, parse_translation
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = "paraspinal-sarcoma-treatment"

@@ -11,14 +11,14 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from pipeline import patterns
 from pipeline.catalog.glossary import Glossary, GlossaryTerm
+from pipeline.config import parse_language
 from pipeline.mt.protect import protect, restore
 from pipeline.qa.checks import CHECKS, check_numbers
 from pipeline.qa.deception import deceptive
 from pipeline.qa.findings import Context
-
-from pipeline import patterns
-from pipeline.config import parse_language
 
 MB = 1_000_000
 BUDGET = 30.0  # seconds for one input through everything (measured ≤ 6 s); quadratic: hours

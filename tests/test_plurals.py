@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pipeline.catalog.glossary import load_glossary
-from pipeline.qa.checks import check_catalog
 
+from pipeline.catalog.glossary import load_glossary
 from pipeline.catalog.plurals import (
     GNU_RULES,
     PluralError,
@@ -21,6 +20,7 @@ from pipeline.catalog.plurals import (
 )
 from pipeline.cli import cli
 from pipeline.config import parse_language
+from pipeline.qa.checks import check_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGURED = ["es", "fr", "ar", "zh_Hans", "ca", "gl"]

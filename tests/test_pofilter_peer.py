@@ -12,10 +12,10 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import REPO
-from pipeline.catalog.glossary import load_glossary
-from pipeline.qa.checks import check_catalog
 
+from pipeline.catalog.glossary import load_glossary
 from pipeline.config import parse_language
+from pipeline.qa.checks import check_catalog
 
 FAULTS = REPO / "tests" / "data" / "qa" / "faults.po"
 GLOSSARY = REPO / "locale" / "glossary.csv"

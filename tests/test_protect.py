@@ -10,10 +10,10 @@ import pytest
 from conftest import REPO
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pipeline.catalog.glossary import GlossaryTerm, load_glossary
-from pipeline.mt.protect import Protected, RestoreError, placeholders_of, protect, restore
 
+from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.errors import SourceError
+from pipeline.mt.protect import Protected, RestoreError, placeholders_of, protect, restore
 
 GLOSSARY = load_glossary(REPO / "locale" / "glossary.csv")
 TERMS = GLOSSARY.for_language("es")

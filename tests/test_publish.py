@@ -451,10 +451,9 @@ def test_pdf_page_size_letter_from_config(tmp_path: Path) -> None:
 
 
 def test_pdf_has_no_attachments_and_fetches_only_project_files(published: Path) -> None:
+    from pipeline.config import load_config, parse_language
     from pipeline.site.pdf import make_fetcher, write_pdf
     from pipeline.site.publish import Publisher
-
-    from pipeline.config import load_config, parse_language
     from pipeline.source import read_page
 
     assert attachments(es_pdf(published)) == 0
@@ -730,8 +729,9 @@ def test_pdf_renderer_refuses_raw_html_reaching_outside(
     published: Path, tmp_path: Path, server: tuple[str, list[str]]
 ) -> None:
     """Even if raw HTML got through, the fetcher would read nothing outside source/."""
-    from pipeline.site.pdf import make_fetcher, write_pdf
     from weasyprint import HTML
+
+    from pipeline.site.pdf import make_fetcher, write_pdf
 
     url, requests = server
     secret = tmp_path / "secret.png"

@@ -9,8 +9,8 @@ import html5lib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from pipeline.site.render import Choice, render_body
 
+from pipeline.site.render import Choice, render_body
 from pipeline.source import Document, parse_page
 
 PAGE = """\

@@ -13,12 +13,12 @@ import polib
 import pytest
 from click.testing import CliRunner, Result
 from conftest import REPO, msgfmt_ok
-from pipeline.review.session import Review
-from pipeline.review.terminal import run_review
 
 from pipeline.catalog.entry import Mark, is_signed, signoff, text_hash
 from pipeline.catalog.pofile import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
+from pipeline.review.session import Review
+from pipeline.review.terminal import run_review
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-01-01"

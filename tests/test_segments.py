@@ -7,12 +7,12 @@ from pathlib import Path
 
 import polib
 import pytest
+
 from pipeline.catalog.glossary import Glossary
+from pipeline.config import parse_language
 from pipeline.qa.checks import CHECKS
 from pipeline.qa.findings import Context
 from pipeline.site.render import render_body
-
-from pipeline.config import parse_language
 from pipeline.source import Segment, read_page
 
 PAGE = (

@@ -24,14 +24,14 @@ from typing import Any
 import polib
 import pytest
 from conftest import REPO, msgfmt_ok
-from pipeline.review.live import classify
-from pipeline.review.server import hosts_for, is_loopback
-from pipeline.review.workbench import Block, Decision, blocks, decide, plain, word_diff
 
 from pipeline.catalog.entry import is_reviewed
 from pipeline.catalog.pofile import Catalog, load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
 from pipeline.fs import atomic_write
+from pipeline.review.live import classify
+from pipeline.review.server import hosts_for, is_loopback
+from pipeline.review.workbench import Block, Decision, blocks, decide, plain, word_diff
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -389,9 +389,9 @@ def test_live_reload_in_the_browser(server: Server, browser: Any) -> None:
 
 def test_cli_refuses_without_reviewer_and_warns_off_loopback(site: Path) -> None:
     from click.testing import CliRunner
-    from pipeline.review.server import listen
 
     from pipeline.cli import cli
+    from pipeline.review.server import listen
 
     env = {"PIPELINE_REVIEWER": "", "USER": ""}
     result = CliRunner().invoke(cli, ["--root", str(site), "serve", "--port", "0"], env=env)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO, RunCli
-from pipeline.catalog.glossary import GlossaryTerm, load_glossary
-from pipeline.review.tbx import export_tbx, import_tbx
 from translate.storage import tbx as tt_tbx
 
+from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.config import load_config, parse_language
+from pipeline.review.tbx import export_tbx, import_tbx
 
 EX = DATA / "exchange"
 HEADER = "term,lang,translation,note,stand_in\n"

@@ -11,13 +11,13 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import DATA, REPO, RunCli
-from pipeline.mt.tm import export_tmx, import_tmx, load_memory, match_language
 from translate.storage import tmx as tt_tmx
 
 from pipeline.catalog.entry import is_draft as is_machine
 from pipeline.catalog.entry import is_reviewed
 from pipeline.catalog.pofile import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
+from pipeline.mt.tm import export_tmx, import_tmx, load_memory, match_language
 
 EX = DATA / "exchange"
 PO2TMX = Path(sys.executable).parent / "po2tmx"

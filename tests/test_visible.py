@@ -19,14 +19,14 @@ import polib
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+
+from pipeline.catalog.pofile import load_catalog, save_catalog
+from pipeline.config import Language, load_config, parse_language
 from pipeline.mt.engines import ENGINES
 from pipeline.mt.engines import Result as EngineResult
 from pipeline.mt.translate import translate
 from pipeline.review.session import Review
 from pipeline.review.terminal import from_editor, run_review
-
-from pipeline.catalog.pofile import load_catalog, save_catalog
-from pipeline.config import Language, load_config, parse_language
 from pipeline.visible import refusal, visible, without_controls
 
 DOMAIN = "paraspinal-sarcoma-treatment"

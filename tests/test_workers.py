@@ -7,9 +7,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import pipeline.site.publish as publish_module
 import pytest
 from test_parallel_publish import files, make_project, run
+
+import pipeline.site.publish as publish_module
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fork and forkserver are Linux start methods")

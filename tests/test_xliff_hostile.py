@@ -10,10 +10,10 @@ import pytest
 from conftest import tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pipeline.review.xliff_read import MAX_XLIFF_DEPTH
 from test_xliff import DOMAIN, NS, Q, catalogs, export, page_po, site  # noqa: F401
 
 from pipeline.catalog.pofile import load_catalog
+from pipeline.review.xliff_read import MAX_XLIFF_DEPTH
 
 
 def one_line_refusal(result, *needles: str) -> None:
