@@ -354,9 +354,10 @@ def test_review_in_the_browser(server: Server, browser: Any, tmp_path: Path) -> 
     assert e.msgstr == new_text and is_reviewed(e)
     assert "reviewed-by: Tess Reviewer," in e.tcomment
     msgfmt_ok(page_po(server.root))
-    # the reloaded preview shows it, no longer marked as a machine draft
-    assert new_text in page.locator("main").inner_text()
-    assert page.locator(".wb-block.wb-draft").count() == 2
+    # the reloaded preview shows it, no longer marked as a machine draft (the reload comes
+    # through the event stream after the save: wait for it rather than race it)
+    expect(page.locator("main")).to_contain_text(new_text)
+    expect(page.locator(".wb-block.wb-draft")).to_have_count(2)
     # the panel moved on to the next draft; an editor changes that entry meanwhile
     assert panel.locator(".wb-english").inner_text() == english[1].english
     panel.locator(".wb-text").fill("Mi versión.")
