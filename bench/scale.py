@@ -42,17 +42,15 @@ from pipeline.site.shard import balance  # noqa: E402
 PHASES = ("full rebuild", "no-op", "one page edited", "one string edited")
 
 
-def bench_module(name: str) -> ModuleType:
-    """``bench/<name>.py`` as a module (through bench/run.py's loader)."""
+def bench_run() -> ModuleType:
+    """``bench/run.py`` as a module; its ``bench_module`` loads the other benchmark files."""
     spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
     if spec is None or spec.loader is None:
-        raise ImportError("run")
-    run = sys.modules.get("bench_run") or importlib.util.module_from_spec(spec)
-    if "bench_run" not in sys.modules:
-        sys.modules["bench_run"] = run
-        spec.loader.exec_module(run)
-    loaded: ModuleType = run.bench_module(name)
-    return loaded
+        raise ImportError("bench/run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 # --- in a child process: per-render costs beside bare WeasyPrint ----------------------------
@@ -192,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.tiny:
         args.pages, args.langs, args.sample, args.target = 2, 1, 2, "20x2"
-    run, site = bench_module("run"), bench_module("site")
+    run = bench_run()
+    site = run.bench_module("site")
     jobs = os.cpu_count() or 1
     target_pages, target_langs = (int(x) for x in args.target.lower().split("x"))
     shard_counts = [int(x) for x in args.shards.split(",")]

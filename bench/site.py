@@ -31,7 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pipeline.catalog.extract import extract  # noqa: E402
-from pipeline.catalog.header import plural_forms, po_header  # noqa: E402
+from pipeline.catalog.header import po_header  # noqa: E402
+from pipeline.catalog.plurals import classic_rule  # noqa: E402
 from pipeline.catalog.pofile import Catalog, save_catalog  # noqa: E402
 from pipeline.config import load_config, parse_language  # noqa: E402
 from pipeline.source import Segment, read_page  # noqa: E402
@@ -188,7 +189,7 @@ def site_catalog(lang: str, pot_date: str) -> polib.POFile:
     po = polib.pofile(str(REPO / "locale" / code / "LC_MESSAGES" / "site.po"), wrapwidth=79)
     po.metadata["POT-Creation-Date"] = pot_date
     po.metadata["Language"] = lang
-    po.metadata["Plural-Forms"] = plural_forms(parse_language(lang))
+    po.metadata["Plural-Forms"] = classic_rule(parse_language(lang))
     return po
 
 

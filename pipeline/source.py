@@ -15,7 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.errors import SourceError
-from pipeline.visible import is_control, refusal
+from pipeline.visible import is_control
+from pipeline.visible import name as char_name
 
 MAX_SEGMENT_CHARS = 10_000
 MAX_META_CHARS = 1_000
@@ -238,10 +239,12 @@ def read_page(path: Path) -> Document:
             line=line,
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if (problem := refusal(text)) is not None:  # would reach every catalog, hidden
-        where = next(i for i, ch in enumerate(text) if is_control(ch))
-        raise SourceError(f"{problem.split(' at column')[0]}; remove it from the page",
-                          path=path, line=text[:where].count("\n") + 1)
+    # A control character would reach every catalog, hidden from the reviewer.
+    where = next((i for i, ch in enumerate(text) if is_control(ch)), None)
+    if where is not None:
+        ch = text[where]
+        raise SourceError(f"control character {char_name(ch)} (U+{ord(ch):04X}); remove it from "
+                          "the page", path=path, line=text[:where].count("\n") + 1)
     return parse_page(text, path)
 
 

@@ -39,11 +39,6 @@ def pot_header(domain: str, stamp: str) -> dict[str, str]:
     }
 
 
-def plural_forms(lang: Language) -> str:
-    """The Plural-Forms a new catalog gets: gettext's classic rule (see `plurals`)."""
-    return classic_rule(lang)
-
-
 def po_header(lang: Language, domain: str, pot_date: str) -> dict[str, str]:
     """A new language's header (``init``, ``update`` creating a catalog)."""
     from babel import Locale
@@ -56,5 +51,5 @@ def po_header(lang: Language, domain: str, pot_date: str) -> dict[str, str]:
         "Language-Team": f"{name}",
         "Language": lang.gettext,
         **_ENCODING,
-        "Plural-Forms": plural_forms(lang),
+        "Plural-Forms": classic_rule(lang),
     }
