@@ -12,7 +12,7 @@ from the measured per-render costs and the measured fixed cost of a run.
 
 Run: .venv/bin/python bench/scale.py [--pages 500] [--langs 12] [--target 500x12]
 (the defaults take about half an hour on 2 cores; ``--pages 50 --langs 4`` about 3 minutes)
-``--tiny`` runs every phase at a toy size (tests/test_bench.py).
+``--tiny`` runs every phase at a toy size (tests/scripts/test_bench.py).
 """
 
 from __future__ import annotations

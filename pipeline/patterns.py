@@ -5,7 +5,7 @@ Every pattern here runs on untrusted text (translations, MT answers) and is writ
 in linear time: no two quantifiers can share a character they compete for, a run is
 entered only at its start (a look-behind for the run's own class), and repetition is
 bounded where a standard bounds it (64 characters before an e-mail's ``@``, 63 per domain
-label). ``tests/test_patterns.py`` proves it on megabyte-sized inputs.
+label). ``tests/guarantees/test_patterns.py`` proves it on megabyte-sized inputs.
 """
 
 from __future__ import annotations

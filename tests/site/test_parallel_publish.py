@@ -23,8 +23,8 @@ from pipeline.site.publish import PublishItem, publish
 from pipeline.site.workers import threads
 from pipeline.source import read_page
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 SEED = "paraspinal-sarcoma-treatment"
 OTHER = "visiting-hours"
 CONFIG = """\

@@ -18,7 +18,7 @@ from conftest import REPO, msgfmt_ok
 from pipeline.catalog.extract import page_template, render_template
 from pipeline.source import read_page
 
-PAGES_DIR = Path(__file__).parent / "data" / "pages"
+PAGES_DIR = Path(__file__).resolve().parents[1] / "data" / "pages"
 PAGES = sorted(PAGES_DIR.glob("*.md"))
 STAMP = "2026-01-01 00:00+0000"
 
@@ -187,7 +187,7 @@ def test_extract_a_copy_of_the_data_pages(project: Path, run) -> None:
 
 
 def test_symlinked_page_keeps_its_project_reference(project: Path, run, tmp_path: Path) -> None:
-    # (a link to a page outside the project is refused: tests/test_leftovers.py)
+    # (a link to a page outside the project is refused: tests/guarantees/test_leftovers.py)
     elsewhere = project / "content" / "visiting-hours.md"
     elsewhere.parent.mkdir()
     shutil.copy(PAGES_DIR / "visiting-hours.md", elsewhere)

@@ -15,7 +15,7 @@ from pipeline.config import parse_language
 from pipeline.qa.checks import CHECKS, check_catalog
 from pipeline.qa.findings import ERROR
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FAULTS = REPO / "tests" / "data" / "qa" / "faults.po"
 SPANISH = REPO / "locale" / "es" / "LC_MESSAGES"
 

@@ -12,7 +12,7 @@ from types import ModuleType
 
 import polib
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ROWS = [
     ("scale", "extract (library)", "10 pages"),
     ("scale", "update --lang es (library)", "10 pages"),

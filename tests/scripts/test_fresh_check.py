@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "fresh-machine-check.sh"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -22,7 +22,7 @@ from pipeline.cli import cli
 from pipeline.config import parse_language
 from pipeline.qa.checks import check_catalog
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CONFIGURED = ["es", "fr", "ar", "zh_Hans", "ca", "gl"]
 POT = """msgid ""
 msgstr ""

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from pipeline.cli import cli
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

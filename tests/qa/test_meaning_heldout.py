@@ -25,7 +25,7 @@ from pipeline.config import parse_language
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "meaning"
 DOMAIN = "paraspinal-sarcoma-treatment"
 LANGS = ("es", "fr", "ar", "zh_Hans", "ca", "gl")

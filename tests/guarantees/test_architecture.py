@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+PACKAGE = Path(__file__).resolve().parents[2] / "pipeline"
 LAYERS = ("catalog", "mt", "qa", "review", "site", "cli")
 # (from, to) pairs of subpackages that must never import each other
 FORBIDDEN = {

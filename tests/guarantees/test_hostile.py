@@ -34,7 +34,7 @@ from click.testing import CliRunner, Result
 from conftest import REPO, msgfmt_ok
 from lxml import etree
 
-HOSTILE = Path(__file__).parent / "data" / "hostile"
+HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 PAGE = "page"
 ES = Path("locale/es/LC_MESSAGES")
 CONFIG = """\

@@ -16,8 +16,8 @@ from pipeline.config import load_config
 from pipeline.site.publish import Hashes, Publisher, Request, Workers, _plan
 from pipeline.site.shard import Shard, parse_shard, partition, render_cost, restrict
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 CONFIG = """\
 [project]
 name = "shard-test"

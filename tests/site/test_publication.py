@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 from test_publish import edit_po, parse_html, set_msgstr, text_of
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 PAGE = "paraspinal-sarcoma-treatment"
 SOURCE = Path("source/pages") / f"{PAGE}.md"
 NO_TRIALS = "There are no open clinical trials at this time."

@@ -18,7 +18,7 @@ from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
 from pipeline.qa.lexicon import count, lexicon, number_values, sentences, unspelled
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = [lang.gettext for lang in load_config(REPO).languages]
 
 

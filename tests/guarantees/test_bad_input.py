@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import PYPROJECT, REPO, tree_digest
 
-BAD = Path(__file__).parent / "data" / "bad"
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 CORPUS = tomllib.loads((BAD / "cases.toml").read_text("utf-8"))
 SETS: dict[str, list[str]] = CORPUS.pop("commands")
 CASES: dict[str, dict] = CORPUS

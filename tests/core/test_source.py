@@ -15,7 +15,7 @@ from pipeline.errors import SourceError
 from pipeline.site.render import Choice, render_body
 from pipeline.source import Segment, parse_page, read_page
 
-PAGES = sorted((Path(__file__).parent / "data" / "pages").glob("*.md"))
+PAGES = sorted((Path(__file__).resolve().parents[1] / "data" / "pages").glob("*.md"))
 
 # An independent markdown-it, configured as the design says (CommonMark + GFM tables and
 # strikethrough, raw HTML allowed only in the trusted source).
@@ -257,7 +257,7 @@ def test_a_page_with_a_control_character_is_refused_before_any_catalog(
     from pipeline.cli import cli
 
     root = tmp_path / "site"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "source", root / "source")
+    shutil.copytree(Path(__file__).resolve().parents[2] / "source", root / "source")
     (root / "pyproject.toml").write_text('[tool.pipeline]\nlanguages = ["es"]\n', "utf-8")
     page = root / "source" / "pages" / "paraspinal-sarcoma-treatment.md"
     text = page.read_text("utf-8")

@@ -26,7 +26,7 @@ from babel.dates import format_date
 from click.testing import CliRunner, Result
 from lxml import etree
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PAGE = "paraspinal-sarcoma-treatment"
 ES_PO = Path("locale/es/LC_MESSAGES") / f"{PAGE}.po"
 SITE_PO = Path("locale/es/LC_MESSAGES/site.po")

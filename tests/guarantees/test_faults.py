@@ -4,7 +4,7 @@ half-written.
 Faults: ``kill -9`` of ``update`` and ``publish`` after a seeded random delay and at every
 file replacement; a disk that fills up (a tiny tmpfs) and a write that fails with ``EIO``;
 two ``update`` runs on the same catalogs; the MT engine vanishing mid-run; a read-only
-folder. (``kill -9`` of ``translate`` is in test_translate.py.)
+folder. (``kill -9`` of ``translate`` is in tests/mt/test_translate.py.)
 
 After each: every catalog parses (here and in ``msgfmt -c``) and is byte for byte either
 the old file or the finished one, reviewed entries are byte-identical, finished drafts are
@@ -41,7 +41,7 @@ from pipeline.errors import EngineError
 from pipeline.fs import locked
 from pipeline.mt.engines import ENGINES, Failure
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 PAGE = "visiting-hours"
 LANGS = ("es", "fr", "de")
 CONFIG = """\
