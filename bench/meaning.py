@@ -28,7 +28,10 @@ import polib  # noqa: E402
 from pipeline.catalog.entry import is_reviewed  # noqa: E402
 from pipeline.catalog.glossary import load_glossary  # noqa: E402
 from pipeline.catalog.pofile import load_catalog  # noqa: E402
-from pipeline.config import parse_language  # noqa: E402
+from pipeline.config import (
+    ReviewPolicy,  # noqa: E402
+    parse_language,  # noqa: E402
+)
 from pipeline.qa.checks import check_entry  # noqa: E402
 from pipeline.qa.findings import ERROR, Context, Finding  # noqa: E402
 
@@ -120,7 +123,7 @@ def false_alarms(languages: tuple[str, ...] = REVIEWED) -> list[Finding]:
         for po in sorted((REPO / "locale" / lang / "LC_MESSAGES").glob("*.po")):
             shown = str(po.relative_to(REPO))
             for entry in load_catalog(po).entries():
-                if is_reviewed(entry):
+                if is_reviewed(entry, ReviewPolicy(signoff_required=False)):
                     found += [f for f in check_entry(entry, ctx, shown) if f.check in MEANING]
     return found
 

@@ -91,6 +91,16 @@ def parse_language(code: str) -> Language:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewPolicy:
+    """What "reviewed" means in this project, built once from ``[tool.pipeline]``
+    (:attr:`Config.review`). :func:`pipeline.catalog.entry.is_reviewed` requires it, so no
+    reader of review state can leave the sign-off setting out."""
+
+    signoff_required: bool
+    four_eyes: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The project: where it lives and what ``[tool.pipeline]`` says."""
 
@@ -109,6 +119,11 @@ class Config:
     base_url: str = ""
     require_signoff: bool = False
     four_eyes: bool = False
+
+    @property
+    def review(self) -> ReviewPolicy:
+        """The review policy every reader of review state takes."""
+        return ReviewPolicy(signoff_required=self.require_signoff, four_eyes=self.four_eyes)
 
     @property
     def pages_dir(self) -> Path:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from pipeline.config import ReviewPolicy
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -37,6 +39,11 @@ def project(tmp_path: Path) -> Path:
 
 
 RunCli = Callable[..., Result]
+
+GETTEXT = ReviewPolicy(signoff_required=False)
+"""Reviewed in gettext's sense: translated and not fuzzy (``require_signoff`` off)."""
+SIGNED = ReviewPolicy(signoff_required=True)
+"""Reviewed only when signed over the very text (``require_signoff`` on)."""
 
 
 @pytest.fixture

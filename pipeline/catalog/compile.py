@@ -27,7 +27,7 @@ def compile_catalogs(config: Config, languages: list[Language]) -> list[tuple[Pa
             compiled = polib.POFile()
             compiled.metadata = dict(po.metadata)
             for entry in po:
-                if entry_state.is_reviewed(entry, signoff_required=config.require_signoff):
+                if entry_state.is_reviewed(entry, config.review):
                     compiled.append(entry)
             fd, tmp = tempfile.mkstemp(prefix=f".{info.mo_path.name}.{os.getpid()}.",
                                        suffix=".tmp", dir=info.po_path.parent)

@@ -3,6 +3,16 @@
 A sign-off is a translator-comment line, readable in Poedit and any text editor::
 
     # reviewed-by: Ana Pérez, 2026-12-01, sha256:9f2c…
+    # reviewed-by: Dr Luis Gil, 2026-12-03, sha256:9f2c…, role=clinical
+    # reviewed-by: Ana Pérez, 2026-12-04, sha256:9f2c…, adopted
+
+The line without a role is a reviser's (every line written before roles existed is one);
+``role=clinical`` is a clinician's, kept beside the reviser's (one sign-off per role);
+``adopted`` says a person attested that the text had been reviewed before sign-off was
+required (``pipeline adopt``), not that they reviewed it afresh. Only :func:`sign` and
+:func:`mark_translated` write these lines; text from outside (an engine's name, a TMX or
+XLIFF note, a reviewer's name) passes through :func:`one_line` first, so it can never become
+one, however it is wrapped.
 
 The hash covers the entry's English (msgctxt, msgid, msgid_plural) and its translation
 (every form), so any later change to either shows: with ``require_signoff`` such an entry is
@@ -17,9 +27,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import polib
+
+from pipeline.config import ReviewPolicy
 
 FUZZY = "fuzzy"
 MACHINE = "machine translation:"
@@ -30,10 +43,22 @@ DRAFT_SOURCES = (MACHINE, MEMORY, IMPORTED)
 SIGNOFF = "reviewed-by"
 TRANSLATOR = "translated-by"
 QA = "qa-at-signoff: "
+REVISER = "reviser"
+CLINICAL = "clinical"
+SIGNOFF_ROLES = (REVISER, CLINICAL)
+"""The roles a sign-off can carry (``translator`` is what ``translated-by`` records)."""
+ADOPTED = "adopted"
 _LINE = re.compile(r"^(?P<kind>reviewed-by|translated-by): (?P<name>.+), "
-                   r"(?P<date>\d{4}-\d{2}-\d{2}), sha256:(?P<hash>[0-9a-f]{64})$")
+                   r"(?P<date>\d{4}-\d{2}-\d{2}), sha256:(?P<hash>[0-9a-f]{64})"
+                   r"(?:, role=(?P<role>[a-z]+))?(?P<adopted>, adopted)?$")
+# words that mean review state when a comment line starts with them: text from outside may
+# mention them, but never in a form a (re-wrapped) line could start with
+_STATE_WORDS = re.compile(r"\b(reviewed|translated)[\s_-]*by\b|qa-at-signoff", re.IGNORECASE)
+ONE_LINE_LIMIT = 300
+"""Characters kept of one line of outside text (provenance, a note, a name)."""
 # the line ``pipeline review`` wrote when a person accepted, before sign-offs were pinned
 _OLD_REVIEWED = re.compile(r"^reviewed by .+, (?P<date>\d{4}-\d{2}-\d{2})$")
+_OLD_REVIEWED_NAMED = re.compile(r"^reviewed by (?P<name>.+), (?P<date>\d{4}-\d{2}-\d{2})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +69,30 @@ class Mark:
     name: str
     date: str
     hash: str
+    role: str = REVISER
+    adopted: bool = False
+
+
+def _defuse(match: re.Match[str]) -> str:
+    """``reviewed-by`` → ``reviewed·by``: still readable, never review state."""
+    if match.group(1) is None:
+        return "qa·at·signoff"
+    return f"{match.group(1)}·by"
+
+
+def one_line(text: str, limit: int = ONE_LINE_LIMIT) -> str:
+    r"""Outside text made safe to write into a comment: one line of visible characters
+    (controls, line and paragraph separators and invisible format characters become
+    spaces), at most ``limit`` characters, and no word a line of review state starts with.
+
+    >>> one_line("TMX origin\nreviewed-by: Dr X, 2026-01-01\u2028ok")
+    'TMX origin reviewed·by: Dr X, 2026-01-01 ok'
+    """
+    chars = [" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+             else c for c in text]
+    flat = " ".join("".join(chars).split())
+    flat = _STATE_WORDS.sub(_defuse, flat)
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
 
 
 def texts(entry: polib.POEntry) -> tuple[str, ...]:
@@ -90,7 +139,11 @@ def set_provenance(entry: polib.POEntry, note: str) -> None:
     """Say where the entry's text came from (``machine translation: …``, ``translation
     memory: …``, ``XLIFF import: …``). A new pretranslation (engine or memory) replaces the
     line of an earlier one; an import replaces an earlier import's line and keeps the rest
-    of the history (the record shows which engine drafted what a CAT tool then edited)."""
+    of the history (the record shows which engine drafted what a CAT tool then edited).
+    The note is made :func:`one_line` first: it carries text from outside."""
+    note = one_line(note)
+    if not note.startswith(DRAFT_SOURCES):
+        raise ValueError(f"a provenance note starts with one of {DRAFT_SOURCES}: {note!r}")
     pretranslated = (MACHINE, MEMORY)
     replaces = pretranslated if note.startswith(pretranslated) else (IMPORTED,)
     lines = [line for line in (entry.tcomment or "").split("\n")
@@ -122,7 +175,9 @@ def _spans(lines: list[str]) -> list[tuple[int, int, Mark]]:
             for end in range(i + 1, min(i + 4, len(lines) + 1)):
                 m = _LINE.match(" ".join(line.strip() for line in lines[i:end]))
                 if m:
-                    found.append((i, end, Mark(m["kind"], m["name"], m["date"], m["hash"])))
+                    mark = Mark(m["kind"], m["name"], m["date"], m["hash"],
+                                m["role"] or REVISER, bool(m["adopted"]))
+                    found.append((i, end, mark))
                     i = end - 1
                     break
         i += 1
@@ -135,10 +190,15 @@ def marks(entry: polib.POEntry, kind: str) -> list[Mark]:
     return [mark for _, _, mark in _spans(lines) if mark.kind == kind]
 
 
-def signoff(entry: polib.POEntry) -> Mark | None:
-    """The entry's sign-off (the last one), whether or not it still matches."""
-    found = marks(entry, SIGNOFF)
+def signoff(entry: polib.POEntry, role: str = REVISER) -> Mark | None:
+    """The entry's sign-off in ``role`` (the last one), whether or not it still matches."""
+    found = [mark for mark in marks(entry, SIGNOFF) if mark.role == role]
     return found[-1] if found else None
+
+
+def signoffs(entry: polib.POEntry) -> list[Mark]:
+    """Every sign-off of the entry, one per role at most, in file order."""
+    return marks(entry, SIGNOFF)
 
 
 def is_outdated(entry: polib.POEntry) -> bool:
@@ -155,27 +215,36 @@ def is_outdated(entry: polib.POEntry) -> bool:
     lines = (entry.tcomment or "").split("\n")
     drafted = any(line.startswith(DRAFT_SOURCES) for line in lines)
     # the older ``reviewed by NAME, DATE`` line counts as a person's review too
-    signed = signoff(entry) is not None or any(_OLD_REVIEWED.match(line) for line in lines)
+    signed = bool(signoffs(entry)) or any(_OLD_REVIEWED.match(line) for line in lines)
     return not drafted or signed
 
 
-def is_signed(entry: polib.POEntry) -> bool:
-    """Signed off by a named person over exactly this English and translation."""
-    mark = signoff(entry)
+def is_signed(entry: polib.POEntry, role: str = REVISER) -> bool:
+    """Signed off in ``role`` by a named person over exactly this English and translation
+    (an *adopted* sign-off counts: a person attested the review)."""
+    mark = signoff(entry, role)
     return mark is not None and mark.hash == text_hash(entry)
 
 
-def is_reviewed(entry: polib.POEntry, *, signoff_required: bool = False) -> bool:
-    """Translated, not fuzzy, live; with ``signoff_required`` also signed over this text."""
+def is_reviewed(entry: polib.POEntry, policy: ReviewPolicy) -> bool:
+    """Translated, not fuzzy, live; when ``policy`` requires sign-off, also signed by a
+    reviser over this very text. The one definition of "reviewed": every reader of review
+    state (gate, status, compile, check, workbench, XLIFF, TMX, memory, record) calls it.
+
+    >>> e = polib.POEntry(msgid="Yes", msgstr="Sí")
+    >>> is_reviewed(e, ReviewPolicy(signoff_required=False))
+    True
+    >>> is_reviewed(e, ReviewPolicy(signoff_required=True))
+    False
+    """
     if entry.obsolete or is_fuzzy(entry) or not has_text(entry):
         return False
-    return is_signed(entry) if signoff_required else True
+    return is_signed(entry) if policy.signoff_required else True
 
 
-def is_draft(entry: polib.POEntry, *, signoff_required: bool = False) -> bool:
+def is_draft(entry: polib.POEntry, policy: ReviewPolicy) -> bool:
     """Has text still waiting for a review (fuzzy, or unsigned when sign-off is required)."""
-    return (not entry.obsolete and has_text(entry)
-            and not is_reviewed(entry, signoff_required=signoff_required))
+    return not entry.obsolete and has_text(entry) and not is_reviewed(entry, policy)
 
 
 def review_date(entry: polib.POEntry) -> str | None:
@@ -197,6 +266,18 @@ def review_date(entry: polib.POEntry) -> str | None:
     return old[-1] if old else None
 
 
+def reviewer(entry: polib.POEntry) -> tuple[str, str] | None:
+    """(name, ISO date) of the reviser who reviewed the current text: the sign-off over this
+    very text, else (no ``reviewed-by`` line at all) the last older ``reviewed by`` line;
+    None when unknown."""
+    mark = signoff(entry)
+    if mark is not None:
+        return (mark.name, mark.date) if mark.hash == text_hash(entry) else None
+    old = [(m["name"], m["date"]) for line in (entry.tcomment or "").split("\n")
+           if (m := _OLD_REVIEWED_NAMED.match(line))]
+    return old[-1] if old else None
+
+
 def unsigned(entry: polib.POEntry) -> str | None:
     """Why a translated, non-fuzzy entry does not count as signed off, or None."""
     if entry.obsolete or is_fuzzy(entry) or not has_text(entry) or is_signed(entry):
@@ -207,23 +288,40 @@ def unsigned(entry: polib.POEntry) -> str | None:
     return f"changed since {mark.name} signed it off on {mark.date}"
 
 
-def _set_line(entry: polib.POEntry, kind: str, name: str, day: str) -> None:
+def _set_line(entry: polib.POEntry, kind: str, name: str, day: str,
+              role: str = REVISER, adopted: bool = False) -> None:
+    name = one_line(name, 200).replace("sha256:", "sha256 ")
+    if not name or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        raise ValueError(f"a {kind} line needs a name and an ISO date: {name!r}, {day!r}")
     lines = (entry.tcomment or "").split("\n")
-    old = {i for start, end, mark in _spans(lines) if mark.kind == kind
+    old = {i for start, end, mark in _spans(lines) if mark.kind == kind and mark.role == role
            for i in range(start, end)}
     kept = [line for i, line in enumerate(lines) if line and i not in old
-            and not (kind == SIGNOFF and _OLD_REVIEWED.match(line))]
-    entry.tcomment = "\n".join([*kept, f"{kind}: {name}, {day}, sha256:{text_hash(entry)}"])
+            and not (kind == SIGNOFF and role == REVISER and _OLD_REVIEWED.match(line))]
+    tail = (f", role={role}" if role != REVISER else "") + (", adopted" if adopted else "")
+    entry.tcomment = "\n".join(
+        [*kept, f"{kind}: {name}, {day}, sha256:{text_hash(entry)}{tail}"])
 
 
-def sign(entry: polib.POEntry, reviewer: str, day: str, qa: str | None = None) -> None:
-    """Mark reviewed by ``reviewer``: no ``fuzzy``, no ``#|`` text, a pinned sign-off line
-    (and, when given, the QA findings the reviewer saw: ``qa-at-signoff: …``)."""
+def sign(entry: polib.POEntry, reviewer: str, day: str, qa: str | None = None, *,
+         role: str = REVISER, adopted: bool = False) -> None:
+    """Mark reviewed by ``reviewer`` in ``role``: no ``fuzzy``, no ``#|`` text, a pinned
+    sign-off line replacing an earlier one of the same role (and, when given, the QA
+    findings the reviewer saw: ``qa-at-signoff: …``). ``adopted``: the person attests an
+    earlier review rather than reviewing now (``pipeline adopt``).
+
+    >>> e = polib.POEntry(msgid="Yes", msgstr="Sí", flags=["fuzzy"])
+    >>> sign(e, "Ana", "2026-12-01"); sign(e, "Dr Gil", "2026-12-02", role="clinical")
+    >>> [(m.name, m.role) for m in signoffs(e)], is_fuzzy(e)
+    ([('Ana', 'reviser'), ('Dr Gil', 'clinical')], False)
+    """
+    if role not in SIGNOFF_ROLES:
+        raise ValueError(f"a sign-off's role is one of {SIGNOFF_ROLES}, not {role!r}")
     mark_reviewed(entry)
     if qa is not None:
         lines = [x for x in (entry.tcomment or "").split("\n") if x and not x.startswith(QA)]
-        entry.tcomment = "\n".join([*lines, QA + qa])
-    _set_line(entry, SIGNOFF, reviewer, day)
+        entry.tcomment = "\n".join([*lines, QA + one_line(qa, 2000)])
+    _set_line(entry, SIGNOFF, reviewer, day, role, adopted)
 
 
 def qa_at_signoff(entry: polib.POEntry) -> str | None:

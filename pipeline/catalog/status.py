@@ -9,7 +9,7 @@ from pipeline.catalog import entry
 from pipeline.catalog.entry import has_text
 from pipeline.catalog.paths import CatalogInfo, domains
 from pipeline.catalog.pofile import load_catalog
-from pipeline.config import Config, Language
+from pipeline.config import Config, Language, ReviewPolicy
 from pipeline.errors import CatalogError
 
 
@@ -56,9 +56,9 @@ class Stats:
         return data
 
 
-def catalog_stats(info: CatalogInfo, signoff_required: bool = False) -> Stats:
+def catalog_stats(info: CatalogInfo, policy: ReviewPolicy) -> Stats:
     """Count one catalog; a missing file counts every template entry as untranslated.
-    With ``signoff_required`` an entry counts as reviewed only when signed over its text."""
+    ``policy`` says what counts as reviewed (:func:`pipeline.catalog.entry.is_reviewed`)."""
     lang, domain = info.lang.gettext, info.domain
     if not info.po_path.exists():
         pot = load_catalog(info.pot_path)
@@ -68,9 +68,9 @@ def catalog_stats(info: CatalogInfo, signoff_required: bool = False) -> Stats:
     for e in cat.po:
         if e.obsolete:
             obsolete += has_text(e)
-        elif entry.is_reviewed(e, signoff_required=signoff_required):
+        elif entry.is_reviewed(e, policy):
             reviewed += 1
-        elif entry.is_draft(e, signoff_required=signoff_required):
+        elif entry.is_draft(e, policy):
             machine += 1
         else:
             untranslated += 1
@@ -86,7 +86,7 @@ def status(config: Config, languages: Sequence[Language]) -> list[Stats]:
             "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
         )
     return [
-        catalog_stats(CatalogInfo(name, lang, config.locale_dir), config.require_signoff)
+        catalog_stats(CatalogInfo(name, lang, config.locale_dir), config.review)
         for lang in languages
         for name in names
     ]

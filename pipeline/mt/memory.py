@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from pipeline.catalog.entry import is_reviewed
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import Catalog, load_catalog
+from pipeline.config import ReviewPolicy
 
 
 def memory_key(text: str) -> str:
@@ -46,9 +47,11 @@ class Memory:
 
     @classmethod
     def from_catalogs(
-        cls, infos: Iterable[CatalogInfo], loaded: Mapping[str, Catalog] | None = None
+        cls, infos: Iterable[CatalogInfo], policy: ReviewPolicy,
+        loaded: Mapping[str, Catalog] | None = None,
     ) -> Memory:
-        """Reviewed entries of ``infos``; ``loaded`` (by domain) spares reading a file twice."""
+        """Reviewed entries of ``infos`` (reviewed as ``policy`` defines it); ``loaded`` (by
+        domain) spares reading a file twice."""
         memory = cls()
         for info in infos:
             cat = (loaded or {}).get(info.domain)
@@ -57,6 +60,6 @@ class Memory:
                     continue
                 cat = load_catalog(info.po_path)
             for entry in cat.entries():
-                if is_reviewed(entry) and not entry.msgid_plural:
+                if is_reviewed(entry, policy) and not entry.msgid_plural:
                     memory.add(entry.msgid, entry.msgstr, info.domain)
         return memory

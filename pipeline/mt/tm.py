@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.catalog.entry import is_reviewed
+from pipeline.catalog.entry import is_reviewed, reviewer
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, parse_language
@@ -34,7 +34,6 @@ CONTEXT = "x-context"  # Translate Toolkit's name for a msgctxt
 DOMAIN = "x-domain"
 STORE = "memory.tmx"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_REVIEWED_BY = re.compile(r"^reviewed by (.+), (\d{4})-(\d\d)-(\d\d)$", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,14 +182,14 @@ def export_tmx(config: Config, lang: Language, output: Path,
             continue
         catalogs += 1
         for e in load_catalog(po_path).entries():
-            if not is_reviewed(e) or e.msgid_plural:
+            if not is_reviewed(e, config.review) or e.msgid_plural:
                 continue
             props = [(DOMAIN, name)] + ([(CONTEXT, e.msgctxt)] if e.msgctxt else [])
             attrs = []
-            signed = _REVIEWED_BY.findall(e.tcomment or "")
+            signed = reviewer(e)
             if signed:
-                who, y, m, d = signed[-1]
-                attrs = [("changeid", who), ("changedate", f"{y}{m}{d}T000000Z")]
+                who, day = signed
+                attrs = [("changeid", who), ("changedate", day.replace("-", "") + "T000000Z")]
             _tu(body, source, lang, e.msgid, e.msgstr, props, attrs, f"{po_path}:{e.linenum}")
             units += 1
     if not catalogs:

@@ -129,7 +129,7 @@ def translate(
             )
             memory = Memory.from_catalogs(
                 (CatalogInfo(n, lang, config.locale_dir) for n in domains(config)),
-                loaded={info.domain: cat for info, cat in cats},
+                config.review, loaded={info.domain: cat for info, cat in cats},
             )
             for unit in load_memory(config, lang):  # imported TMX, after our own reviews
                 memory.add(unit.source, unit.target, unit.origin)

@@ -22,7 +22,7 @@ from pipeline.catalog import entry as entry_state
 from pipeline.catalog.glossary import load_glossary
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.pofile import load_catalog
-from pipeline.config import Config, Language
+from pipeline.config import Config, Language, ReviewPolicy
 from pipeline.fs import atomic_write
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
@@ -91,13 +91,13 @@ def _state(e: polib.POEntry) -> str:
 
 
 def _entry(e: polib.POEntry, where: str, last_translator: str, ctx: Context,
-           signoff_required: bool) -> EntryRecord:
+           policy: ReviewPolicy) -> EntryRecord:
     origin = tuple(entry_state.provenance(e))
     typed = entry_state.translator(e, last_translator)
     mark = entry_state.signoff(e)
     signed = mark is not None and entry_state.is_signed(e)
     state = _state(e)
-    if state == "not signed off" and not signoff_required:
+    if state == "not signed off" and entry_state.is_reviewed(e, policy):
         state = "reviewed"  # gettext meaning: translated and not fuzzy
     return EntryRecord(
         where=where, msgctxt=e.msgctxt, english=e.msgid, english_sha256=_english_hash(e),
@@ -124,7 +124,7 @@ def _page(config: Config, lang: Language, domain: str, ctx: Context) -> PageReco
         cat = load_catalog(info.po_path)
         shown = str(info.po_path.relative_to(config.root))
         last = cat.po.metadata.get("Last-Translator", "")
-        entries = [_entry(e, f"{shown}:{e.linenum}", last, ctx, config.require_signoff)
+        entries = [_entry(e, f"{shown}:{e.linenum}", last, ctx, config.review)
                    for e in cat.entries()]
     counts = {state: sum(r.state == state for r in entries)
               for state in ("reviewed", "changed since sign-off", "not signed off", "draft",

@@ -135,7 +135,7 @@ def collect(config: Config, lang: Language, pages: Sequence[str] | None = None) 
         if path.exists():
             items += [Item(name, path, e.msgctxt, e.msgid)
                       for e in load_catalog(path).entries()
-                      if entry_state.is_draft(e, signoff_required=config.require_signoff)]
+                      if entry_state.is_draft(e, config.review)]
     return items
 
 
@@ -177,7 +177,7 @@ class Review:
         return self._ctx
 
     def _reviewed(self, entry: polib.POEntry) -> bool:
-        return entry_state.is_reviewed(entry, signoff_required=self.config.require_signoff)
+        return entry_state.is_reviewed(entry, self.config.review)
 
     def _find(self, item: Item) -> tuple[polib.POFile, polib.POEntry | None, int]:
         cat = load_catalog(item.path)
@@ -308,7 +308,7 @@ class Review:
         remaining = 0
         for path in sorted({item.path for item in self.items}):
             keys = {(i.msgctxt, i.msgid) for i in self.items if i.path == path}
-            remaining += sum(entry_state.is_draft(e, signoff_required=self.config.require_signoff)
+            remaining += sum(entry_state.is_draft(e, self.config.review)
                              and (e.msgctxt, e.msgid) in keys
                              for e in load_catalog(path).entries())
         return Summary(self.accepted, self.edited, self.skipped, remaining, interrupted)

@@ -150,15 +150,15 @@ def blocks(config: Config, lang: Language, page: str) -> list[Block]:
     out: list[Block] = []
     for i, (seg, e) in enumerate(raw):
         translation = e.msgstr if e is not None and not e.msgid_plural else ""
-        state = ("missing" if e is None else "reviewed" if is_reviewed(e)
-                 else "draft" if is_machine(e) else "untranslated")
+        state = ("missing" if e is None else "reviewed" if is_reviewed(e, config.review)
+                 else "draft" if is_machine(e, config.review) else "untranslated")
         before = raw[i - 1] if i > 0 else None
         after = raw[i + 1] if i + 1 < len(raw) else None
         out.append(Block(
             index=i, kind=seg.kind, line=seg.line, domain=page, msgctxt=seg.context,
             english=seg.text, translation=translation, state=state,
             provenance=provenance(e) if e is not None and state == "draft" else
-            _signed(e),
+            _signed(e, config),
             previous=e.previous_msgid if e is not None else None,
             diff=word_diff(e.previous_msgid, seg.text) if e is not None and e.previous_msgid
             else (),
@@ -174,12 +174,13 @@ def blocks(config: Config, lang: Language, page: str) -> list[Block]:
     return out
 
 
-def _signed(e: polib.POEntry | None) -> str:
+def _signed(e: polib.POEntry | None, config: Config) -> str:
     if e is None:
         return "no catalog entry: run 'pipeline update'"
     lines = [line for line in (e.tcomment or "").split("\n")
              if line and not line.startswith(DISCUSS)]
-    return "; ".join(lines) or ("reviewed" if is_reviewed(e) else "not translated yet")
+    return "; ".join(lines) or ("reviewed" if is_reviewed(e, config.review)
+                                else "not translated yet")
 
 
 def _neighbour(pair: tuple[Any, polib.POEntry | None] | None) -> Neighbour | None:

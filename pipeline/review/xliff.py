@@ -54,7 +54,7 @@ from pipeline.catalog.entry import (
 )
 from pipeline.catalog.paths import CatalogInfo, domains, select_domains
 from pipeline.catalog.pofile import Catalog, load_catalog, save_catalog
-from pipeline.config import Config, Language, parse_language
+from pipeline.config import Config, Language, ReviewPolicy, parse_language
 from pipeline.errors import CatalogError
 from pipeline.fs import atomic_write, locked
 from pipeline.review.xliff_read import (
@@ -151,9 +151,10 @@ def _annotate(el: ET.Element, e: polib.POEntry, where: str) -> None:
             _text(ET.SubElement(el, _q("note"), {"from": origin}), text, where)
 
 
-def _entry_xml(body: ET.Element, n: int, e: polib.POEntry, where: str) -> str:
+def _entry_xml(body: ET.Element, n: int, e: polib.POEntry, where: str,
+               policy: ReviewPolicy) -> str:
     """Append one entry; returns its state: reviewed, fuzzy or untranslated."""
-    state = "reviewed" if is_reviewed(e) else ("fuzzy" if has_text(e) else "untranslated")
+    state = "reviewed" if is_reviewed(e, policy) else ("fuzzy" if has_text(e) else "untranslated")
     if not e.msgid_plural:
         unit = ET.SubElement(body, _q("trans-unit"), id=str(n))
         _fill_unit(unit, e.msgid, e.msgstr if state != "untranslated" else None,
@@ -202,7 +203,7 @@ def export_xliff(config: Config, lang: Language, output: Path,
                                            "tool-version": __version__})
         body = ET.SubElement(file_el, _q("body"))
         for n, e in enumerate(cat.entries(), start=1):
-            counts[_entry_xml(body, n, e, f"{po_path}:{e.linenum}")] += 1
+            counts[_entry_xml(body, n, e, f"{po_path}:{e.linenum}", config.review)] += 1
         written += 1
     if not written:
         raise CatalogError(f"no catalogs for {lang.gettext}; run 'pipeline init --lang "
@@ -254,7 +255,7 @@ def _set_texts(e: polib.POEntry, texts: tuple[str, ...]) -> None:
         e.msgstr = texts[0]
 
 
-def _apply(e: polib.POEntry, unit: Unit, note: str, result: Imported,
+def _apply(e: polib.POEntry, unit: Unit, note: str, result: Imported, policy: ReviewPolicy,
            translator: tuple[str, str] | None = None) -> None:
     if unit.targets is None:
         result.empty += 1
@@ -264,7 +265,7 @@ def _apply(e: polib.POEntry, unit: Unit, note: str, result: Imported,
         return
     current = (tuple(e.msgstr_plural[k] for k in sorted(e.msgstr_plural)) if e.msgid_plural
                else (e.msgstr,))
-    was_reviewed = is_reviewed(e)
+    was_reviewed = is_reviewed(e, policy)
     says_reviewed, says_draft = _says(unit)
     if unit.base is not None and unit.targets == unit.base and current != unit.base and any(
             current) and not (
@@ -342,7 +343,7 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
             work.append((cat, _match(cat, units, path, po_path), Imported(name, po_path)))
         for _, pairs, result in work:
             for e, unit in pairs:
-                _apply(e, unit, note, result, typed_by)
+                _apply(e, unit, note, result, config.review, typed_by)
         written: list[str] = []
         for cat, _, result in work:
             try:

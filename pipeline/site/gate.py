@@ -15,7 +15,7 @@ from pipeline.catalog import entry as entry_state
 from pipeline.catalog.entry import is_outdated
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import load_catalog
-from pipeline.config import Config, Language
+from pipeline.config import Config, Language, ReviewPolicy
 
 __all__ = ["Counts", "Verdict", "count_catalog", "judge"]
 
@@ -37,20 +37,20 @@ class Counts:
                       self.outdated + other.outdated, self.untranslated + other.untranslated)
 
 
-def count_catalog(info: CatalogInfo, signoff_required: bool = False) -> Counts:
-    """Count one catalog; a missing file counts every template entry as untranslated. With
-    ``signoff_required`` an entry is reviewed only when signed over its very text."""
+def count_catalog(info: CatalogInfo, policy: ReviewPolicy) -> Counts:
+    """Count one catalog; a missing file counts every template entry as untranslated;
+    ``policy`` says what counts as reviewed."""
     if not info.po_path.exists():
         return Counts(untranslated=len(load_catalog(info.pot_path).po))
     reviewed = machine = outdated = untranslated = 0
     for e in load_catalog(info.po_path).po:
         if e.obsolete:
             continue
-        if entry_state.is_reviewed(e, signoff_required=signoff_required):
+        if entry_state.is_reviewed(e, policy):
             reviewed += 1
         elif is_outdated(e):
             outdated += 1
-        elif entry_state.is_draft(e, signoff_required=signoff_required):
+        elif entry_state.is_draft(e, policy):
             machine += 1
         else:
             untranslated += 1

@@ -203,7 +203,7 @@ class Publisher:
     def translations(self, lang: Language, page: str | None, *, drafts: bool) -> Translations:
         """``lang``'s lookup for ``page`` (None: the site's strings only): reviewed entries
         (``drafts``: the page's machine drafts too; the site catalog's never)."""
-        t = Translations(signoff=self.config.require_signoff)
+        t = Translations(policy=self.config.review)
         if lang.gettext == self.source_lang.gettext:
             return t
         t.english = self.source_lang.bcp47
@@ -332,7 +332,7 @@ class Publisher:
         """Compile the layout: a missing template or a syntax error stops the run before
         anything is written."""
         # newstyle before the first compile: it decides how {% trans %} is compiled
-        none = Translations()
+        none = Translations(policy=self.config.review)
         self.env.install_gettext_callables(none.template_gettext, none.template_ngettext,
                                            newstyle=True)
         with template_errors(self.config.templates_dir):

@@ -215,7 +215,7 @@ def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Has
             if row.key not in _COUNTS and row.key not in todo:
                 todo[row.key] = CatalogInfo(row.domain, lang, config.locale_dir)
     work = list(todo.values())
-    count = functools.partial(count_catalog, signoff_required=config.require_signoff)
+    count = functools.partial(count_catalog, policy=config.review)
     counted = workers.map(count, work, least=16, chunk=8) if workers else map(count, work)
     for key, counts in zip(todo, counted, strict=True):
         _COUNTS[key] = counts

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from pipeline.catalog import entry as entry_state
 from pipeline.catalog.entry import is_stale
+from pipeline.config import ReviewPolicy
 from pipeline.qa.deception import deceptive
 from pipeline.site.render import Choice
 from pipeline.source import Document, fold
@@ -59,6 +60,7 @@ class Translations:
     :func:`~pipeline.qa.deception.deceptive` refuses shows the English, with one warning.
     """
 
+    policy: ReviewPolicy  # what counts as reviewed: the project's, never a default
     entries: dict[str, tuple[str, bool]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)
@@ -66,7 +68,6 @@ class Translations:
     looked_up: set[str] = field(default_factory=set)
     # the language template strings fall back to, marked on them (None: no marking)
     english: str | None = None
-    signoff: bool = False  # require_signoff: reviewed = signed over this very text
     # review dates (ISO) of the page's reviewed entries, and the msgids shown reviewed
     reviewed_on: dict[str, str] = field(default_factory=dict)
     shown: set[str] = field(default_factory=set)
@@ -82,12 +83,12 @@ class Translations:
             if e.obsolete or e.msgid_plural or e.msgctxt is not None:
                 continue
             key = fold(e.msgid)
-            if entry_state.is_reviewed(e, signoff_required=self.signoff):
+            if entry_state.is_reviewed(e, self.policy):
                 self.entries[key] = (e.msgstr, False)
                 day = entry_state.review_date(e) if dated else None
                 if day:
                     self.reviewed_on[key] = day
-            elif (drafts and entry_state.is_draft(e, signoff_required=self.signoff)
+            elif (drafts and entry_state.is_draft(e, self.policy)
                   and not is_stale(e) and key not in self.entries):
                 self.entries[key] = (e.msgstr, True)
             else:

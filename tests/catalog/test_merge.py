@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import msgfmt_ok
+from conftest import GETTEXT, msgfmt_ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +82,7 @@ def assert_nothing_lost(before: str, after: str, old_pot: dict, new_pot: dict) -
     old, new = polib.pofile(before), polib.pofile(after)
     after_entries = {(e.msgctxt, e.msgid, e.obsolete): e for e in new}
     for e in old:
-        if not is_reviewed(e):
+        if not is_reviewed(e, GETTEXT):
             continue
         live = after_entries.get((e.msgctxt, e.msgid, False))
         dead = after_entries.get((e.msgctxt, e.msgid, True))
@@ -462,7 +462,7 @@ def test_property_merge_keeps_reviewed(
         if msgid not in old:
             lines += [f'#~ msgid "{msgid}"', f'#~ msgstr "D {msgid}"', ""]
     cat = parse_catalog("\n".join(lines).encode("utf-8"), Path("p.po"))
-    reviewed = {e.msgid: e.msgstr for e in cat.po if is_reviewed(e)}
+    reviewed = {e.msgid: e.msgstr for e in cat.po if is_reviewed(e, GETTEXT)}
     merge(cat, template(*[(m, "p.md") for m in new]))
     text = cat.render()
     result = parse_catalog(text.encode("utf-8"), Path("p.po")).po  # valid, strict syntax

@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from conftest import REPO, msgfmt_ok
+from conftest import GETTEXT, REPO, SIGNED, msgfmt_ok
 
 from pipeline.catalog.entry import (
     is_reviewed,
@@ -65,13 +65,13 @@ def reviewed(root: Path) -> tuple[int, int]:
 def test_the_hash_covers_english_context_plural_and_translation() -> None:
     e = polib.POEntry(msgid="Hello", msgstr="Hola")
     sign(e, "Ana Pérez", "2026-12-01")
-    assert is_signed(e) and is_reviewed(e, signoff_required=True)
+    assert is_signed(e) and is_reviewed(e, SIGNED)
     for change in (lambda x: setattr(x, "msgstr", "Hola."),
                    lambda x: setattr(x, "msgid", "Hello!"),
                    lambda x: setattr(x, "msgctxt", "menu")):
         f = polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment)
         change(f)
-        assert not is_signed(f) and is_reviewed(f) and not is_reviewed(f, signoff_required=True)
+        assert not is_signed(f) and is_reviewed(f, GETTEXT) and not is_reviewed(f, SIGNED)
         assert unsigned(f) == "changed since Ana Pérez signed it off on 2026-12-01"
     plural = polib.POEntry(msgid="a day", msgid_plural="days", msgstr_plural={0: "un día",
                                                                             1: "días"})

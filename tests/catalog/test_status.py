@@ -40,7 +40,7 @@ def counted(project: Path, run) -> Path:
 
 def test_catalog_stats_counts(counted: Path) -> None:
     config = load_config(counted)
-    s = catalog_stats(CatalogInfo(DOMAIN, parse_language("es"), config.locale_dir))
+    s = catalog_stats(CatalogInfo(DOMAIN, parse_language("es"), config.locale_dir), config.review)
     assert (s.reviewed, s.machine, s.untranslated, s.obsolete) == (33, 22, 11, 2)
     assert s.total == 66 and not s.missing
     assert s.reviewed_percent == pytest.approx(50.0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import DATA, REPO, RunCli
+from conftest import DATA, GETTEXT, REPO, RunCli
 from translate.storage import tmx as tt_tmx
 
 from pipeline.catalog.entry import is_draft as is_machine
@@ -40,7 +40,7 @@ def page_po(root: Path) -> Path:
 
 def reviewed_pairs(root: Path) -> dict[str, str]:
     return {e.msgid: e.msgstr for p in (page_po(root), site_po(root))
-            for e in load_catalog(p).entries() if is_reviewed(e) and not e.msgid_plural}
+            for e in load_catalog(p).entries() if is_reviewed(e, GETTEXT) and not e.msgid_plural}
 
 
 def blank(path: Path) -> None:
@@ -96,7 +96,7 @@ def test_round_trip_through_memory_restores_drafts_with_origin(site: Path, run: 
     result = run("translate", "--lang", "es", "--engine", "memory")
     assert result.exit_code == 0, result.output
     drafts = {e.msgid: e for p in (page_po(site), site_po(site))
-              for e in load_catalog(p).entries() if is_machine(e)}
+              for e in load_catalog(p).entries() if is_machine(e, GETTEXT)}
     assert {k: e.msgstr for k, e in drafts.items()} == before  # every pair back, as a draft
     assert all("fuzzy" in e.flags for e in drafts.values())  # nothing reviewed by import
     assert all("translation memory: es.tmx (l10n-pipeline 0.1.0)" in e.tcomment
@@ -108,7 +108,7 @@ def test_po2tmx_file_feeds_translate(site: Path, run: RunCli, tmp_path: Path) ->
     subprocess.run([str(PO2TMX), "-l", "es", str(site_po(site)), "-o", str(tmx)], check=True,
                    capture_output=True)
     wanted = {e.msgid: e.msgstr for e in load_catalog(site_po(site)).entries()
-              if is_reviewed(e)}
+              if is_reviewed(e, GETTEXT)}
     blank(site_po(site))
     result = run("tm", "import", str(tmx), "--lang", "es")
     assert result.exit_code == 0, result.output
@@ -118,7 +118,7 @@ def test_po2tmx_file_feeds_translate(site: Path, run: RunCli, tmp_path: Path) ->
     assert run("translate", "--lang", "es", "--engine", "memory").exit_code == 0
     got = {e.msgid: e.msgstr for e in load_catalog(site_po(site)).entries()}
     assert got == wanted
-    assert not any(is_reviewed(e) for e in load_catalog(site_po(site)).entries())
+    assert not any(is_reviewed(e, GETTEXT) for e in load_catalog(site_po(site)).entries())
 
 
 def test_omegat_memory_keeps_translator_and_skips_empty(site: Path, run: RunCli) -> None:

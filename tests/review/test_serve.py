@@ -23,7 +23,7 @@ from typing import Any
 
 import polib
 import pytest
-from conftest import REPO, msgfmt_ok
+from conftest import GETTEXT, REPO, msgfmt_ok
 
 from pipeline.catalog.entry import is_reviewed
 from pipeline.catalog.pofile import Catalog, load_catalog, save_catalog
@@ -122,7 +122,7 @@ def test_decide_edit_accept_conflict_discuss(site: Path) -> None:
                    today="2026-03-04")
     assert saved.status == "accepted", saved.message
     e = entry(site, draft.english)
-    assert e.msgstr == draft.translation + " Sí." and is_reviewed(e)
+    assert e.msgstr == draft.translation + " Sí." and is_reviewed(e, GETTEXT)
     assert "reviewed-by: Ana Ruiz, 2026-03-04," in e.tcomment
     assert MT in e.tcomment  # provenance kept, as review does
     msgfmt_ok(page_po(site))
@@ -151,7 +151,7 @@ def test_decide_asks_before_accepting_qa_errors(site: Path) -> None:
     saved = decide(config, ES, "Ana", _decision(draft, "accept", bad))
     assert saved.status == "confirm" and "QA error" in saved.message
     assert saved.block is not None and saved.block.state == "draft"  # saved, not signed
-    assert not is_reviewed(entry(site, draft.english))
+    assert not is_reviewed(entry(site, draft.english), GETTEXT)
 
 
 def test_classify_changes(site: Path) -> None:
@@ -266,7 +266,7 @@ def test_token_origin_and_host_are_enforced(server: Server) -> None:
     status, text = server.post("/_serve/api/decide", body, {
         "x-pipeline-token": token, "origin": f"http://{host}"})
     assert status == 200 and json.loads(text)["status"] == "accepted"
-    assert is_reviewed(entry(server.root, b.english))
+    assert is_reviewed(entry(server.root, b.english), GETTEXT)
     status, _ = server.get("/")
     assert status == 200
 
@@ -351,7 +351,7 @@ def test_review_in_the_browser(server: Server, browser: Any, tmp_path: Path) -> 
     panel.locator(".wb-accept").click()
     expect(panel.locator(".wb-status")).to_contain_text("accepted")
     e = entry(server.root, english[0].english)
-    assert e.msgstr == new_text and is_reviewed(e)
+    assert e.msgstr == new_text and is_reviewed(e, GETTEXT)
     assert "reviewed-by: Tess Reviewer," in e.tcomment
     msgfmt_ok(page_po(server.root))
     # the reloaded preview shows it, no longer marked as a machine draft (the reload comes
@@ -367,7 +367,7 @@ def test_review_in_the_browser(server: Server, browser: Any, tmp_path: Path) -> 
     panel.locator(".wb-accept").click()
     expect(panel.locator(".wb-status")).to_contain_text("Conflict")
     kept = entry(server.root, english[1].english)
-    assert kept.msgstr.startswith("EDITADO ") and not is_reviewed(kept)
+    assert kept.msgstr.startswith("EDITADO ") and not is_reviewed(kept, GETTEXT)
     assert "EDITADO" in panel.locator(".wb-disk").inner_text()
     assert not errors
 
