@@ -28,10 +28,7 @@ import polib  # noqa: E402
 from pipeline.catalog.entry import is_reviewed  # noqa: E402
 from pipeline.catalog.glossary import load_glossary  # noqa: E402
 from pipeline.catalog.pofile import load_catalog  # noqa: E402
-from pipeline.config import (
-    ReviewPolicy,  # noqa: E402
-    parse_language,  # noqa: E402
-)
+from pipeline.config import ReviewPolicy, parse_language  # noqa: E402
 from pipeline.qa.checks import check_entry  # noqa: E402
 from pipeline.qa.findings import ERROR, Context, Finding  # noqa: E402
 
