@@ -126,6 +126,11 @@ class Config:
         return ReviewPolicy(signoff_required=self.require_signoff, four_eyes=self.four_eyes)
 
     @property
+    def phrases_path(self) -> Path:
+        """The approved safety phrases, beside the glossary."""
+        return self.locale_dir / "phrases.csv"
+
+    @property
     def pages_dir(self) -> Path:
         return self.root / "source" / "pages"
 

@@ -1,5 +1,7 @@
-"""The project's glossary (``locale/glossary.csv``): do-not-translate names, preferred
-translations per language, and stand-in words for the MT engine."""
+"""The project's termbase and approved phrasing, read by ``mt`` and ``qa`` alike:
+``locale/glossary.csv`` (do-not-translate names, preferred translations per language with
+their accepted variants, stand-in words for the MT engine) and ``locale/phrases.csv`` (safety
+phrases with their approved translation per language)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ class GlossaryTerm:
     translation: str | None
     note: str = ""
     stand_in: str | None = None
+    variants: tuple[str, ...] = ()
+    """Other accepted target forms (the ``variants`` column, ``|``-separated)."""
 
     @property
     def candidate(self) -> str | None:
@@ -46,8 +50,12 @@ class Glossary:
         return [t.term for t in self.terms if t.lang is None]
 
 
+def _variants(row: dict[str, str | None]) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (row.get("variants") or "").split("|") if v.strip())
+
+
 def load_glossary(path: Path) -> Glossary:
-    """``term,lang,translation,note[,stand_in]`` rows; an empty ``lang`` marks a
+    """``term,lang,translation,note[,stand_in][,variants]`` rows; an empty ``lang`` marks a
     do-not-translate term."""
     if not path.exists():
         return Glossary()
@@ -69,10 +77,58 @@ def load_glossary(path: Path) -> Glossary:
                     raise SourceError(f"stand_in '{stand_in}': use plain English words",
                                       path=path, line=lineno)
                 terms.append(GlossaryTerm(term, lang, translation,
-                                          (row.get("note") or "").strip(), stand_in))
+                                          (row.get("note") or "").strip(), stand_in,
+                                          _variants(row)))
     except UnicodeDecodeError:
         raise SourceError("glossary is not UTF-8; save it as UTF-8", path=path) from None
     except csv.Error as exc:  # a field over csv's limit (131,072 characters), a stray NUL
         raise SourceError(f"not a readable CSV file ({exc}); fix that row", path=path,
                           line=reader.line_num if reader is not None else None) from None
     return Glossary(tuple(terms))
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyPhrase:
+    """An English instruction families must not misread (``do not stop …``, ``call your care
+    team …``) with its approved translation in one language; MT uses it as a stand-in and
+    ``check`` asks for it (or a listed variant) wherever the English says it."""
+
+    phrase: str
+    lang: str
+    translation: str
+    variants: tuple[str, ...] = ()
+    note: str = ""
+
+
+def load_phrases(path: Path) -> tuple[SafetyPhrase, ...]:
+    """``phrase,lang,translation,variants,note`` rows of ``locale/phrases.csv`` (none when
+    the file is absent). Every row needs all three of phrase, lang and translation."""
+    if not path.exists():
+        return ()
+    found: list[SafetyPhrase] = []
+    reader: csv.DictReader[str] | None = None
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for lineno, row in enumerate(reader, start=2):
+                phrase = (row.get("phrase") or "").strip()
+                lang = (row.get("lang") or "").strip().replace("-", "_")
+                translation = (row.get("translation") or "").strip()
+                if not (phrase and lang and translation):
+                    raise SourceError("a safety phrase needs 'phrase', 'lang' and "
+                                      "'translation'; fill them or remove the row", path=path,
+                                      line=lineno)
+                found.append(SafetyPhrase(phrase, lang, translation, _variants(row),
+                                          (row.get("note") or "").strip()))
+    except UnicodeDecodeError:
+        raise SourceError("phrases file is not UTF-8; save it as UTF-8", path=path) from None
+    except csv.Error as exc:
+        raise SourceError(f"not a readable CSV file ({exc}); fix that row", path=path,
+                          line=reader.line_num if reader is not None else None) from None
+    return tuple(found)
+
+
+def phrases_for(phrases: tuple[SafetyPhrase, ...], lang: str) -> list[SafetyPhrase]:
+    """The phrases approved for ``lang`` (``pt_BR`` also takes ``pt`` rows)."""
+    base = lang.split("_")[0]
+    return [p for p in phrases if p.lang in (lang, base)]
