@@ -88,9 +88,11 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
     for decision in report.withdrawn:
         click.echo(f"withdrawn: {decision.problem}", err=True)
     for decision in report.decisions:
+        for verdict in decision.stubs:
+            click.echo(f"short page: {verdict.problem}", err=True)
         if decision.left_out:
             click.echo(f"left out: {decision.lang.bcp47}: {', '.join(decision.left_out)} "
-                       "(these pages do not pass their own review gate)", err=True)
+                       "(not ready for their first publication)", err=True)
     refused = report.not_ready
     if len(refused) == 1 and not all_langs:
         raise NotReadyError(refused[0].problem + (
