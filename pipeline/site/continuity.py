@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from pipeline.catalog.paths import CatalogInfo
+from pipeline.catalog.status import SITE, Stats, language_total, status
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.fs import atomic_write
-from pipeline.site.gate import PageVerdict, count_catalog, page_verdicts
+from pipeline.site.gate import PageVerdict, count_catalog, judge_page, page_verdicts
 from pipeline.site.manifest import MANIFEST, Manifest
 from pipeline.source import list_pages
 
-__all__ = ["PUBLISHED", "load_published", "public_before", "save_published", "verdicts"]
+__all__ = ["PUBLISHED", "StatusRow", "load_published", "public_before", "save_published",
+           "status_rows", "verdicts"]
 
 PUBLISHED = "published.toml"
 _HEADER = """\
@@ -114,3 +117,35 @@ def verdicts(config: Config, languages: Sequence[Language] | None = None
                                       config.review, config.pages_dir) for page in pages}
         out[lang.gettext] = page_verdicts(config, lang, counts, before.get(lang.gettext, ()))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """One line of ``status``: the counts, and for a page the gate's verdict on them."""
+
+    stats: Stats
+    verdict: PageVerdict | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        data = self.stats.as_dict()
+        if self.verdict is not None:
+            data.update(verdict=self.verdict.fate, was_public=self.verdict.was_public,
+                        problem=self.verdict.problem)
+        return data
+
+
+def status_rows(config: Config, languages: Sequence[Language]) -> list[StatusRow]:
+    """``status``: per language, each page's counts with the gate's verdict (as
+    ``publish`` decides it), the site strings, orphaned catalogs, then the total."""
+    stats = status(config, languages)
+    before = public_before(config)
+    rows = []
+    for lang in languages:
+        mine = [s for s in stats if s.lang == lang.gettext]
+        for s in mine:
+            page = not s.orphaned and s.domain != SITE
+            rows.append(StatusRow(s, judge_page(
+                config, lang, s.domain, s.counts,
+                was_public=s.domain in before.get(lang.gettext, ())) if page else None))
+        rows.append(StatusRow(language_total(mine, lang.gettext)))
+    return rows
