@@ -148,7 +148,19 @@ def build_record(config: Config, lang: Language, *, today: str | None = None) ->
                                    "four_eyes": config.four_eyes,
                                    "min_reviewed": config.min_reviewed}
     record = Record(lang.bcp47, today or dt.date.today().isoformat(), settings, pages)
-    return Record(record.lang, record.generated, settings, pages, _summary(record, lang))
+    summary = _summary(record, lang)
+    summary["gate"] = _gate(config, lang)
+    return Record(record.lang, record.generated, settings, pages, summary)
+
+
+def _gate(config: Config, lang: Language) -> dict[str, dict[str, object]]:
+    """Per page, what publish decides (the one gate): its verdict and reviewed share."""
+    from pipeline.site.continuity import verdicts
+
+    found = verdicts(config, [lang]).get(lang.gettext, {})
+    return {page: {"verdict": v.fate, "reviewed_percent": round(v.share, 1),
+                   "reviewed": v.counts.reviewed, "strings": v.counts.total}
+            for page, v in found.items()}
 
 
 def _summary(record: Record, lang: Language) -> dict[str, object]:
