@@ -29,7 +29,7 @@ from pipeline.site.gate import Counts, count_catalog
 from pipeline.site.workers import Workers
 
 MANIFEST = ".manifest.json"
-MANIFEST_FORMAT = 3
+MANIFEST_FORMAT = 4  # 4: review counts of the page's current English (six states)
 PACKAGE = Path(__file__).resolve().parent.parent
 # The package's own modules whose code decides the bytes of a published file (or whether
 # it is rewritten): a fix in any of them must re-render pages that were "up to date".
@@ -140,14 +140,14 @@ class Manifest:
                                                  and not isinstance(row.get(f), bool)
                                                  for f in fields)
 
-        counts = ("reviewed", "machine", "outdated", "untranslated")
+        counts = tuple(Counts.__dataclass_fields__)
         langs = data.get("languages")
         return cls(
             outputs={k: v for k, v in table("outputs").items() if isinstance(v, str)},
             languages=[x for x in langs if isinstance(x, str)] if isinstance(langs, list) else [],
             pages={k: PageFact(v["key"], v["title"]) for k, v in table("pages").items()
                    if fact(v, ("key", "title"), str)},
-            catalogs={k: CatalogFact(v["key"], Counts(*(v[c] for c in counts)))
+            catalogs={k: CatalogFact(v["key"], Counts(**{c: v[c] for c in counts}))
                       for k, v in table("catalogs").items()
                       if fact(v, ("key",), str) and fact(v, counts, int)
                       and all(v[c] >= 0 for c in counts)},
@@ -157,9 +157,8 @@ class Manifest:
         data = {
             "format": MANIFEST_FORMAT, "outputs": self.outputs, "languages": self.languages,
             "pages": {k: {"key": v.key, "title": v.title} for k, v in self.pages.items()},
-            "catalogs": {k: {"key": v.key, "reviewed": v.counts.reviewed,
-                             "machine": v.counts.machine, "outdated": v.counts.outdated,
-                             "untranslated": v.counts.untranslated}
+            "catalogs": {k: {"key": v.key, **{c: getattr(v.counts, c)
+                                              for c in Counts.__dataclass_fields__}}
                          for k, v in self.catalogs.items()},
         }
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
