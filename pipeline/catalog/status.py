@@ -71,8 +71,8 @@ def state_of(e: polib.POEntry, policy: ReviewPolicy) -> str:
         return "reviewed"
     if is_outdated(e):
         return "outdated"
-    if policy.signoff_required and has_text(e) and not is_fuzzy(e):
-        return "unsigned"
+    if policy.signoff_required and has_text(e) and not is_fuzzy(e) and entry.signoff(e) is None:
+        return "unsigned"  # never signed: adoptable (changed after a sign-off: a draft)
     if entry.is_draft(e, policy):
         return "machine"
     return "untranslated"
