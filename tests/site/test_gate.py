@@ -66,7 +66,7 @@ def test_first_publication_keep_public_above_and_withdraw() -> None:
     assert judge_page(withdraw, ES, "p", Counts(reviewed=9, outdated=1),
                       was_public=True).fate == STUB
     assert judge_page(withdraw, ES, "p", Counts(reviewed=10), was_public=True).fate == PUBLIC
-    assert not judge_page(config(), ES, "p", Counts(), was_public=False).fate == PUBLIC
+    assert judge_page(config(), ES, "p", Counts(), was_public=False).fate != PUBLIC
 
 
 def test_unsigned_is_named_unsigned_not_machine_drafts() -> None:
