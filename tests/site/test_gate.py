@@ -80,6 +80,7 @@ def test_unsigned_is_named_unsigned_not_machine_drafts() -> None:
 
 @pytest.mark.parametrize(("line", "message"), [
     ('outdated = "hide"', "outdated 'hide': use \"english\" or \"withdraw\""),
+    ("keep_public_above = 120", "keep_public_above must be 0..100 (percent)"),
     ('preview_only = ["gl"]', "preview_only lists gl, which is not in languages"),
     ('base_url = "example.org"', "base_url 'example.org': use the site's absolute address"),
     ('base_url = "ftp://example.org/"', "base_url 'ftp://example.org/'"),
