@@ -76,20 +76,25 @@ def _prefilled(prompt: str, text: str) -> str | None:
 @click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
 @click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
               help="Name recorded on accepted entries (default: $PIPELINE_REVIEWER, else $USER).")
+@click.option("--role", type=click.Choice(["reviser", "clinical"]), default="reviser",
+              show_default=True,
+              help="The role you sign in: reviser (revises drafts) or clinical (confirms "
+                   "revised text of pages marked review: clinical); team.toml must give it.")
 @click.option("--inline", is_flag=True,
               help="Edit at a prompt instead of $EDITOR (the default when $EDITOR is unset).")
 @pass_state
 @click.pass_context
 def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
-           reviewer: str | None, inline: bool) -> None:
+           reviewer: str | None, role: str, inline: bool) -> None:
     """Review machine drafts one by one: accept, edit, skip, back, quit; each decision saved."""
     from pipeline.review.session import Review
     from pipeline.review.terminal import run_review
 
     session = Review.start(state.config, parse_language(lang), pages=pages or None,
-                           reviewer=reviewer or os.environ.get("USER", ""))
+                           reviewer=reviewer or os.environ.get("USER", ""), role=role)
     if not session.items:
-        state.say(f"{parse_language(lang).gettext}: nothing waiting for review")
+        waits = "clinical review" if role == "clinical" else "review"
+        state.say(f"{parse_language(lang).gettext}: nothing waiting for {waits}")
         return
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     summary = run_review(session, ClickConsole(inline=inline or not editor))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.catalog.extract import SITE_DOMAIN
+from pipeline.catalog.tiers import clinical_problem
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.site.gate import Counts, Verdict, judge
@@ -180,7 +181,11 @@ def _page_verdict(config: Config, lang: Language, counts: Mapping[str, Counts],
                   page: str) -> Verdict:
     if page not in counts:
         return Verdict(Counts(), f"{lang.bcp47} ({page}): no template; run 'pipeline extract'")
-    return judge(config, lang, counts[page], what=page)
+    verdict = judge(config, lang, counts[page], what=page)
+    # Risk tiers (issue 26; re-wire under the continuity gate): a page marked
+    # `review: clinical` is also left out until a clinician signed its translation.
+    tiered = clinical_problem(config, lang, page) if verdict.passes else ""
+    return Verdict(verdict.counts, tiered) if tiered else verdict
 
 
 def plan_tree(config: Config, publisher: Publisher, request: Request, manifest: Manifest, *,
