@@ -96,8 +96,13 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
         changed = write_status_html(state.config, languages, html_path)
         state.note(f"{'wrote' if changed else 'unchanged'} {shown_path(state, html_path)}")
     stats = run(state.config, languages)
+    # issue 26: per page what it still waits for (risk tiers) and its reading level
+    from pipeline.qa.readability import page_notes
+
+    notes = page_notes(state.config, languages)
     if as_json:
-        click.echo(json.dumps([s.as_dict() for s in stats], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([{**s.as_dict(), **notes.get((s.lang, s.domain), {})}
+                               for s in stats], indent=2, ensure_ascii=False))
         return
     click.echo(f"{'lang':8} {'catalog':34} {'reviewed':>14} {'machine':>9} {'untransl.':>9} "
                f"{'obsolete':>8}")
@@ -110,6 +115,9 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
                 f"{s.lang:8} {name:34} {s.reviewed:>4} {s.reviewed_percent:5.1f}% {bar} "
                 f"{s.machine:>9} {s.untranslated:>9} {s.obsolete:>8}"
             )
+    for (code, page), note in notes.items():
+        if note["waits_for"] != "nothing":
+            click.echo(f"{code} {page} waits for: {note['waits_for']}", err=True)
 
 
 @cli.command()

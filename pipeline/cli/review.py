@@ -106,16 +106,17 @@ def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
 @cli.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="FILE.json and FILE.html to write (default: output/record/LANG).")
+              help="FILE.json and FILE.html to write (default: reports/record/LANG, "
+                   "outside the public tree: it names people).")
 @pass_state
 def record(state: State, lang: str, output: Path | None) -> None:
-    """Write the translation record: per string its English, origin, translator, reviewer and
-    QA, with a summary for a listing service or a compliance officer (holds names: private)."""
+    """Write the translation record: per string its English, origin, translator, sign-offs by
+    role, QA; per page its tier, reading level and statement (holds names: private)."""
     from pipeline.review.record import build_record, write_record
 
     target = parse_language(lang)
     done = build_record(state.config, target)
-    paths = write_record(done, output or state.config.output_dir / "record" / target.gettext)
+    paths = write_record(done, output or state.config.root / "reports" / "record" / target.gettext)
     state.say(f"wrote {' and '.join(shown_path(state, p) for p in paths)}: "
               f"{done.summary['reviewed']} of {done.summary['strings']} strings reviewed")
 

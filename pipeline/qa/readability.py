@@ -210,3 +210,22 @@ def levels(config: Config, languages: Sequence[Language],
     pages = [d for d in domains if (config.pages_dir / f"{d}.md").is_file()]
     return [level for lang in languages for page in pages
             if (level := page_level(config, lang, page)) is not None]
+
+
+def page_notes(config: Config, languages: Sequence[Language]) -> dict[tuple[str, str],
+                                                                       dict[str, object]]:
+    """For ``status``: per (language, page) what the page still waits for (its risk tier,
+    :mod:`pipeline.catalog.tiers`) and its :class:`Level` (None without a formula's text)."""
+    from pipeline.catalog.paths import domains
+    from pipeline.catalog.tiers import page_waits
+
+    pages = [d for d in domains(config) if (config.pages_dir / f"{d}.md").is_file()]
+    out: dict[tuple[str, str], dict[str, object]] = {}
+    for lang in languages:
+        for page in pages:
+            waits = page_waits(config, lang, page)
+            level = page_level(config, lang, page)
+            out[(lang.gettext, page)] = {
+                "tier": waits.tier, "waits_for": waits.describe(),
+                "reading_level": level.as_dict() if level else None}
+    return out

@@ -29,15 +29,12 @@ from pipeline.config import Config, Language, parse_language
 from pipeline.errors import PublishError
 from pipeline.fs import atomic_write
 from pipeline.site import manifest
+from pipeline.site.about import about_translation
 from pipeline.site.manifest import Hashes, digest
 from pipeline.site.render import render_body
-from pipeline.site.translations import (
-    PUBLIC_LINE,
-    PUBLIC_LINE_UNDATED,
-    Translations,
-    translated_from,
-)
+from pipeline.site.translations import Translations
 from pipeline.source import Document
+from pipeline.team import load_team, team_path
 
 
 @functools.cache
@@ -161,6 +158,7 @@ class Publisher:
         self.source_lang = parse_language(config.source_language)
         self.hashes = hashes or Hashes()
         self.assets = self._assets()
+        self.team = load_team(config.root)  # who signed: "about this translation"
         self._shared: str | None = None
         # parsed catalogs; the site catalog of the language being rendered stays in
         self._catalogs: OrderedDict[Path, polib.POFile] = OrderedDict()
@@ -222,7 +220,9 @@ class Publisher:
             root = self.config.root
             parts: list[bytes | str] = [manifest.output_code(self.hashes),
                                         repr(replace(self.config, root=Path()))]
-            for f in [*self.assets.values(), *sorted(self.config.templates_dir.rglob("*"))]:
+            roster = [team_path(root)] if team_path(root).is_file() else []  # the statement
+            for f in [*self.assets.values(), *sorted(self.config.templates_dir.rglob("*")),
+                      *roster]:
                 # relative: a moved or copied project stays up to date
                 parts += [f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f),
                           self.hashes(f)]
@@ -289,13 +289,10 @@ class Publisher:
         updated = doc.updated
         draft_word = tr.gettext(DRAFT_WORD)
         title, description = tr.gettext(doc.title), tr.gettext(doc.description)
-        # the translation record's line: public translated pages only (a preview has its
-        # draft banner instead); dates from the source and the catalogs, never the clock
-        source_date = translated_from(doc) if translating and not preview else None
-        review_date = tr.review_date() if source_date else None
-        line = PUBLIC_LINE if review_date else PUBLIC_LINE_UNDATED
-        # an English line (no reviewed translation of it) gets English dates
-        dates_in = (lang if source_date and tr.gettext(line) != line else self.source_lang).gettext
+        # "about this translation" (site.about): public translated pages only (a preview
+        # has its draft banner instead); from the catalogs and team.toml, never the clock
+        about = about_translation(self.config, self.team, doc, lang, self.source_lang,
+                                  tr) if translating and not preview else None
         context = {
             "lang": lang,
             "title": title,
@@ -313,10 +310,7 @@ class Publisher:
             "watermark": f"../{WATERMARK}" if for_pdf and preview and translating else "",
             "body": Markup(body.html),
             "updated": format_date(updated, "long", locale=lang.gettext) if updated else "",
-            "source_date": format_date(source_date, "long", locale=dates_in)
-            if source_date else "",
-            "review_date": format_date(date.fromisoformat(review_date), "long",
-                                       locale=dates_in) if review_date else "",
+            "about": about,
             "fallback": translating and body.fallback > 0,
             "for_pdf": for_pdf,
             "pdf": f"{doc.name}.pdf" if "pdf" in self.config.formats and not for_pdf else "",

@@ -19,7 +19,7 @@ from pipeline.qa.deception import deceptive
 from pipeline.site.render import Choice
 from pipeline.source import Document, fold
 
-__all__ = ["Translations", "placeholders_match"]
+__all__ = ["Made", "Translations", "made", "placeholders_match"]
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 
@@ -38,9 +38,21 @@ def placeholders_match(msgid: str, msgstr: str) -> bool:
     names, stray = spec(msgstr)
     return not stray and names == spec(msgid)[0]
 
-# The published page's line (a template string in page.html; the record gives it in English)
-PUBLIC_LINE = "Translated from the English version of %(source_date)s; reviewed %(review_date)s"
-PUBLIC_LINE_UNDATED = "Translated from the English version of %(source_date)s"  # no dated review
+@dataclass(frozen=True, slots=True)
+class Made:
+    """How one reviewed entry of a page came to be, for "about this translation":
+    ``machine``: an engine drafted it (a ``machine translation:`` line); ``marks``: the
+    sign-offs and ``translated-by`` lines over its current text (never a stale one)."""
+
+    machine: bool
+    marks: tuple[entry_state.Mark, ...]
+
+
+def made(e: polib.POEntry) -> Made:
+    current = entry_state.text_hash(e)
+    marks = [*entry_state.marks(e, entry_state.TRANSLATOR), *entry_state.signoffs(e)]
+    return Made(any(p.startswith(entry_state.MACHINE) for p in entry_state.provenance(e)),
+                tuple(m for m in marks if m.hash == current))
 
 
 def translated_from(doc: Document) -> dt.date | None:
@@ -71,6 +83,8 @@ class Translations:
     # review dates (ISO) of the page's reviewed entries, and the msgids shown reviewed
     reviewed_on: dict[str, str] = field(default_factory=dict)
     shown: set[str] = field(default_factory=set)
+    # how each reviewed entry of the page was made (``dated`` catalogs only)
+    history: dict[str, Made] = field(default_factory=dict)
 
     def add(self, po: polib.POFile, path: str = "", *, drafts: bool = False,
             dated: bool = False) -> None:
@@ -88,6 +102,8 @@ class Translations:
                 day = entry_state.review_date(e) if dated else None
                 if day:
                     self.reviewed_on[key] = day
+                if dated:
+                    self.history[key] = made(e)
             elif (drafts and entry_state.is_draft(e, self.policy)
                   and not is_stale(e) and key not in self.entries):
                 self.entries[key] = (e.msgstr, True)
