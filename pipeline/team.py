@@ -30,7 +30,7 @@ REVISER = "reviser"
 CLINICAL = "clinical"
 ROLES = (TRANSLATOR, REVISER, CLINICAL)
 _KEYS = {"name", "languages", "roles", "qualifications"}
-_PERSON = re.compile(r"^\s*\[\[\s*person\s*\]\]", re.MULTILINE)
+_PERSON = re.compile(r"^[ \t]*\[\[[ \t]*person[ \t]*\]\]", re.MULTILINE)
 
 
 def same_person(a: str, b: str) -> bool:
@@ -179,5 +179,5 @@ def _line_of(message: str) -> int | None:
 
 
 def _key_line(raw: str, key: str) -> int | None:
-    m = re.search(rf"^\s*\[*\s*{re.escape(key)}\b", raw, re.MULTILINE)
+    m = re.search(rf"^[ \t]*\[*[ \t]*{re.escape(key)}\b", raw, re.MULTILINE)
     return raw[:m.start()].count("\n") + 1 if m else None

@@ -18,9 +18,10 @@ language    formula (scale)
 others      none validated here (``zh_Hans``, ``ca``, ``gl``, …): no level is claimed
 ==========  =========================================================================
 
-The Flesch adaptations share Flesch Reading Ease's scale by construction, so a translation
-scoring :data:`HARDER_BY` points (one band of the Flesch table) below its English's Flesch
-Reading Ease is reported as markedly harder. The English compared is that of the very
+The Flesch adaptations were each calibrated to read like Flesch Reading Ease's 0–100 scale,
+so a translation scoring :data:`HARDER_BY` points (two bands of the Flesch table) below its
+English's Flesch Reading Ease is reported as markedly harder; the scales are close, not
+equal, hence the wide margin. The English compared is that of the very
 entries that have a translation. These are estimates from sentence and word length; they
 say nothing about meaning, and a formula's number is a prompt to look, not a verdict.
 """
@@ -38,9 +39,13 @@ from pipeline.config import Config, Language
 from pipeline.qa.findings import WARNING, Finding
 
 CHECK = "readability"
-HARDER_BY = 10.0
-"""Points of reading ease (one band of the Flesch table) that make a translation markedly
-harder than its English."""
+HARDER_BY = 20.0
+"""Points of reading ease (two bands of the Flesch table, e.g. "fairly easy" to "fairly
+difficult") that make a translation markedly harder than its English. Set by hand, not
+fitted: on the shipped page the reviewed Spanish scores 7.7 points *above* its English and
+the French 16.6; a faithful plain Spanish rendering of a 4-sentence plain English text
+(English above 100) scores 17.6 below once both are capped at 100, a long-winded one 100+
+below (``tests/qa/test_readability.py``)."""
 MIN_WORDS = 12
 """Blocks shorter than this (headings, short list items) are not graded: a formula's
 number on a dozen words is noise."""
@@ -149,8 +154,9 @@ def page_level(config: Config, lang: Language, page: str) -> Level | None:
     ease = round(FORMULAS["en"].score(english), 1)
     formula = formula_for(lang)
     score = round(formula.score(prose(tr for _, tr in pairs)), 1) if formula else None
+    # above 100 both scales only say "very easy": compare within 0..100
     harder = bool(formula and formula.comparable and score is not None
-                  and score < ease - HARDER_BY)
+                  and min(score, 100.0) < min(ease, 100.0) - HARDER_BY)
     return Level(lang.gettext, page, formula.name if formula else "", score,
                  round(grade(english), 1), ease, len(pairs), harder)
 

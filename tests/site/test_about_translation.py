@@ -1,9 +1,11 @@
-"""The translation record's line on published pages ("Translated from the English version of
-…; reviewed …"), through ``pipeline publish``: dates from the source and the sign-offs, in the
-reader's locale, no personal names, English (``lang="en"``) when the line is not reviewed."""
+""""About this translation" on published pages, through ``pipeline publish``: what actually
+happened (from provenance and sign-offs), roles and qualifications from ``team.toml``, no
+names unless ``statement_names``, dates in the reader's locale, the English page and the
+report address; English (``lang="en"``) where its strings are not reviewed; in the PDF too."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -13,18 +15,42 @@ from click.testing import CliRunner, Result
 from conftest import REPO, tree_digest
 from test_publish import parse_html, text_of
 
-from pipeline.catalog.entry import sign
+from pipeline.catalog.entry import mark_translated, sign
 from pipeline.catalog.pofile import load_catalog, save_catalog
-from pipeline.site.translations import PUBLIC_LINE, PUBLIC_LINE_UNDATED
+from pipeline.site import about
 
 PAGE = "paraspinal-sarcoma-treatment"
 REVIEWER = "Ana Pérez"
+CLINICIAN = "Dr Luis Gil"
+TEAM = f"""\
+[[person]]
+name = "Marta Ruiz"
+languages = ["es"]
+roles = ["translator"]
+qualifications = "ATA-certified English>Spanish translator"
+
+[[person]]
+name = "{REVIEWER}"
+languages = ["es"]
+roles = ["reviser"]
+qualifications = "Medical translator, ISO 17100 reviser"
+
+[[person]]
+name = "{CLINICIAN}"
+languages = ["es"]
+roles = ["clinical"]
+qualifications = "RN, paediatric oncology"
+"""
+MSGIDS = (about.FROM_LINE, about.REVIEWED_LINE, about.MACHINE_LINE, about.TRANSLATED_LINE,
+          about.SIGNED_LINE, about.REVISED_LINE, about.CLINICAL_LINE, "About this translation",
+          *about.ROLE_NAMES.values(), "Read the English version",
+          "Report a problem with this translation")
 
 
-def make_site(root: Path, languages: str = '["es"]', extra: str = "") -> Path:
+def make_site(root: Path, extra: str = "", formats: str = '["html"]') -> Path:
     root.mkdir(parents=True)
     (root / "pyproject.toml").write_text(
-        f'[tool.pipeline]\nlanguages = {languages}\nformats = ["html"]\n{extra}', "utf-8")
+        f'[tool.pipeline]\nlanguages = ["es"]\nformats = {formats}\n{extra}', "utf-8")
     shutil.copytree(REPO / "source", root / "source",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "locale", root / "locale", ignore=shutil.ignore_patterns("*.mo"))
@@ -35,11 +61,18 @@ def po_path(root: Path, domain: str, lang: str = "es") -> Path:
     return root / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def sign_page(root: Path, dates: dict[int, str], default: str = "2026-11-27") -> None:
-    """Sign every entry of the es page catalog: entry ``i`` on ``dates[i]``, else ``default``."""
+def sign_page(root: Path, dates: dict[int, str], default: str = "2026-11-27", *,
+              clinical: bool = False, machine: bool = False) -> None:
+    """Translated by Marta (recorded), signed by Ana on ``dates[i]`` (else ``default``),
+    and by the clinician too with ``clinical``."""
     cat = load_catalog(po_path(root, PAGE))
     for i, e in enumerate(cat.entries()):
+        if machine:
+            e.tcomment = "machine translation: apertium en→es, 2026-11-25"
+        mark_translated(e, "Marta Ruiz", "2026-11-26")
         sign(e, REVIEWER, dates.get(i, default))
+        if clinical:
+            sign(e, CLINICIAN, "2026-11-30", role="clinical")
     save_catalog(cat)
 
 
@@ -51,10 +84,13 @@ def publish(root: Path, *args: str) -> Result:
     return result
 
 
-def the_line(root: Path, lang: str = "es", tree: str = "") -> list[str]:
-    page = root / "output" / tree / lang / f"{PAGE}.html"
-    return [text_of(p) for p in parse_html(page).iter("p")
-            if p.get("class") == "translation-record"]
+def section(root: Path, lang: str = "es", tree: str = "") -> list[str]:
+    """The section's paragraphs and list items, as text (empty: no section)."""
+    page = parse_html(root / "output" / tree / lang / f"{PAGE}.html")
+    found = [el for el in page.iter("section") if el.get("id") == "about-this-translation"]
+    if not found:
+        return []
+    return [text_of(el) for el in found[0].iter() if el.tag in ("h2", "p", "li")]
 
 
 @pytest.fixture
@@ -62,81 +98,123 @@ def site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site")
 
 
-def test_the_line_and_its_msgids_agree_with_the_template() -> None:
+def test_its_strings_are_in_site_pot_and_translated_with_a_comment() -> None:
     pot = {e.msgid for e in polib.pofile(str(REPO / "locale" / "site.pot"))}
-    assert {PUBLIC_LINE, PUBLIC_LINE_UNDATED} <= pot
+    assert set(MSGIDS) <= pot
     for lang in ("es", "fr", "ar", "zh_Hans"):
         po = polib.pofile(str(po_path(REPO, "site", lang)))
-        for msgid in (PUBLIC_LINE, PUBLIC_LINE_UNDATED):
+        for msgid in MSGIDS:
             e = po.find(msgid)
             assert e is not None and e.msgstr and "fuzzy" not in e.flags, (lang, msgid)
-            assert "%(source_date)s" in e.msgstr
+            assert "AI model" in e.tcomment  # says how it was made
+        assert "%(source_date)s" in po.find(about.FROM_LINE).msgstr
 
 
-def test_a_published_spanish_page_says_when_in_spanish_without_names(site: Path) -> None:
-    sign_page(site, {5: "2026-11-29", 9: "2026-11-28"})
+def test_reviewed_without_sign_offs_claims_only_what_happened(site: Path) -> None:
+    publish(site, "--lang", "es")  # the committed catalogs: reviewed, no provenance, no marks
+    assert section(site) == [
+        "Acerca de esta traducción",
+        "Esta página se tradujo de la versión en inglés del 25 de noviembre de 2026. "
+        "Una persona revisó cada parte de la traducción antes de publicarla.",
+        "Leer la versión en inglés"]
+    assert section(site, "en") == []  # the English original has none
+    page = parse_html(site / "output" / "es" / f"{PAGE}.html")
+    links = {a.get("href") for a in page.iter("a")}
+    assert f"../en/{PAGE}.html" in links
+
+
+def test_roles_and_qualifications_without_names_by_default(site: Path) -> None:
+    (site / "team.toml").write_text(TEAM, "utf-8")
+    sign_page(site, {5: "2026-11-29", 9: "2026-11-28"}, machine=True)
     publish(site, "--lang", "es")
-    assert the_line(site) == ["Traducido de la versión en inglés del 25 de noviembre de 2026; "
-                              "revisado el 29 de noviembre de 2026"]
+    text = section(site)
+    assert "Una traducción automática hizo un primer borrador." in text[1]
+    assert "Un traductor escribió o corrigió la traducción." in text[1]
+    assert "Un revisor comparó cada parte de la traducción con el inglés" in text[1]
+    assert "Un profesional clínico" not in text[1]  # no clinician signed
+    assert text[2:4] == ["Traductor: ATA-certified English>Spanish translator",
+                         "Revisor: Medical translator, ISO 17100 reviser"]
+    assert "Última revisión: 29 de noviembre de 2026" in text
     html = (site / "output" / "es" / f"{PAGE}.html").read_text("utf-8")
-    assert REVIEWER not in html and "Ana" not in html
-    assert the_line(site, "en") == []  # the English original has none
+    for name in (REVIEWER, "Ana", "Marta", CLINICIAN):
+        assert name not in html
 
 
-def test_the_review_date_follows_the_sign_offs(site: Path) -> None:
-    sign_page(site, {5: "2026-11-29"})
+def test_names_when_the_project_publishes_them_and_the_report_link(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", 'statement_names = true\n'
+                     'report_address = "mailto:translations@example.org"\n')
+    (site / "team.toml").write_text(TEAM, "utf-8")
+    sign_page(site, {}, clinical=True)
     publish(site, "--lang", "es")
-    assert the_line(site)[0].endswith("revisado el 29 de noviembre de 2026")
-    sign_page(site, {5: "2026-11-29", 12: "2026-12-03"})  # one entry signed again, later
-    publish(site, "--lang", "es")
-    assert the_line(site)[0].endswith("revisado el 3 de diciembre de 2026")
+    text = section(site)
+    assert "Un profesional clínico verificó la exactitud médica de la traducción." in text[1]
+    assert f"{CLINICIAN} — Revisor clínico: RN, paediatric oncology" in text
+    assert f"{REVIEWER} — Revisor: Medical translator, ISO 17100 reviser" in text
+    assert "Última revisión: 30 de noviembre de 2026" in text  # the clinician's, the latest
+    page = parse_html(site / "output" / "es" / f"{PAGE}.html")
+    assert "mailto:translations@example.org" in {a.get("href") for a in page.iter("a")}
+    assert text[-1] == ("Leer la versión en inglés · Informar de un problema con esta "
+                        "traducción")
 
 
-def test_a_sign_off_over_other_text_gives_no_date(site: Path) -> None:
+def test_a_sign_off_over_other_text_names_no_one_and_gives_no_date(site: Path) -> None:
+    (site / "team.toml").write_text(TEAM, "utf-8")
     sign_page(site, {5: "2026-12-03"})
     cat = load_catalog(po_path(site, PAGE))
-    cat.entries()[5].msgstr += " Texto añadido después."  # changed after its sign-off
+    for e in cat.entries():
+        e.msgstr += " Texto añadido."  # every text changed after its sign-off and marks
     save_catalog(cat)
     publish(site, "--lang", "es")
-    assert the_line(site)[0].endswith("revisado el 27 de noviembre de 2026")
+    text = section(site)
+    assert not any(line.startswith(("Traductor", "Revisor")) for line in text)
+    assert not any("Última revisión" in line for line in text)
 
 
-def test_without_any_dated_review_the_line_claims_no_date(site: Path) -> None:
-    publish(site, "--lang", "es")  # the committed catalogs: reviewed, no sign-off lines
-    assert the_line(site) == ["Traducido de la versión en inglés del 25 de noviembre de 2026"]
-
-
-def test_an_unreviewed_line_shows_in_english_with_english_dates(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", extra="min_reviewed = 90\n")  # one draft: the line
-    sign_page(site, {5: "2026-11-29"})
+def test_an_unreviewed_string_shows_in_english_with_english_dates(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", extra="min_reviewed = 90\n")
     site_po = polib.pofile(str(po_path(site, "site")), wrapwidth=78)
-    site_po.find(PUBLIC_LINE).flags.append("fuzzy")
+    site_po.find(about.FROM_LINE).flags.append("fuzzy")
     site_po.save()
     publish(site, "--lang", "es")
     page = parse_html(site / "output" / "es" / f"{PAGE}.html")
-    p = next(p for p in page.iter("p") if p.get("class") == "translation-record")
-    spans = list(p.iter("span"))
-    assert [s.get("lang") for s in spans] == ["en"]
-    assert text_of(p) == ("Translated from the English version of November 25, 2026; "
-                          "reviewed November 29, 2026")
-    assert page.get("lang") == "es"
+    sec = next(s for s in page.iter("section") if s.get("id") == "about-this-translation")
+    first = next(sec.iter("p"))
+    assert [s.get("lang") for s in first.iter("span")][0] == "en"
+    assert text_of(first).startswith("This page was translated from the English version of "
+                                     "November 25, 2026.")
 
 
-def test_previews_carry_the_draft_banner_not_the_line(tmp_path: Path) -> None:
-    root = make_site(tmp_path / "site", '["es", "ca"]')
-    sign_page(root, {5: "2026-11-29"})
-    publish(root, "--lang", "es", "--lang", "ca", "--draft")
-    for lang in ("es", "ca"):
-        assert the_line(root, lang, "drafts") == []
-        assert "draft-banner" in (root / "output" / "drafts" / lang / f"{PAGE}.html").read_text(
-            "utf-8")
+def test_previews_carry_the_draft_banner_not_the_section(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    publish(root, "--lang", "es", "--draft")
+    assert section(root, "es", "drafts") == []
 
 
-def test_the_publish_is_byte_identical_across_runs(site: Path) -> None:
+def test_the_pdf_carries_the_section_with_qualifications(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    site = make_site(tmp_path / "site", formats='["html", "pdf"]')
+    (site / "team.toml").write_text(TEAM, "utf-8")
+    sign_page(site, {}, clinical=True)
+    publish(site, "--lang", "es")
+    pdf = PdfReader(io.BytesIO((site / "output" / "es" / f"{PAGE}.pdf").read_bytes()))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+    assert "Acerca de esta traducción" in text
+    assert "RN, paediatric oncology" in text and "Medical translator" in text
+    assert CLINICIAN not in text and REVIEWER not in text
+
+
+def test_the_publish_is_byte_identical_and_follows_the_roster(site: Path) -> None:
+    (site / "team.toml").write_text(TEAM, "utf-8")
     sign_page(site, {5: "2026-11-29"})
     publish(site, "--lang", "es")
     first = tree_digest(site / "output")
     shutil.rmtree(site / "output")
     publish(site, "--lang", "es")
     assert tree_digest(site / "output") == first
-    assert the_line(site)[0].endswith("29 de noviembre de 2026")
+    # a changed qualification re-renders the page (team.toml is an input of every page)
+    (site / "team.toml").write_text(TEAM.replace("RN, paediatric", "MD, paediatric")
+                                    .replace("ISO 17100 reviser", "ISO 17100 reviser (2026)"),
+                                    "utf-8")
+    publish(site, "--lang", "es")
+    assert "Revisor: Medical translator, ISO 17100 reviser (2026)" in section(site)
