@@ -55,7 +55,7 @@ class Signer:
 class About:
     """What the section says; the template turns each field into a sentence."""
 
-    source_date: str
+    source_date: str  # empty when the page has no ``updated`` date
     review_date: str
     machine: bool  # an engine drafted some of the shown text
     translated: bool  # a person is recorded as having typed some of it
@@ -63,7 +63,7 @@ class About:
     signed: bool  # and a reviser signed every one of them over its current text
     clinical: bool  # a clinician signed every shown string over its current text
     people: tuple[Signer, ...]
-    english_href: str
+    english_href: str  # empty in a PDF without base_url
     report_href: str
 
 
@@ -86,13 +86,13 @@ def signers(tr: Translations, team: Team, *, names: bool) -> tuple[Signer, ...]:
 
 
 def about_translation(config: Config, team: Team, doc: Document, lang: Language,
-                      source: Language, tr: Translations) -> About | None:
+                      source: Language, tr: Translations, *,
+                      for_pdf: bool = False) -> About | None:
     """The section for ``doc`` in ``lang`` once its body was rendered through ``tr`` (which
-    then knows the strings shown translated); None without the English version's date."""
+    then knows the strings shown translated); None when it shows no reviewed string of the
+    page (nothing of the page is a translation)."""
     from babel.dates import format_date
 
-    if doc.updated is None:
-        return None
     shown = [tr.history[k] for k in sorted(tr.shown & set(tr.history))]
     dates = [m.date for h in shown for m in h.marks if m.kind == entry_state.SIGNOFF]
     review = max(dates, default=None) or tr.review_date()
@@ -105,10 +105,12 @@ def about_translation(config: Config, team: Team, doc: Document, lang: Language,
         return bool(shown) and all(any(m.kind == entry_state.SIGNOFF and m.role == role
                                        for m in h.marks) for h in shown)
 
+    if not shown:
+        return None
     page = f"{doc.name}.html"
     base = config.base_url
     return About(
-        source_date=when(doc.updated, FROM_LINE),
+        source_date=when(doc.updated, FROM_LINE) if doc.updated else "",
         review_date=when(dt.date.fromisoformat(review), REVIEWED_LINE) if review else "",
         machine=any(h.machine for h in shown),
         translated=any(m.kind == entry_state.TRANSLATOR for h in shown for m in h.marks),
@@ -116,14 +118,17 @@ def about_translation(config: Config, team: Team, doc: Document, lang: Language,
         signed=every(entry_state.REVISER),
         clinical=every(entry_state.CLINICAL),
         people=signers(tr, team, names=config.statement_names),
-        english_href=f"{base}{source.gettext}/{page}" if base else f"../{source.gettext}/{page}",
+        # a PDF links only to absolute addresses (a relative one would point into the
+        # reader's file system): without base_url it names no English page
+        english_href=f"{base}{source.gettext}/{page}" if base else
+        "" if for_pdf else f"../{source.gettext}/{page}",
         report_href=config.report_address,
     )
 
 
 def in_english(about: About) -> list[str]:
     """What the section says, in English (for the record), sentence by sentence."""
-    lines = [FROM_LINE % {"source_date": about.source_date}]
+    lines = [FROM_LINE % {"source_date": about.source_date}] if about.source_date else []
     lines += [line for flag, line in ((about.machine, MACHINE_LINE),
                                       (about.translated, TRANSLATED_LINE),
                                       (about.signed, SIGNED_LINE),

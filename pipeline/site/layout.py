@@ -291,8 +291,8 @@ class Publisher:
         title, description = tr.gettext(doc.title), tr.gettext(doc.description)
         # "about this translation" (site.about): public translated pages only (a preview
         # has its draft banner instead); from the catalogs and team.toml, never the clock
-        about = about_translation(self.config, self.team, doc, lang, self.source_lang,
-                                  tr) if translating and not preview else None
+        about = about_translation(self.config, self.team, doc, lang, self.source_lang, tr,
+                                  for_pdf=for_pdf) if translating and not preview else None
         context = {
             "lang": lang,
             "title": title,

@@ -202,3 +202,15 @@ def test_roster_lookups() -> None:
     assert team.check("ana  pérez <ana@example.org>", "reviser", es) is None  # base language
     assert "not a reviser for pt" in (team.check("Ana Pérez", "reviser", pt) or "")
     assert Team().check("anyone", "clinical", pt) is None  # no roster: today's behaviour
+
+
+def test_the_browser_workbench_signs_through_the_same_rule(site: Path) -> None:
+    from pipeline.config import load_config
+    from pipeline.review.workbench import Decision, decide
+
+    config, es = load_config(site), parse_language("es")
+    first = load_catalog(site / "locale" / "es" / "LC_MESSAGES" / f"{PAGE}.po").entries()[0]
+    d = Decision(PAGE, first.msgid, first.msgctxt, first.msgstr, "draft", "accept")
+    with pytest.raises(ConfigError, match="Marta Ruiz is not a reviser in team.toml"):
+        decide(config, es, "Marta Ruiz", d, today="2026-12-01")
+    assert decide(config, es, "Ana Pérez", d, today="2026-12-01").status == "accepted"
