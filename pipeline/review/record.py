@@ -4,10 +4,11 @@ page, for auditors: it names people, so it lives outside the public tree (``repo
 
 Everything is read from the catalogs and the English pages as they are now: provenance
 comments (``machine translation: …``, ``translation memory: …``, ``XLIFF import: …``),
-``translated-by`` and ``reviewed-by`` lines (:mod:`pipeline.entry`), ``qa-at-signoff`` and the
-English page's ``updated`` date and bytes; the roster (``team.toml``) for the signers'
-roles and qualifications; each page's risk tier, what it still waits for, its reading level
-and the English of its "about this translation" section (with names). A sign-off whose hash
+``translated-by`` and ``reviewed-by`` lines (:mod:`pipeline.catalog.entry`),
+``qa-at-signoff`` and the English page's ``updated`` date and bytes; the roster
+(``team.toml``) for the signers' roles and qualifications; each page's risk tier, what it
+still waits for, its reading level and the English of its "about this translation" section
+(with names). A sign-off whose hash
 no longer matches is reported as such, never as a review.
 """
 
