@@ -483,7 +483,7 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     before = tree_digest(root)
     run = cli(root, "translate", "--lang", "ca", "--dry-run", "--page", "site")
     assert run.exit_code == 0, run.output
-    assert "ca: would fill 0 from memory, 10 from apertium" in run.stdout
+    assert "ca: would fill 0 from memory, 21 from apertium" in run.stdout
     assert tree_digest(root) == before
 
 
