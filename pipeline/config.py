@@ -29,6 +29,9 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "base_url": str,
     "require_signoff": bool,
     "four_eyes": bool,
+    "max_grade": (int, float),
+    "statement_names": bool,
+    "report_address": str,
 }
 
 OUTDATED_POLICIES = ("english", "withdraw")
@@ -126,6 +129,9 @@ class Config:
     base_url: str = ""
     require_signoff: bool = False
     four_eyes: bool = False
+    max_grade: float = 8.0  # readability: the US grade English blocks should not exceed
+    statement_names: bool = False  # "about this translation" names the people who signed
+    report_address: str = ""  # where readers report a translation problem (mailto:/https:)
 
     @property
     def review(self) -> ReviewPolicy:
@@ -241,6 +247,11 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         raise ConfigError(f"[tool.pipeline] outdated '{outdated}': use \"english\" or "
                           "\"withdraw\"", path=path)
     base_url = _base_url(str(settings.get("base_url", "")), path)
+    max_grade = float(settings.get("max_grade", 8))
+    if not 1 <= max_grade <= 20:
+        raise ConfigError("[tool.pipeline] max_grade must be a US school grade, 1..20 "
+                          "(plain-language guidance asks for 6 to 8)", path=path)
+    report_address = _report_address(str(settings.get("report_address", "")), path)
     return Config(
         root=root,
         source_language=source_language,
@@ -258,7 +269,27 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         base_url=base_url,
         require_signoff=bool(settings.get("require_signoff", False)),
         four_eyes=bool(settings.get("four_eyes", False)),
+        max_grade=max_grade,
+        statement_names=bool(settings.get("statement_names", False)),
+        report_address=report_address,
     )
+
+
+def _report_address(raw: str, path: Path) -> str:
+    """``report_address``: a ``mailto:`` or http(s) address, or empty (not set).
+
+    >>> _report_address("mailto:translations@example.org", Path("pyproject.toml"))
+    'mailto:translations@example.org'
+    """
+    from urllib.parse import urlsplit
+
+    url = raw.strip()
+    parts = urlsplit(url)
+    if url and not ((parts.scheme == "mailto" and "@" in parts.path and " " not in url)
+                    or (parts.scheme in ("http", "https") and parts.netloc)):
+        raise ConfigError(f"[tool.pipeline] report_address '{raw}': use a mailto: or https: "
+                          "address, e.g. \"mailto:translations@example.org\"", path=path)
+    return url
 
 
 def _base_url(raw: str, path: Path) -> str:

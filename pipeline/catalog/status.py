@@ -46,11 +46,12 @@ class Counts:
     outdated: int = 0
     untranslated: int = 0
     new: int = 0
+    clinical: int = 0  # reviewed, on a ``review: clinical`` page not yet signed by a clinician
 
     @property
     def total(self) -> int:
         return (self.reviewed + self.unsigned + self.machine + self.outdated
-                + self.untranslated + self.new)
+                + self.untranslated + self.new + self.clinical)
 
     @property
     def share(self) -> float:
@@ -60,15 +61,18 @@ class Counts:
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
 
-    def astuple(self) -> tuple[int, int, int, int, int, int]:
+    def astuple(self) -> tuple[int, int, int, int, int, int, int]:
         return (self.reviewed, self.unsigned, self.machine, self.outdated, self.untranslated,
-                self.new)
+                self.new, self.clinical)
 
 
-def state_of(e: polib.POEntry, policy: ReviewPolicy) -> str:
-    """One live entry's state: reviewed, unsigned, outdated, machine or untranslated."""
+def state_of(e: polib.POEntry, policy: ReviewPolicy, clinical: bool = False) -> str:
+    """One live entry's state: reviewed, clinical (reviewed, but its page is ``review:
+    clinical`` and no clinician signed this very text), unsigned, outdated, machine or
+    untranslated."""
     if entry.is_reviewed(e, policy):
-        return "reviewed"
+        return ("clinical" if clinical and not entry.is_signed(e, entry.CLINICAL)
+                else "reviewed")
     if is_outdated(e):
         return "outdated"
     if policy.signoff_required and has_text(e) and not is_fuzzy(e) and entry.signoff(e) is None:
@@ -79,18 +83,19 @@ def state_of(e: polib.POEntry, policy: ReviewPolicy) -> str:
 
 
 def count_entries(entries: Iterable[polib.POEntry] | None, keys: Iterable[Key],
-                  policy: ReviewPolicy) -> Counts:
+                  policy: ReviewPolicy, clinical: bool = False) -> Counts:
     """THE counter: each of ``keys`` (the current English) by the state of its live entry
     in ``entries`` (None: no catalog, every key untranslated); a key without an entry is
-    *new*. Entries for English that is no longer there count for nothing."""
+    *new*. Entries for English that is no longer there count for nothing. ``clinical``:
+    the page is ``review: clinical`` (a reviewed entry also needs a clinician's sign-off)."""
     if entries is None:
         return Counts(untranslated=len(set(keys)))
     live = {(e.msgctxt, e.msgid): e for e in entries if not e.obsolete and not e.msgid_plural}
     tally = dict.fromkeys(("reviewed", "unsigned", "machine", "outdated", "untranslated",
-                           "new"), 0)
+                           "new", "clinical"), 0)
     for key in dict.fromkeys(keys):
         found = live.get(key)
-        tally["new" if found is None else state_of(found, policy)] += 1
+        tally["new" if found is None else state_of(found, policy, clinical)] += 1
     return Counts(**tally)
 
 
@@ -102,9 +107,12 @@ def current_keys(doc: Document) -> list[Key]:
 def count_page(info: CatalogInfo, policy: ReviewPolicy, pages_dir: Path,
                doc: Document | None = None) -> Counts:
     """``info``'s language on the page ``pages_dir/<domain>.md`` as it is now."""
-    doc = doc or read_page(pages_dir / f"{info.domain}.md")
+    from pipeline.catalog.tiers import CLINICAL, tier
+
+    path = pages_dir / f"{info.domain}.md"
+    doc = doc or read_page(path)
     po = load_catalog(info.po_path).po if info.po_path.exists() else None
-    return count_entries(po, current_keys(doc), policy)
+    return count_entries(po, current_keys(doc), policy, tier(doc.meta, path) == CLINICAL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,8 +100,13 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
         changed = write_status_html(state.config, languages, html_path)
         state.note(f"{'wrote' if changed else 'unchanged'} {shown_path(state, html_path)}")
     rows = status_rows(state.config, languages)
+    # issue 26: per page what it still waits for (risk tiers) and its reading level
+    from pipeline.qa.readability import page_notes
+
+    notes = page_notes(state.config, languages)
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in rows if r.stats.domain != "(all)"],
+        click.echo(json.dumps([{**r.as_dict(), **notes.get((r.stats.lang, r.stats.domain), {})}
+                               for r in rows if r.stats.domain != "(all)"],
                               indent=2, ensure_ascii=False))
         return
     signoff = state.config.require_signoff
@@ -122,6 +127,9 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
             f"{progress_bar(s.reviewed_percent)} {s.machine:>8} {s.outdated:>8} {s.new:>4} "
             f"{s.untranslated:>9} " + (f"{s.unsigned:>8} " if signoff else "")
             + f"{s.obsolete:>8}  {verdict}".rstrip())
+    for (code, page), note in notes.items():
+        if note["waits_for"] != "nothing":
+            click.echo(f"{code} {page} waits for: {note['waits_for']}", err=True)
 
 
 @cli.command()

@@ -76,20 +76,25 @@ def _prefilled(prompt: str, text: str) -> str | None:
 @click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
 @click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
               help="Name recorded on accepted entries (default: $PIPELINE_REVIEWER, else $USER).")
+@click.option("--role", type=click.Choice(["reviser", "clinical"]), default="reviser",
+              show_default=True,
+              help="The role you sign in: reviser (revises drafts) or clinical (confirms "
+                   "revised text of pages marked review: clinical); team.toml must give it.")
 @click.option("--inline", is_flag=True,
               help="Edit at a prompt instead of $EDITOR (the default when $EDITOR is unset).")
 @pass_state
 @click.pass_context
 def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
-           reviewer: str | None, inline: bool) -> None:
+           reviewer: str | None, role: str, inline: bool) -> None:
     """Review machine drafts one by one: accept, edit, skip, back, quit; each decision saved."""
     from pipeline.review.session import Review
     from pipeline.review.terminal import run_review
 
     session = Review.start(state.config, parse_language(lang), pages=pages or None,
-                           reviewer=reviewer or os.environ.get("USER", ""))
+                           reviewer=reviewer or os.environ.get("USER", ""), role=role)
     if not session.items:
-        state.say(f"{parse_language(lang).gettext}: nothing waiting for review")
+        waits = "clinical review" if role == "clinical" else "review"
+        state.say(f"{parse_language(lang).gettext}: nothing waiting for {waits}")
         return
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     summary = run_review(session, ClickConsole(inline=inline or not editor))
@@ -101,16 +106,17 @@ def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
 @cli.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="FILE.json and FILE.html to write (default: output/record/LANG).")
+              help="FILE.json and FILE.html to write (default: reports/record/LANG, "
+                   "outside the public tree: it names people).")
 @pass_state
 def record(state: State, lang: str, output: Path | None) -> None:
-    """Write the translation record: per string its English, origin, translator, reviewer and
-    QA, with a summary for a listing service or a compliance officer (holds names: private)."""
+    """Write the translation record: per string its English, origin, translator, sign-offs by
+    role, QA; per page its tier, reading level and statement (holds names: private)."""
     from pipeline.review.record import build_record, write_record
 
     target = parse_language(lang)
     done = build_record(state.config, target)
-    paths = write_record(done, output or state.config.output_dir / "record" / target.gettext)
+    paths = write_record(done, output or state.config.root / "reports" / "record" / target.gettext)
     state.say(f"wrote {' and '.join(shown_path(state, p) for p in paths)}: "
               f"{done.summary['reviewed']} of {done.summary['strings']} strings reviewed")
 

@@ -93,6 +93,11 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
         if decision.left_out:
             click.echo(f"left out: {decision.lang.bcp47}: {', '.join(decision.left_out)} "
                        "(not ready for their first publication)", err=True)
+            from pipeline.catalog.tiers import page_waits
+
+            for page in decision.left_out:  # what each still waits for
+                waits = page_waits(state.config, decision.lang, page).describe()
+                click.echo(f"  {page} waits for: {waits}", err=True)
     refused = report.not_ready
     if len(refused) == 1 and not all_langs:
         raise NotReadyError(refused[0].problem + (

@@ -27,6 +27,7 @@ from pipeline.qa.meaning import (
     check_omission,
     check_sequence,
 )
+from pipeline.qa.readability import readability_findings
 from pipeline.visible import refusal
 
 # Every pattern here runs on untrusted text: linear on any input (see ``patterns``).
@@ -287,4 +288,4 @@ def run_checks(config: Config, languages: Sequence[Language],
             if info.po_path.exists():
                 findings += check_catalog(info.po_path, lang, glossary, config.root,
                                           signoff=config.require_signoff)
-    return findings
+    return findings + readability_findings(config, languages, names)

@@ -1,10 +1,14 @@
 """``record``: the translation record of one language — what each published string translates,
-where it came from, who translated and who approved it — as JSON and as an HTML page.
+where it came from, who translated and who approved it in which role — as JSON and as an HTML
+page, for auditors: it names people, so it lives outside the public tree (``reports/``).
 
 Everything is read from the catalogs and the English pages as they are now: provenance
 comments (``machine translation: …``, ``translation memory: …``, ``XLIFF import: …``),
 ``translated-by`` and ``reviewed-by`` lines (:mod:`pipeline.catalog.entry`),
-``qa-at-signoff`` and the English page's ``updated`` date and bytes. A sign-off whose hash
+``qa-at-signoff`` and the English page's ``updated`` date and bytes; the roster
+(``team.toml``) for the signers' roles and qualifications; each page's risk tier, what it
+still waits for, its reading level and the English of its "about this translation" section
+(with names). A sign-off whose hash
 no longer matches is reported as such, never as a review.
 """
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import polib
@@ -22,12 +26,16 @@ from pipeline.catalog import entry as entry_state
 from pipeline.catalog.glossary import load_glossary
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.pofile import load_catalog
+from pipeline.catalog.tiers import page_waits
 from pipeline.config import Config, Language, ReviewPolicy
 from pipeline.fs import atomic_write
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
-from pipeline.site.translations import PUBLIC_LINE, translated_from
-from pipeline.source import read_page
+from pipeline.qa.readability import page_level
+from pipeline.site.about import about_translation, in_english
+from pipeline.site.translations import Translations, translated_from
+from pipeline.source import Document, read_page
+from pipeline.team import Team, load_team
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,8 @@ class EntryRecord:
     qa_at_signoff: str | None
     qa_now: tuple[str, ...]
     adopted: bool = False  # the sign-off attests a review made before sign-off (adopt)
+    # every sign-off and translated-by line: (kind, name, role, date, sha256, current, adopted)
+    marks: tuple[dict[str, object], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,10 @@ class PageRecord:
     reviewed_on: str | None
     counts: dict[str, int]
     entries: tuple[EntryRecord, ...]
+    tier: str = "standard"
+    waits_for: str = ""
+    reading_level: dict[str, object] | None = None
+    statement: tuple[str, ...] = ()  # the public section's sentences, in English, with names
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +84,7 @@ class Record:
     settings: dict[str, object]
     pages: tuple[PageRecord, ...]
     summary: dict[str, object] = field(default_factory=dict)
+    team: tuple[dict[str, object], ...] = ()  # roster entries of the people recorded
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -110,15 +125,34 @@ def _entry(e: polib.POEntry, where: str, last_translator: str, ctx: Context,
         qa_at_signoff=entry_state.qa_at_signoff(e) if signed else None,
         qa_now=tuple(f"{f.severity} {f.check}: {f.message}" for f in check_entry(e, ctx)),
         adopted=bool(signed and mark and mark.adopted),
+        marks=_marks(e),
     )
 
 
-def _page(config: Config, lang: Language, domain: str, ctx: Context) -> PageRecord:
+def _marks(e: polib.POEntry) -> tuple[dict[str, object], ...]:
+    current = entry_state.text_hash(e)
+    found = [*entry_state.marks(e, entry_state.TRANSLATOR), *entry_state.signoffs(e)]
+    return tuple({"kind": m.kind, "name": m.name,
+                  "role": "translator" if m.kind == entry_state.TRANSLATOR else m.role,
+                  "date": m.date, "sha256": m.hash, "current": m.hash == current,
+                  "adopted": m.adopted} for m in found)
+
+
+def _page(config: Config, lang: Language, domain: str, ctx: Context,
+          team: Team) -> PageRecord:
     info = CatalogInfo(domain, lang, config.locale_dir)
     source_path = config.pages_dir / f"{domain}.md"
     updated = sha = None
+    tier, waits_for, level = "standard", "", None
+    statement: tuple[str, ...] = ()
     if source_path.exists():
-        day = translated_from(read_page(source_path))
+        doc = read_page(source_path)
+        day = translated_from(doc)
+        waits = page_waits(config, lang, domain)
+        tier, waits_for = waits.tier, waits.describe()
+        found = page_level(config, lang, domain)
+        level = found.as_dict() if found else None
+        statement = _statement(config, team, doc, lang, info)
         updated = day.isoformat() if day else None
         sha = hashlib.sha256(source_path.read_bytes()).hexdigest()
     entries: list[EntryRecord] = []
@@ -137,20 +171,45 @@ def _page(config: Config, lang: Language, domain: str, ctx: Context) -> PageReco
         source=str(source_path.relative_to(config.root)) if sha else None,
         english_updated=updated, english_sha256=sha,
         translated_from=updated, reviewed_on=max(dates) if dates else None,
-        counts=counts, entries=tuple(entries))
+        counts=counts, entries=tuple(entries), tier=tier, waits_for=waits_for,
+        reading_level=level, statement=statement)
+
+
+def _statement(config: Config, team: Team, doc: Document, lang: Language,
+               info: CatalogInfo) -> tuple[str, ...]:
+    """The English of the page's "about this translation", names included (the record is
+    private), as if every reviewed string were shown."""
+    from pipeline.config import parse_language
+
+    if not info.po_path.exists():
+        return ()
+    tr = Translations(policy=config.review)
+    tr.add(load_catalog(info.po_path).po, dated=True)
+    tr.shown = set(tr.history)
+    about = about_translation(replace(config, statement_names=True), team, doc, lang,
+                              parse_language(config.source_language), tr)
+    return tuple(in_english(about)) if about else ()
 
 
 def build_record(config: Config, lang: Language, *, today: str | None = None) -> Record:
     """The record of ``lang``'s catalogs as they are now."""
     ctx = Context(lang, load_glossary(config.glossary_path), config.require_signoff)
-    pages = tuple(_page(config, lang, d, ctx) for d in select_domains(config))
+    team = load_team(config.root)
+    pages = tuple(_page(config, lang, d, ctx, team) for d in select_domains(config))
     settings: dict[str, object] = {"require_signoff": config.require_signoff,
                                    "four_eyes": config.four_eyes,
-                                   "min_reviewed": config.min_reviewed}
+                                   "min_reviewed": config.min_reviewed,
+                                   "roster": team.path.name if team.path else None,
+                                   "max_grade": config.max_grade}
+    named = {str(m["name"]) for p in pages for e in p.entries for m in e.marks}
+    people: tuple[dict[str, object], ...] = tuple(
+        {"name": p.name, "roles": list(p.roles), "languages": list(p.languages),
+         "qualifications": p.qualifications}
+        for p in team.people if any(team.find(n) is p for n in named))
     record = Record(lang.bcp47, today or dt.date.today().isoformat(), settings, pages)
     summary = _summary(record, lang)
     summary["gate"] = _gate(config, lang)
-    return Record(record.lang, record.generated, settings, pages, summary)
+    return Record(record.lang, record.generated, settings, pages, summary, people)
 
 
 def _gate(config: Config, lang: Language) -> dict[str, dict[str, object]]:
@@ -203,19 +262,6 @@ def _summary(record: Record, lang: Language) -> dict[str, object]:
             "independently_reviewed": independent, "text": text}
 
 
-def public_line(page: PageRecord, lang: Language) -> str | None:
-    """The page's one line for readers, English dates in the reader's locale left to the
-    template: "Translated from the English version of 25 November 2026; reviewed 29 November
-    2026" (no personal names)."""
-    if not page.translated_from or not page.reviewed_on:
-        return None
-    from babel.dates import format_date
-
-    source = format_date(dt.date.fromisoformat(page.translated_from), "long", locale="en")
-    reviewed = format_date(dt.date.fromisoformat(page.reviewed_on), "long", locale="en")
-    return PUBLIC_LINE % {"source_date": source, "review_date": reviewed}
-
-
 _HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Translation record: {{ r.lang }}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em}table{border-collapse:collapse}
@@ -225,12 +271,23 @@ td.en{max-width:28em}</style></head><body>
 <p>Generated {{ r.generated }}. Settings: {% for k, v in r.settings.items() %}{{ k }} = {{ v }}
 {%- if not loop.last %}, {% endif %}{% endfor %}.</p>
 <h2>Summary</h2><p>{{ r.summary.text }}</p>
+{% if r.team %}<h2>People recorded (team.toml: what they attest; credentials not verified here)
+</h2><ul>{% for p in r.team %}<li>{{ p.name }}: {{ p.roles | join(", ") }} ({{ p.languages |
+join(", ") }}){% if p.qualifications %}; {{ p.qualifications }}{% endif %}</li>{% endfor %}
+</ul>{% endif %}
 {% for p in r.pages %}
 <h2>{{ p.domain }}</h2>
 <p>English: {{ p.source or "(site templates)" }}{% if p.english_updated %}, version of
 {{ p.english_updated }}{% endif %}{% if p.english_sha256 %}, sha256 {{ p.english_sha256 }}
 {% endif %}. {% for k, v in p.counts.items() if v %}{{ v }} {{ k }}{% if not loop.last %},
 {% endif %}{% endfor %}.</p>
+{% if p.source %}<p>Risk tier: {{ p.tier }}; waits for: {{ p.waits_for }}.{% if p.reading_level
+%} Reading level: English US grade {{ p.reading_level.english_grade }} (Flesch-Kincaid),
+Flesch Reading Ease {{ p.reading_level.english_ease }}; translation: {% if
+p.reading_level.formula %}{{ p.reading_level.formula }} {{ p.reading_level.score }}{% else
+%}no validated formula for this language{% endif %}.{% endif %}</p>
+{% if p.statement %}<p>About this translation (public page, here with names):</p><ul>
+{% for line in p.statement %}<li>{{ line }}</li>{% endfor %}</ul>{% endif %}{% endif %}
 <table><tr><th>where</th><th>English</th><th>state</th><th>origin</th><th>translator</th>
 <th>reviewer</th><th>QA at sign-off</th><th>QA now</th></tr>
 {% for e in p.entries %}<tr><td>{{ e.where }}</td><td class="en">{{ e.english }}
@@ -239,8 +296,10 @@ td.en{max-width:28em}</style></head><body>
 <td>{{ e.origin | join("; ") or "typed by a person" }}</td>
 <td>{{ e.translator or "unknown" }}{% if e.translator_known_from %}<br><small>
 {{ e.translator_known_from }}</small>{% endif %}</td>
-<td>{{ e.reviewer or "—" }}{% if e.reviewed_on %}, {{ e.reviewed_on }}{% endif %}
-{%- if e.adopted %} (adopted: an earlier review attested){% endif %}</td>
+<td>{% for m in e.marks if m.kind == "reviewed-by" %}{{ m.name }} ({{ m.role }}{% if
+m.adopted %}, adopted{% endif %}), {{ m.date }}{% if not m.current %} <span class="bad">(over
+other text)</span>{% endif %}<br><small>sha256 {{ m.sha256[:16] }}…</small><br>{% else
+%}—{% endfor %}</td>
 <td>{{ e.qa_at_signoff or "—" }}</td><td>{{ e.qa_now | join("; ") or "none" }}</td></tr>
 {% endfor %}</table>
 {% endfor %}

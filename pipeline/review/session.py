@@ -33,6 +33,8 @@ from pipeline.errors import ConfigError, LockedError
 from pipeline.fs import locked
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import ERROR, Context, Finding
+from pipeline.review.roles import role_refusal, signing_refusal
+from pipeline.team import load_team
 from pipeline.visible import block, refusal, short, visible
 
 
@@ -126,16 +128,26 @@ def provenance(entry: polib.POEntry) -> str:
     return "; ".join(lines) or "not recorded (a fuzzy draft without a source comment)"
 
 
-def collect(config: Config, lang: Language, pages: Sequence[str] | None = None) -> list[Item]:
-    """Entries needing review (fuzzy, with text; with ``require_signoff`` also those not
-    signed over their current text), catalog by catalog, in file order."""
+def waiting(entry: polib.POEntry, config: Config, role: str) -> bool:
+    """The entry waits for a sign-off in ``role``: a reviser's when it is a draft (fuzzy,
+    or unsigned with ``require_signoff``); a clinician's when it is reviewed but not signed
+    clinically over its current text."""
+    if role == entry_state.CLINICAL:
+        return (entry_state.is_reviewed(entry, config.review)
+                and not entry_state.is_signed(entry, entry_state.CLINICAL))
+    return entry_state.is_draft(entry, config.review)
+
+
+def collect(config: Config, lang: Language, pages: Sequence[str] | None = None,
+            role: str = entry_state.REVISER) -> list[Item]:
+    """Entries waiting for a sign-off in ``role`` (:func:`waiting`), catalog by catalog,
+    in file order."""
     items = []
     for name in select_domains(config, pages):
         path = CatalogInfo(name, lang, config.locale_dir).po_path
         if path.exists():
             items += [Item(name, path, e.msgctxt, e.msgid)
-                      for e in load_catalog(path).entries()
-                      if entry_state.is_draft(e, config.review)]
+                      for e in load_catalog(path).entries() if waiting(e, config, role)]
     return items
 
 
@@ -153,15 +165,22 @@ class Review:
     edited: int = 0
     skipped: int = 0
     quit: bool = False
+    role: str = entry_state.REVISER
     _ctx: Context | None = None
 
     @classmethod
     def start(cls, config: Config, lang: Language, *, reviewer: str,
-              pages: Sequence[str] | None = None, today: str | None = None) -> Review:
+              pages: Sequence[str] | None = None, today: str | None = None,
+              role: str = entry_state.REVISER) -> Review:
+        """A session for ``reviewer`` signing in ``role``; refused (one line) when the
+        roster does not give them that role in ``lang``."""
         name = " ".join(reviewer.split())
         if not name:
             raise ConfigError("name the reviewer: --reviewer NAME or $PIPELINE_REVIEWER")
-        review = cls(config, lang, name, collect(config, lang, pages))
+        refused = role_refusal(load_team(config.root), name, role, lang)
+        if refused:
+            raise ConfigError(refused)
+        review = cls(config, lang, name, collect(config, lang, pages, role), role=role)
         if today:
             review.today = today
         return review
@@ -177,7 +196,9 @@ class Review:
         return self._ctx
 
     def _reviewed(self, entry: polib.POEntry) -> bool:
-        return entry_state.is_reviewed(entry, self.config.review)
+        """Done in this session's role (for a clinician: revised and signed clinically)."""
+        return entry_state.is_reviewed(entry, self.config.review) and (
+            self.role != entry_state.CLINICAL or entry_state.is_signed(entry, self.role))
 
     def _find(self, item: Item) -> tuple[polib.POFile, polib.POEntry | None, int]:
         cat = load_catalog(item.path)
@@ -244,17 +265,17 @@ class Review:
         typed_by = None
         if found is not None:
             typed_by = entry_state.translator(found, po.metadata.get("Last-Translator", ""))
-        if (self.config.four_eyes and typed_by
-                and entry_state.person(typed_by[0]) == entry_state.person(self.reviewer)):
-            return Outcome(f"four eyes: {typed_by[0]} translated this text ({typed_by[1]}); "
-                           "another person must review it")
+        refused = signing_refusal(self.config, found, self.reviewer, self.role,
+                                  typed_by) if found is not None else None
+        if refused:
+            return Outcome(refused)
 
         def sign(entry: polib.POEntry) -> None:
             if typed_by and not entry_state.marks(entry, entry_state.TRANSLATOR):
                 # first seen here: who the catalog says last edited it, for the record
                 entry_state.mark_translated(entry, typed_by[0], self.today)
             seen = ", ".join(f"{f.severity} {f.check}" for f in card.findings) or "none"
-            entry_state.sign(entry, self.reviewer, self.today, qa=seen)
+            entry_state.sign(entry, self.reviewer, self.today, qa=seen, role=self.role)
 
         problem = self._change(card, sign)
         if problem:
@@ -308,7 +329,7 @@ class Review:
         remaining = 0
         for path in sorted({item.path for item in self.items}):
             keys = {(i.msgctxt, i.msgid) for i in self.items if i.path == path}
-            remaining += sum(entry_state.is_draft(e, self.config.review)
+            remaining += sum(waiting(e, self.config, self.role)
                              and (e.msgctxt, e.msgid) in keys
                              for e in load_catalog(path).entries())
         return Summary(self.accepted, self.edited, self.skipped, remaining, interrupted)

@@ -60,7 +60,8 @@ def _parts(config: Config, counts: Counts) -> str:
     """``"3 machine drafts, 1 new"``: the strings not reviewed, by state (only non-zero)."""
     words = (("unsigned", "unsigned (no sign-off)"), ("machine", "machine drafts"),
              ("outdated", "outdated (their English changed)"),
-             ("untranslated", "untranslated"), ("new", "new (not in the catalog yet)"))
+             ("untranslated", "untranslated"), ("new", "new (not in the catalog yet)"),
+             ("clinical", "waiting for a clinical reviewer (review: clinical)"))
     found = [f"{getattr(counts, name)} {word}" for name, word in words if getattr(counts, name)]
     return ", ".join(found) or "none missing"
 

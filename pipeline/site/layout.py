@@ -26,16 +26,13 @@ from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, parse_language
 from pipeline.fs import atomic_write
 from pipeline.site import manifest
+from pipeline.site.about import about_translation
 from pipeline.site.manifest import Hashes, digest
 from pipeline.site.render import Rendered, render_body
 from pipeline.site.templating import css_string, environment, template_errors
-from pipeline.site.translations import (
-    PUBLIC_LINE,
-    PUBLIC_LINE_UNDATED,
-    Translations,
-    translated_from,
-)
+from pipeline.site.translations import Translations
 from pipeline.source import Document
+from pipeline.team import load_team, team_path
 
 
 @functools.cache
@@ -76,6 +73,7 @@ DRAFT_WORD = "Draft"
 TEMPLATES = ("page.html", "index.html", "pages.html")
 STUB_TEMPLATE = "stub.html"  # needed once a page is too out of date to stay
 NOTICE = "Parts of this page were updated in English on %(date)s and are being translated."
+ADOPTED_LINE = "Reviews made before sign-off was required were attested on %(date)s."
 WATERMARK = "assets/watermark.svg"  # served to WeasyPrint from memory, never written
 
 
@@ -96,6 +94,7 @@ class Publisher:
         self.source_lang = parse_language(config.source_language)
         self.hashes = hashes or Hashes()
         self.assets = self._assets()
+        self.team = load_team(config.root)  # who signed: "about this translation"
         self._shared: str | None = None
         # parsed catalogs; the site catalog of the language being rendered stays in
         self._catalogs: OrderedDict[Path, polib.POFile] = OrderedDict()
@@ -147,8 +146,16 @@ class Publisher:
             info = CatalogInfo(domain, lang, self.config.locale_dir)
             if info.po_path.exists():
                 t.add(self._catalog(info.po_path), str(info.po_path), drafts=with_drafts,
-                      dated=domain == page)
+                      dated=domain == page, clinical=domain == page and self._clinical(page))
         return t
+
+    def _clinical(self, page: str | None) -> bool:
+        """The page's front matter says ``review: clinical`` (catalog.tiers)."""
+        from pipeline.catalog.tiers import CLINICAL, tier
+        from pipeline.source import read_page
+
+        path = self.config.pages_dir / f"{page}.md"
+        return path.is_file() and tier(read_page(path).meta, path) == CLINICAL
 
     def shared_digest(self) -> str:
         """What every page depends on: the tool's version and output code, settings,
@@ -157,7 +164,9 @@ class Publisher:
             root = self.config.root
             parts: list[bytes | str] = [manifest.output_code(self.hashes),
                                         repr(replace(self.config, root=Path()))]
-            for f in [*self.assets.values(), *sorted(self.config.templates_dir.rglob("*"))]:
+            roster = [team_path(root)] if team_path(root).is_file() else []  # the statement
+            for f in [*self.assets.values(), *sorted(self.config.templates_dir.rglob("*")),
+                      *roster]:
                 # relative: a moved or copied project stays up to date
                 parts += [f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f),
                           self.hashes(f)]
@@ -224,14 +233,13 @@ class Publisher:
         updated = doc.updated
         draft_word = tr.gettext(DRAFT_WORD)
         title, description = tr.gettext(doc.title), tr.gettext(doc.description)
-        # the translation record's line: public translated pages only (a preview has its
-        # draft banner instead); dates from the source and the catalogs, never the clock
-        source_date = translated_from(doc) if translating and not preview else None
-        review_date = tr.review_date() if source_date else None
-        line = PUBLIC_LINE if review_date else PUBLIC_LINE_UNDATED
-        # an English line (no reviewed translation of it) gets English dates
-        dates_in = (lang if source_date and tr.gettext(line) != line else self.source_lang).gettext
-        adopted = tr.adopted_date() if source_date else None
+        # "about this translation" (site.about): public translated pages only (a preview
+        # has its draft banner instead); from the catalogs and team.toml, never the clock
+        about = about_translation(self.config, self.team, doc, lang, self.source_lang, tr,
+                                  for_pdf=for_pdf) if translating and not preview else None
+        adopted = tr.adopted_date() if about is not None else None
+        adopted_in = (lang if tr.gettext(ADOPTED_LINE) != ADOPTED_LINE
+                      else self.source_lang).gettext
         notice_in = (lang if tr.gettext(NOTICE) != NOTICE else self.source_lang).gettext
         context = {
             "lang": lang,
@@ -250,13 +258,10 @@ class Publisher:
             "watermark": f"../{WATERMARK}" if for_pdf and preview and translating else "",
             "body": Markup(body.html),
             "updated": format_date(updated, "long", locale=lang.gettext) if updated else "",
-            "source_date": format_date(source_date, "long", locale=dates_in)
-            if source_date else "",
-            "review_date": format_date(date.fromisoformat(review_date), "long",
-                                       locale=dates_in) if review_date else "",
+            "about": about,
             "fallback": translating and body.fallback > 0,
             "notice_date": format_date(updated, "long", locale=notice_in) if updated else "",
-            "adopted_date": format_date(date.fromisoformat(adopted), "long", locale=dates_in)
+            "adopted_date": format_date(date.fromisoformat(adopted), "long", locale=adopted_in)
             if adopted else "",
             "for_pdf": for_pdf,
             "pdf": f"{doc.name}.pdf" if "pdf" in self.config.formats and not for_pdf else "",

@@ -19,7 +19,7 @@ from pipeline.qa.deception import deceptive
 from pipeline.site.render import Choice
 from pipeline.source import Document, fold
 
-__all__ = ["Translations", "placeholders_match"]
+__all__ = ["Made", "Translations", "made", "placeholders_match"]
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 
@@ -38,9 +38,21 @@ def placeholders_match(msgid: str, msgstr: str) -> bool:
     names, stray = spec(msgstr)
     return not stray and names == spec(msgid)[0]
 
-# The published page's line (a template string in page.html; the record gives it in English)
-PUBLIC_LINE = "Translated from the English version of %(source_date)s; reviewed %(review_date)s"
-PUBLIC_LINE_UNDATED = "Translated from the English version of %(source_date)s"  # no dated review
+@dataclass(frozen=True, slots=True)
+class Made:
+    """How one reviewed entry of a page came to be, for "about this translation":
+    ``machine``: an engine drafted it (a ``machine translation:`` line); ``marks``: the
+    sign-offs and ``translated-by`` lines over its current text (never a stale one)."""
+
+    machine: bool
+    marks: tuple[entry_state.Mark, ...]
+
+
+def made(e: polib.POEntry) -> Made:
+    current = entry_state.text_hash(e)
+    marks = [*entry_state.marks(e, entry_state.TRANSLATOR), *entry_state.signoffs(e)]
+    return Made(any(p.startswith(entry_state.MACHINE) for p in entry_state.provenance(e)),
+                tuple(m for m in marks if m.hash == current))
 
 
 def translated_from(doc: Document) -> dt.date | None:
@@ -73,19 +85,29 @@ class Translations:
     shown: set[str] = field(default_factory=set)
     # msgids whose review is an *adopted* sign-off (attested, not a fresh review)
     adopted: dict[str, str] = field(default_factory=dict)
+    # how each reviewed entry of the page was made (``dated`` catalogs only)
+    history: dict[str, Made] = field(default_factory=dict)
 
     def add(self, po: polib.POFile, path: str = "", *, drafts: bool = False,
-            dated: bool = False) -> None:
+            dated: bool = False, clinical: bool = False) -> None:
         """Take ``po``'s reviewed entries (and, with ``drafts``, its machine drafts, but
         never one made for other English: see :func:`~pipeline.catalog.entry.is_stale`); ``dated``:
-        keep their review dates for :meth:`review_date` (the page's catalog, not the site's)."""
+        keep their review dates for :meth:`review_date` (the page's catalog, not the site's);
+        ``clinical``: the page is ``review: clinical``, so a reviewed entry also needs a
+        clinician's sign-off over its text (else it is a draft, shown only in previews)."""
         for e in po:
             # Pages and templates look strings up without a context: an entry with a msgctxt
             # (a "shadow" of a reviewed one, added by hand) must not answer for it.
             if e.obsolete or e.msgid_plural or e.msgctxt is not None:
                 continue
             key = fold(e.msgid)
-            if entry_state.is_reviewed(e, self.policy):
+            reviewed = entry_state.is_reviewed(e, self.policy)
+            if reviewed and clinical and not entry_state.is_signed(e, entry_state.CLINICAL):
+                if drafts and key not in self.entries:
+                    self.entries[key] = (e.msgstr, True)
+                    self.origin[key] = f"{path}:{e.linenum}" if path and e.linenum else path
+                continue
+            if reviewed:
                 self.entries[key] = (e.msgstr, False)
                 day = entry_state.review_date(e) if dated else None
                 mark = entry_state.signoff(e) if dated else None
@@ -93,6 +115,8 @@ class Translations:
                     self.adopted[key] = day
                 elif day:
                     self.reviewed_on[key] = day
+                if dated:
+                    self.history[key] = made(e)
             elif (drafts and entry_state.is_draft(e, self.policy)
                   and not is_stale(e) and key not in self.entries):
                 self.entries[key] = (e.msgstr, True)

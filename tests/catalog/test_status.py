@@ -53,6 +53,8 @@ def test_status_json(counted: Path, run) -> None:
     by_domain = {row["domain"]: row for row in data}
     assert set(by_domain) == {DOMAIN, "site"}
     page = by_domain[DOMAIN]
+    assert page.pop("tier") == "standard" and page.pop("reading_level")["lang"] == "es"
+    assert page.pop("waits_for").startswith("33 of 66 strings wait for a reviser")
     assert {k: page[k] for k in ("lang", "reviewed", "machine", "untranslated", "outdated",
                                  "new", "unsigned", "obsolete", "missing", "stale",
                                  "orphaned", "total", "reviewed_percent")} == {

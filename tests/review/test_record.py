@@ -12,7 +12,7 @@ from conftest import REPO, without_site_drafts
 from pipeline.catalog.entry import mark_translated, sign
 from pipeline.catalog.pofile import load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
-from pipeline.review.record import build_record, public_line
+from pipeline.review.record import build_record
 
 DOMAIN = "paraspinal-sarcoma-treatment"
 MT = "machine translation: apertium en→es, 2026-11-25"
@@ -48,7 +48,7 @@ def test_record_writes_json_and_html_with_a_summary(project: Path, tmp_path: Pat
     out = tmp_path / "audit" / "es-record.json"
     result = cli(root, "record", "--lang", "es", "--output", str(out))
     assert result.exit_code == 0, result.output
-    assert "65 of 76 strings reviewed" in result.output  # 65 signed; the site catalog unsigned
+    assert "65 of 87 strings reviewed" in result.output  # 65 signed; the site catalog unsigned
     data = json.loads(out.read_text("utf-8"))
     page = next(p for p in data["pages"] if p["domain"] == DOMAIN)
     assert page["source"] == f"source/pages/{DOMAIN}.md"
@@ -71,17 +71,21 @@ def test_record_writes_json_and_html_with_a_summary(project: Path, tmp_path: Pat
     assert "<h2>Summary</h2>" in html and "changed since sign-off" in html
     assert "Marta" in html and "<m@x.org>" not in html  # escaped, never raw markup
     assert data["settings"] == {"require_signoff": True, "four_eyes": True,
-                                "min_reviewed": 100.0}
+                                "min_reviewed": 100.0, "roster": None, "max_grade": 8.0}
+    marks = {(m["kind"], m["name"], m["role"], m["current"]) for m in changed["marks"]}
+    assert ("reviewed-by", "Ana Pérez", "reviser", False) in marks  # kept, marked stale
 
 
-def test_default_output_and_public_line(project: Path) -> None:
+def test_default_output_is_outside_the_public_tree_and_the_statement(project: Path) -> None:
     root = site(project)
     assert cli(root, "record", "--lang", "es").exit_code == 0
-    assert (root / "output" / "record" / "es.json").exists()
-    assert (root / "output" / "record" / "es.html").exists()
+    assert (root / "reports" / "record" / "es.json").exists()
+    assert (root / "reports" / "record" / "es.html").exists()
+    assert not (root / "output" / "record").exists()
     record = build_record(load_config(root), parse_language("es"), today="2026-12-01")
     page = next(p for p in record.pages if p.domain == DOMAIN)
-    line = public_line(page, parse_language("es"))
-    assert line == ("Translated from the English version of November 25, 2026; "
-                    "reviewed November 29, 2026")
-    assert "Ana" not in line
+    assert page.statement[0] == ("This page was translated from the English version of "
+                                 "November 25, 2026.")
+    assert "Machine translation made a first draft." in page.statement
+    assert "Ana Pérez — Reviser" in page.statement  # the record names people
+    assert page.statement[-1] == "Last reviewed: November 29, 2026"

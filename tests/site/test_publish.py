@@ -874,7 +874,7 @@ def test_template_errors_are_one_line_and_write_nothing(
         line = _break(root, "page.html", "<p>{{ site_name }}", "<p>{{ site_nmae }}")
         where, expected = (f"{templates / 'page.html'}:{line}: ",
                            "'site_nmae' is undefined; use only the variables publish provides "
-                           "(adopted_date, alternates, assets, body, ")
+                           "(about, adopted_date, alternates, assets, body, ")
     else:
         line = _break(root, "index.html", "{% endfor %}\n</main>", "{% endfro %}\n</main>")
         where, expected = f"{templates / 'index.html'}:{line}: ", "template syntax error: "
