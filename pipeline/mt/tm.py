@@ -7,33 +7,33 @@ it came from. ``translate`` consults that store after the catalogs' own reviewed
 and a draft it makes from it names that origin; such drafts are fuzzy like any other, so
 nothing imported reaches the public site unreviewed. Import never touches a ``.po`` file.
 
-Parsing uses the standard library's XML parser (as ``xliff.py`` does): a DOCTYPE naming the
-TMX DTD is accepted, entity declarations are refused.
+Reading and writing go through :mod:`pipeline.xmlsafe` (as XLIFF and TBX do): a bare DOCTYPE
+naming the TMX DTD is accepted, any declaration is refused, in any encoding, and the file and
+the memory store are bounded in size and depth.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, xmlsafe
 from pipeline.catalog.entry import is_reviewed, reviewer
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, ConfigError
-from pipeline.fs import atomic_write, locked
+from pipeline.fs import locked
 from pipeline.mt.memory import memory_key
+from pipeline.xmlsafe import clean
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ORIGIN = "x-origin"  # <prop type="x-origin">: where an imported pair came from
 CONTEXT = "x-context"  # Translate Toolkit's name for a msgctxt
 DOMAIN = "x-domain"
 STORE = "memory.tmx"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,26 +75,7 @@ class TmImportResult:
     ignored_languages: tuple[str, ...] = field(default=())
 
 
-# ── shared XML helpers (tbx.py uses them too) ─────────────────────────────────────────
-
-
-def read_xml(path: Path, what: str) -> ET.Element:
-    """Parse an exchange file; refuse entity declarations (the only DTD use we allow is a
-    ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` line, which tools write and the parser ignores)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
-    if b"<!ENTITY" in data:
-        raise CatalogError(f"declares XML entities; a {what} file needs none", path=path)
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise CatalogError(f"not well-formed XML ({exc}); export it again or repair it",
-                           path=path, line=exc.position[0]) from None
-    except (LookupError, ValueError) as exc:
-        raise CatalogError(f"its XML declaration names an encoding Python's XML parser cannot "
-                           f"read ({exc}); save it as UTF-8", path=path) from None
+# ── shared exchange helpers (tbx.py uses them too) ─────────────────────────────────────────
 
 
 def local(tag: object) -> str:
@@ -127,18 +108,6 @@ def match_language(code: str, languages: Sequence[Language]) -> Language | None:
     return None
 
 
-def checked(value: str, where: str) -> str:
-    if _NOT_XML.search(value):
-        raise CatalogError(f"{where}: a control character XML cannot carry; remove it")
-    return value
-
-
-def xml_bytes(root: ET.Element, doctype: str = "") -> bytes:
-    ET.indent(root, space="  ")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + doctype
-            + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
-
-
 # ── TMX writing ───────────────────────────────────────────────────────────────────────
 
 
@@ -157,10 +126,10 @@ def _tu(body: ET.Element, source: Language, target: Language, src: str, tgt: str
         props: Iterable[tuple[str, str]], attrs: Iterable[tuple[str, str]], where: str) -> None:
     tu = ET.SubElement(body, "tu", dict(attrs))
     for kind, value in props:
-        ET.SubElement(tu, "prop", type=kind).text = checked(value, where)
+        ET.SubElement(tu, "prop", type=kind).text = clean(value, where)
     for lang, text in ((source, src), (target, tgt)):
         tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang.bcp47})
-        ET.SubElement(tuv, "seg").text = checked(text, where)
+        ET.SubElement(tuv, "seg").text = clean(text, where)
 
 
 _DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
@@ -195,7 +164,7 @@ def export_tmx(config: Config, lang: Language, output: Path,
     if not catalogs:
         raise CatalogError(f"no catalogs for {lang.gettext}; run 'pipeline init --lang "
                            f"{lang.gettext}'", path=config.locale_dir)
-    atomic_write(output, xml_bytes(root, _DOCTYPE))
+    xmlsafe.write(output, root, "TMX", _DOCTYPE)
     return TmExport(output, units, catalogs)
 
 
@@ -214,7 +183,7 @@ _KEPT_ATTRS = ("tuid", "creationid", "creationdate", "changeid", "changedate")
 
 
 def _read_tmx(path: Path) -> tuple[ET.Element, list[_Tu]]:
-    root = read_xml(path, "TMX")
+    root = xmlsafe.parse_file(path, "TMX", doctype=True)
     header, body = root.find("header"), root.find("body")
     if local(root.tag) != "tmx" or header is None or body is None:
         raise CatalogError("not a TMX file (no <tmx> with <header> and <body>); export TMX "
@@ -274,7 +243,7 @@ def _write_store(config: Config, lang: Language, units: Sequence[TmUnit]) -> Pat
     path = store_path(config, lang)
     for u in units:
         _tu(body, source, lang, u.source, u.target, [(ORIGIN, u.origin)], u.attrs, str(path))
-    atomic_write(path, xml_bytes(root, _DOCTYPE))
+    xmlsafe.write(path, root, "TMX memory", _DOCTYPE)
     return path
 
 

@@ -22,21 +22,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, xmlsafe
 from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError
 from pipeline.fs import atomic_write, locked
-from pipeline.mt.tm import (
-    XML_LANG,
-    checked,
-    lang_of,
-    local,
-    match_language,
-    read_xml,
-    text_of,
-    xml_bytes,
-)
+from pipeline.mt.tm import XML_LANG, lang_of, local, match_language, text_of
+from pipeline.xmlsafe import clean
 
 COLUMNS = ("term", "lang", "translation", "note", "stand_in")
 DNT = "do not translate"
@@ -87,9 +79,9 @@ def export_tbx(config: Config, output: Path) -> TbxExport:
         entry = ET.SubElement(body, "termEntry", id=f"term-{n}")
         dnt = [r for r in rows if r.lang is None]
         if dnt and dnt[0].note:
-            ET.SubElement(entry, "note").text = checked(dnt[0].note, where)
+            ET.SubElement(entry, "note").text = clean(dnt[0].note, where)
         english = ET.SubElement(ET.SubElement(entry, "langSet", {XML_LANG: source.bcp47}), "tig")
-        ET.SubElement(english, "term").text = checked(term, where)
+        ET.SubElement(english, "term").text = clean(term, where)
         if dnt:
             ET.SubElement(english, "termNote", type="transferComment").text = DNT
             if dnt[0].stand_in:
@@ -99,14 +91,14 @@ def export_tbx(config: Config, output: Path) -> TbxExport:
                 continue
             lang_set = ET.SubElement(entry, "langSet", {XML_LANG: row.lang.replace("_", "-")})
             if row.note:
-                ET.SubElement(lang_set, "note").text = checked(row.note, where)
+                ET.SubElement(lang_set, "note").text = clean(row.note, where)
             tig = ET.SubElement(lang_set, "tig")
-            ET.SubElement(tig, "term").text = checked(row.translation, where)
+            ET.SubElement(tig, "term").text = clean(row.translation, where)
             if row.stand_in:
                 ET.SubElement(tig, "termNote", type="x-stand-in").text = row.stand_in
     doctype = ('<!DOCTYPE martif PUBLIC "ISO 12200:1999A//DTD MARTIF core (DXFcdV04)//EN" '
                '"TBXcdv04.dtd">\n')
-    atomic_write(output, xml_bytes(root, doctype))
+    xmlsafe.write(output, root, "TBX", doctype)
     return TbxExport(output, len(by_term), len(glossary.terms))
 
 
@@ -156,7 +148,7 @@ def _stand_in(term: _Term) -> str | None:
 
 def read_tbx(path: Path, config: Config) -> tuple[list[GlossaryTerm], tuple[str, ...]]:
     """Glossary rows from a TBX file, and the languages in it that are not configured."""
-    root = read_xml(path, "TBX")
+    root = xmlsafe.parse_file(path, "TBX", doctype=True)
     if local(root.tag) not in ("martif", "tbx"):
         raise CatalogError("not a TBX file (root is not <martif> or <tbx>); export TBX from "
                            "your terminology tool", path=path)
