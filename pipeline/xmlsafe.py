@@ -70,6 +70,24 @@ def _refuse_declarations(data: bytes, doctype: bool) -> None:
         parser.Parse(data, True)
 
 
+_UTF32 = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+           (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"))
+_DECLARED_ENCODING = re.compile(r"^(<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2")
+
+
+def _as_expat_reads(data: bytes) -> bytes:
+    """UTF-32 (which expat cannot read) decoded and given to the parser as UTF-8, so the
+    same rules see the same text; every other encoding expat decodes itself."""
+    for mark, codec in _UTF32:
+        if data.startswith(mark):
+            try:
+                text = data.decode(codec).lstrip("\ufeff")
+            except UnicodeDecodeError:
+                return data  # the parser reports it
+            return _DECLARED_ENCODING.sub(r"\1\2UTF-8\2", text, count=1).encode("utf-8")
+    return data
+
+
 def depth(root: ET.Element, limit: int = MAX_XML_DEPTH) -> int:
     """How deep elements nest, counted to ``limit + 1`` at most (without recursion: a
     hostile file may nest thousands)."""
@@ -91,6 +109,7 @@ def parse_bytes(data: bytes, path: Path, what: str, *, doctype: bool = False) ->
     if len(data) > MAX_XML_BYTES:
         raise CatalogError(f"{len(data):,} bytes (limit {MAX_XML_BYTES:,} for a {what} file); "
                            "split it into smaller files", path=path)
+    data = _as_expat_reads(data)
     try:
         _refuse_declarations(data, doctype)
         root = ET.fromstring(data)
