@@ -17,7 +17,8 @@ from pipeline.catalog.entry import FUZZY, is_fuzzy, mark_draft
 from pipeline.catalog.header import now_stamp, po_header
 from pipeline.catalog.match import Matcher
 from pipeline.catalog.paths import CatalogInfo
-from pipeline.catalog.pofile import WRAP, Catalog, load_catalog, new_catalog, save_catalog
+from pipeline.catalog.pofile import Catalog, load_catalog, new_catalog, save_catalog
+from pipeline.catalog.poformat import WRAP
 from pipeline.catalog.syntax import MAX_NPLURALS
 from pipeline.config import Config, Language
 from pipeline.errors import CatalogError

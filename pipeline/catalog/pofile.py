@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polib
 
+from pipeline.catalog.poformat import WRAP, render_header, wrap_of
 from pipeline.catalog.syntax import (
     MAX_CATALOG_BYTES,
     STRING,
@@ -25,7 +26,6 @@ from pipeline.catalog.syntax import (
 from pipeline.errors import CatalogError
 from pipeline.fs import atomic_write
 
-WRAP = 79
 _CHARSET = re.compile(r"charset=([\w-]+)", re.I)
 _HEADER_CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([\w-]+)', re.I | re.M)
 
@@ -87,7 +87,7 @@ class Catalog:
         if self.raw_header and self.raw_header[0] == header:
             chunks.append(self.raw_header[1])
         else:
-            chunks.append(_render_header(self.po, self.wrap))
+            chunks.append(render_header(self.po, self.wrap))
         for entry in self.po:
             kept = self.raw.get(id(entry))
             fresh = fingerprint(entry)
@@ -132,76 +132,6 @@ def _new_references(entry: polib.POEntry, raw: str, wrap: int = WRAP) -> str:
     )
     rest = [line for line in lines if not line.startswith(("#.", "#:"))]
     return "\n".join(rest[:at] + fresh + rest[at:])
-
-
-_BREAK = re.compile(r"[^ ]* +|[^ ]+$")
-
-
-def gettext_lines(fieldname: str, text: str, width: int = WRAP) -> list[str]:
-    """Split a field the way GNU gettext writes it: after "\\n" and after spaces.
-
-    >>> gettext_lines("msgid", "short")
-    ['short']
-    """
-    escaped = polib.escape(text)
-    if "\\n" not in escaped[:-2] and len(fieldname) + len(escaped) + 3 <= width:
-        return [escaped]
-    lines: list[str] = [""]
-    for part in re.split(r"(?<=\\n)", escaped):
-        if not part:
-            continue
-        line = ""
-        for word in _BREAK.findall(part):
-            if line and len(line) + len(word) + 2 > width:
-                lines.append(line)
-                line = ""
-            line += word
-        if line:
-            lines.append(line)
-    return lines
-
-
-def _str_field(
-    self: polib._BaseEntry,
-    fieldname: str,
-    delflag: str,
-    plural_index: str,
-    field: str,
-    wrapwidth: int = WRAP,
-) -> list[str]:
-    lines = gettext_lines(fieldname + plural_index, field, wrapwidth)
-    name = fieldname[9:] if fieldname.startswith("previous_") else fieldname
-    out = [f'{delflag}{name}{plural_index} "{lines[0]}"']
-    out.extend(f'{delflag}"{line}"' for line in lines[1:])
-    return out
-
-
-# polib's own wrapping differs from msgcat's (it starts lines with the space it broke at);
-# catalogs written here should diff cleanly against files that gettext tools wrote.
-polib._BaseEntry._str_field = _str_field
-
-
-def _render_header(po: polib.POFile, wrap: int = WRAP) -> str:
-    tmp = polib.POFile(wrapwidth=wrap)
-    tmp.header = po.header
-    tmp.metadata = po.metadata
-    tmp.metadata_is_fuzzy = po.metadata_is_fuzzy
-    return str(tmp.__unicode__()).rstrip("\n")
-
-
-NO_WRAP = 1 << 30
-
-
-def _wrap_of(lines: Sequence[str]) -> int:
-    """The width the file was written at: a string line past gettext's width means the
-    tool does not wrap (Weblate's "no wrap", ``msgcat --no-wrap``), so neither do we."""
-    for line in lines:
-        # gettext leaves a line long only when it has no space to break at (a long URL).
-        if len(line) > WRAP and line.lstrip("#~| ").startswith(("msg", '"')) and (
-            " " in line[line.index('"') + 1 : WRAP - 1]
-        ):
-            return NO_WRAP
-    return WRAP
 
 
 def _entry_chunks(lines: list[str], po: polib.POFile) -> list[str] | None:
@@ -293,7 +223,7 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
     if po.metadata.get("Content-Type") is None and any(ord(c) > 127 for c in text):
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     lines = text.split("\n")
-    cat = Catalog(po=po, path=path, original=data, crlf=crlf, wrap=_wrap_of(lines))
+    cat = Catalog(po=po, path=path, original=data, crlf=crlf, wrap=wrap_of(lines))
     chunks = _entry_chunks(lines, po)
     if chunks is not None:
         for entry, chunk in zip(po, chunks[1:], strict=True):
