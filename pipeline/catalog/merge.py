@@ -171,8 +171,9 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
         if _any_text(e):
             e.obsolete = True
             e.occurrences = []
-            e.previous_msgid = None
-            e.previous_msgctxt = None
+            if not e.previous_msgid:  # msgmerge keeps "#~| msgid" (and its plural, context);
+                # a previous plural or context alone is a syntax error for msgfmt
+                e.previous_msgid_plural = e.previous_msgctxt = None
             counts["obsolete"] += 1
     obsolete = [e for e in cat.po if e.obsolete and _key(e) not in {_key(r) for r in result}]
     cat.po[:] = result + obsolete

@@ -69,6 +69,11 @@ class Catalog:
     def obsolete(self) -> list[polib.POEntry]:
         return [e for e in self.po if e.obsolete]
 
+    def charset(self) -> str:
+        """The charset the header declares (UTF-8 when it declares none)."""
+        match = _CHARSET.search(str(self.po.metadata.get("Content-Type", "")))
+        return match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+
     def header_fingerprint(self) -> tuple[object, ...]:
         return (self.po.header, tuple(self.po.metadata.items()), bool(self.po.metadata_is_fuzzy))
 
@@ -290,8 +295,7 @@ def new_catalog(path: Path | None = None) -> Catalog:
 def encode_catalog(cat: Catalog) -> tuple[bytes, str]:
     """The file bytes in the charset the header declares (a Latin-1 file stays Latin-1);
     when a new string does not fit that charset, the catalog becomes UTF-8, header too."""
-    match = _CHARSET.search(str(cat.po.metadata.get("Content-Type", "")))
-    charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    charset = cat.charset()
     if cat.original is not None and cat.snapshot is not None and cat.snapshot == cat.state():
         return cat.original, charset  # nothing changed: not one byte moves
     text = cat.render()
@@ -303,12 +307,31 @@ def encode_catalog(cat: Catalog) -> tuple[bytes, str]:
     return (data.replace(b"\n", b"\r\n") if cat.crlf else data), charset
 
 
+def check_writable(cat: Catalog, path: Path | None = None) -> bytes:
+    """The bytes :func:`save_catalog` would write, or a :class:`CatalogError` in one line if
+    the loader would refuse them (a string over ``MAX_FIELD_CHARS``, too many plural forms,
+    a file over ``MAX_CATALOG_BYTES``, anything else :func:`parse_catalog` refuses), so a
+    writer refuses *before* writing rather than leave a file every command then refuses.
+    The browser's save, XLIFF import and every other writer go through it."""
+    target = path or cat.path or Path("catalog.po")
+    data, _ = encode_catalog(cat)
+    if cat.original is not None and data == cat.original:
+        return data  # as read: the loader read it
+    try:
+        parse_catalog(data, target)
+    except CatalogError as exc:
+        raise CatalogError(f"{exc.message} (in what would be written); nothing was written",
+                           path=target, line=exc.line) from None
+    return data
+
+
 def save_catalog(cat: Catalog, path: Path | None = None) -> bool:
-    """Atomically write the catalog; returns False when the bytes did not change."""
+    """Atomically write the catalog, refused first by :func:`check_writable` if the loader
+    could not read it back; returns False when the bytes did not change."""
     target = path or cat.path
     if target is None:
         raise ValueError("catalog has no path")
-    data, _ = encode_catalog(cat)
+    data = check_writable(cat, target)
     changed = atomic_write(target, data)
     # The new file is the new baseline: re-snapshot for the next save.
     chunks = cat.render_chunks()

@@ -65,7 +65,8 @@ _BAD_ESCAPE = re.compile(r'\\([^\\ntrvbf"])')
 
 
 # Comment lines that belong to the entry after them: at the end of a file, the entry is gone.
-_ENTRY_COMMENT = ("#:", "#.", "#,", "#|")
+# A lone flag line ("#, fuzzy") there is not refused: msgfmt accepts it, and real files end so.
+_ENTRY_COMMENT = ("#:", "#.", "#|")
 
 
 _SYNTAX = "syntax error ({}); fix the entry (msgfmt -c shows details)"
@@ -88,6 +89,7 @@ def check_syntax(text: str, path: Path) -> None:
     plural_index = -1
     in_string = False  # the previous line may be continued by a "..." line
     dangling: int | None = None  # first entry comment after the last keyword line
+    last_previous: str | None = None  # the last "#| keyword" since the last keyword line
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         previous = False
@@ -115,10 +117,13 @@ def check_syntax(text: str, path: Path) -> None:
         if previous:  # "#| msgid": belongs to the entry after it, like a comment
             if m.group(1) not in ("msgctxt", "msgid", "msgid_plural"):
                 raise fail(f"'#| {m.group(1)}' is not a previous-string keyword", number)
+            if m.group(1) == "msgid_plural" and last_previous != "msgid":
+                raise fail("'#| msgid_plural' without '#| msgid' before it", number)
+            last_previous = m.group(1)
             if dangling is None:
                 dangling = number
             continue
-        dangling = None
+        dangling = last_previous = None
         keyword, index = m.group(1), m.group(2)
         if keyword in ("msgctxt", "msgid"):
             if state in ("id", "plural"):

@@ -53,7 +53,7 @@ from pipeline.catalog.entry import (
     set_provenance,
 )
 from pipeline.catalog.paths import CatalogInfo, domains, select_domains
-from pipeline.catalog.pofile import Catalog, load_catalog, save_catalog
+from pipeline.catalog.pofile import Catalog, check_writable, load_catalog, save_catalog
 from pipeline.config import Config, Language, ReviewPolicy, parse_language
 from pipeline.errors import CatalogError
 from pipeline.fs import locked
@@ -334,6 +334,8 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
         for _, pairs, result in work:
             for e, unit in pairs:
                 _apply(e, unit, note, result, config.review, typed_by)
+        for cat, _, _ in work:  # every catalog must read back before any is written
+            check_writable(cat)
         written: list[str] = []
         for cat, _, result in work:
             try:
