@@ -51,16 +51,19 @@ def fingerprint(entry: polib.POEntry) -> tuple[object, ...]:
 
 @dataclass(slots=True)
 class Catalog:
-    """A parsed catalog plus the raw text of each entry as read."""
+    """A parsed catalog plus the raw text of each entry as read, and the blank lines after
+    each (an edit moves no blank line outside the entry it changes)."""
 
     po: polib.POFile
     path: Path | None = None
-    raw: dict[int, tuple[tuple[object, ...], str]] = field(default_factory=dict)
-    raw_header: tuple[tuple[object, ...], str] | None = None
+    raw: dict[int, tuple[tuple[object, ...], str, str | None]] = field(default_factory=dict)
+    raw_header: tuple[tuple[object, ...], str, str | None] | None = None
     original: bytes | None = None
     crlf: bool = False  # written back with the line endings it was read with
     wrap: int = WRAP  # a file written without wrapping (Weblate, msgcat --no-wrap) stays so
     snapshot: tuple[object, ...] | None = None  # the state ``original`` holds
+    lead: str = ""  # blank lines before the header, as read
+    tail: str = "\n"  # what follows the last entry, as read
 
     def entries(self) -> list[polib.POEntry]:
         """Live (non-obsolete) entries in file order."""
@@ -82,36 +85,46 @@ class Catalog:
         return (self.header_fingerprint(), tuple(fingerprint(e) for e in self.po))
 
     def render(self) -> str:
-        """The file text: untouched entries verbatim, changed ones freshly formatted."""
-        return "\n\n".join(c for c in self.render_chunks() if c) + "\n"
+        """The file text: untouched entries verbatim, changed ones freshly formatted, the
+        blank lines between them as read (one where there was none to read)."""
+        pieces = [(c, g) for c, g in self.render_chunks() if c]
+        text = self.lead
+        for i, (chunk, gap) in enumerate(pieces):
+            last = i == len(pieces) - 1
+            text += chunk + (self.tail if last else gap if gap is not None else "\n\n")
+        return text if text.endswith("\n") else text + "\n"
 
-    def render_chunks(self) -> list[str]:
-        """The header's text, then each entry's, in ``po`` order."""
-        chunks: list[str] = []
+    def render_chunks(self) -> list[tuple[str, str | None]]:
+        """The header's text, then each entry's, in ``po`` order, each with the text that
+        followed it as read (None: new, or the last entry as read)."""
+        chunks: list[tuple[str, str | None]] = []
         header = self.header_fingerprint()
         if self.raw_header and self.raw_header[0] == header:
-            chunks.append(self.raw_header[1])
+            chunks.append(self.raw_header[1:])
         else:
-            chunks.append(render_header(self.po, self.wrap))
+            gap = self.raw_header[2] if self.raw_header else None
+            chunks.append((render_header(self.po, self.wrap), gap))
         for entry in self.po:
             kept = self.raw.get(id(entry))
             fresh = fingerprint(entry)
             if kept and kept[0] == fresh:
-                chunks.append(kept[1])
+                chunks.append(kept[1:])
             elif kept and not entry.obsolete and _text_part(kept[0]) == _text_part(fresh):
-                chunks.append(_new_references(entry, kept[1], self.wrap))
+                chunks.append((_new_references(entry, kept[1], self.wrap), kept[2]))
             else:
-                chunks.append(entry.__unicode__(wrapwidth=self.wrap).rstrip("\n"))
+                chunks.append((entry.__unicode__(wrapwidth=self.wrap).rstrip("\n"),
+                               kept[2] if kept else None))
         return chunks
 
-    def remember(self, chunks: Sequence[str]) -> None:
-        """Take ``chunks`` (header first, then each entry) as the text as read."""
+    def remember(self, chunks: Sequence[tuple[str, str | None]]) -> None:
+        """Take ``chunks`` (header first, then each entry, each with the text after it) as
+        the text as read."""
         self.raw = {}
         self.raw_header = None
         if len(chunks) == len(self.po) + 1:
-            self.raw_header = (self.header_fingerprint(), chunks[0])
-            for entry, chunk in zip(self.po, chunks[1:], strict=True):
-                self.raw[id(entry)] = (fingerprint(entry), chunk)
+            self.raw_header = (self.header_fingerprint(), *chunks[0])
+            for entry, (chunk, gap) in zip(self.po, chunks[1:], strict=True):
+                self.raw[id(entry)] = (fingerprint(entry), chunk, gap)
 
 
 # fingerprint() positions of the parts extraction owns: references and "#." comments
@@ -139,19 +152,33 @@ def _new_references(entry: polib.POEntry, raw: str, wrap: int = WRAP) -> str:
     return "\n".join(rest[:at] + fresh + rest[at:])
 
 
-def _entry_chunks(lines: list[str], po: polib.POFile) -> list[str] | None:
-    """Each entry's text as read (header first), cut at the line where polib says the
-    entry starts: a missing blank line or a blank line inside a string cuts nothing wrong."""
+def _entry_chunks(lines: list[str], po: polib.POFile
+                  ) -> tuple[list[tuple[str, str | None]], str, str] | None:
+    """Each entry's text as read (header first) with the blank lines after it, cut at the
+    line where polib says the entry starts (a missing blank line or a blank line inside a
+    string cuts nothing wrong); then the blank lines before the header and after the last
+    entry."""
     starts = [e.linenum - 1 for e in po]
     if any(b <= a for a, b in zip(starts, starts[1:], strict=False)) or (
         starts and not 0 <= starts[0] < len(lines)
     ):
         return None
+    # a comment line polib does not attach (a bare "#.") belongs to the entry below it
+    for i, start in enumerate(starts):
+        floor = starts[i - 1] + 1 if i else 1
+        while start > floor and lines[start - 1].startswith("#") \
+                and not lines[start - 1].startswith("#~"):
+            start -= 1
+        starts[i] = start
     bounds = [0, *starts, len(lines)]
-    chunks = ["\n".join(lines[a:b]).strip("\n") for a, b in zip(bounds, bounds[1:], strict=False)]
+    pieces = ["\n".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    chunks = [p.strip("\n") for p in pieces]
     if any(not c.strip() for c in chunks[1:]):
         return None
-    return chunks
+    leads = [p[: len(p) - len(p.lstrip("\n"))] for p in pieces]
+    trails = [p[len(p.rstrip("\n")):] if p.strip("\n") else "" for p in pieces]
+    gaps: list[str | None] = [trails[i] + "\n" + leads[i + 1] for i in range(len(pieces) - 1)]
+    return list(zip(chunks, [*gaps, None], strict=True)), leads[0], trails[-1]
 
 
 # polib splits lines at whitespace and wants "#." or "#:" as a word of their own; gettext
@@ -229,9 +256,10 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     lines = text.split("\n")
     cat = Catalog(po=po, path=path, original=data, crlf=crlf, wrap=wrap_of(lines))
-    chunks = _entry_chunks(lines, po)
-    if chunks is not None:
-        for entry, chunk in zip(po, chunks[1:], strict=True):
+    found = _entry_chunks(lines, po)
+    if found is not None:
+        chunks, cat.lead, cat.tail = found
+        for entry, (chunk, _) in zip(po, chunks[1:], strict=True):
             if entry.obsolete and "#~|" in chunk:
                 _read_obsolete_previous(entry, chunk)
         cat.remember(chunks)
