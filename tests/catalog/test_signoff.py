@@ -272,3 +272,18 @@ def test_record_says_exactly_what_four_eyes_checked(project: Path) -> None:
     assert re.search(r"of the \d+ reviewed strings, 1 have a recorded translator other than "
                      r"their reviewer, \d+ have no recorded translator \(not checked\) and 1 "
                      r"were signed by their own recorded translator", text), text
+
+
+@pytest.mark.parametrize("name", ["x" * 300, "Ana " * 60, "Dr " + "María-José " * 20])
+def test_a_long_name_signs_and_reads_back_after_wrapping(tmp_path: Path, name: str) -> None:
+    """polib wraps a long comment (the first line may be "reviewed-by:" alone); the sign-off
+    still reads back after a save, whatever the name's length."""
+    po = tmp_path / "x.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Yes"\nmsgstr "Sí"\n', encoding="utf-8")
+    cat = load_catalog(po)
+    sign(cat.entries()[0], name, "2026-12-01")
+    save_catalog(cat)
+    msgfmt_ok(po)
+    entry = load_catalog(po).entries()[0]
+    assert is_signed(entry) and is_reviewed(entry, SIGNED)
