@@ -159,7 +159,8 @@ def export_tmx(config: Config, lang: Language, output: Path,
             if signed:
                 who, day = signed
                 attrs = [("changeid", who), ("changedate", day.replace("-", "") + "T000000Z")]
-            _tu(body, source, lang, e.msgid, e.msgstr, props, attrs, f"{po_path}:{e.linenum}")
+            _tu(body, source, lang, e.msgid, e.msgstr, props, attrs,
+                f"{po_path.relative_to(config.root)}:{e.linenum}")
             units += 1
     if not catalogs:
         raise CatalogError(f"no catalogs for {lang.gettext}; run 'pipeline init --lang "
@@ -242,7 +243,8 @@ def _write_store(config: Config, lang: Language, units: Sequence[TmUnit]) -> Pat
                       "translate drafts from it (fuzzy), after the catalogs' reviewed entries")
     path = store_path(config, lang)
     for u in units:
-        _tu(body, source, lang, u.source, u.target, [(ORIGIN, u.origin)], u.attrs, str(path))
+        _tu(body, source, lang, u.source, u.target, [(ORIGIN, u.origin)], u.attrs,
+            str(path.relative_to(config.root)))
     xmlsafe.write(path, root, "TMX memory", _DOCTYPE)
     return path
 

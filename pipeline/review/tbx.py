@@ -74,7 +74,7 @@ def export_tbx(config: Config, output: Path) -> TbxExport:
     desc = ET.SubElement(ET.SubElement(header, "fileDesc"), "sourceDesc")
     ET.SubElement(desc, "p").text = f"l10n-pipeline {__version__}: {config.glossary}"
     body = ET.SubElement(ET.SubElement(root, "text"), "body")
-    where = str(config.glossary_path)
+    where = config.glossary
     for n, (term, rows) in enumerate(by_term.items(), start=1):
         entry = ET.SubElement(body, "termEntry", id=f"term-{n}")
         dnt = [r for r in rows if r.lang is None]

@@ -196,7 +196,8 @@ def export_xliff(config: Config, lang: Language, output: Path,
                                            "tool-version": __version__})
         body = ET.SubElement(file_el, _q("body"))
         for n, e in enumerate(cat.entries(), start=1):
-            counts[_entry_xml(body, n, e, f"{po_path}:{e.linenum}", config.review)] += 1
+            counts[_entry_xml(body, n, e, f"{po_path.relative_to(config.root)}:{e.linenum}",
+                              config.review)] += 1
         written += 1
     if not written:
         raise CatalogError(f"no catalogs for {lang.gettext}; run 'pipeline init --lang "
