@@ -157,7 +157,8 @@ def to_bytes(root: ET.Element, doctype: str = "") -> bytes:
             + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
 
 
-def write(path: Path, root: ET.Element, what: str, doctype: str = "") -> bool:
+def write(path: Path, root: ET.Element, what: str, doctype: str = "",
+          advice: str = "write fewer pages or languages per file") -> bool:
     """Write the document atomically, refusing (nothing written) what :func:`parse_file`
     would refuse to read back: what the pipeline writes, it can read."""
     from pipeline.fs import atomic_write
@@ -165,8 +166,7 @@ def write(path: Path, root: ET.Element, what: str, doctype: str = "") -> bool:
     data = to_bytes(root, doctype)
     if len(data) > MAX_XML_BYTES:
         raise CatalogError(f"would be {len(data):,} bytes (limit {MAX_XML_BYTES:,} for a "
-                           f"{what} file); write fewer pages or languages per file; nothing "
-                           "was written", path=path)
+                           f"{what} file); {advice}; nothing was written", path=path)
     found = depth(root)
     if found > MAX_XML_DEPTH:  # never for what we build; kept so the rule has one home
         raise CatalogError(f"would nest {found} deep (limit {MAX_XML_DEPTH}); nothing was "

@@ -199,6 +199,9 @@ def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ..
     done = export_tmx(state.config, target, path, pages or None)
     state.say(f"wrote {shown_path(state, done.path)}: {done.units} reviewed pairs from "
               f"{done.catalogs} catalogs")
+    if done.plurals:
+        state.note(f"left out {done.plurals} reviewed plural entr"
+                   f"{'y' if done.plurals == 1 else 'ies'}: TMX has no plural forms")
 
 
 @tm.command("import")

@@ -23,6 +23,7 @@ from pipeline import __version__, xmlsafe
 from pipeline.catalog.entry import is_reviewed, reviewer
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.pofile import load_catalog
+from pipeline.catalog.syntax import MAX_FIELD_CHARS
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, ConfigError
 from pipeline.fs import locked
@@ -51,6 +52,7 @@ class TmExport:
     path: Path
     units: int
     catalogs: int
+    plurals: int = 0  # reviewed plural entries left out: TMX has no plural forms
 
 
 @dataclass(slots=True)
@@ -137,21 +139,25 @@ _DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
 
 def export_tmx(config: Config, lang: Language, output: Path,
                pages: Sequence[str] | None = None) -> TmExport:
-    """Write the language's reviewed singular entries as TMX 1.4b (atomically).
+    """Write the language's reviewed singular entries as TMX 1.4b (atomically); reviewed
+    plural entries are counted, not written (TMX has no plural forms).
 
     A unit carries the page (``x-domain``), the msgctxt (``x-context``) and, when the entry
     was signed by ``review``, the reviewer and date as ``changeid``/``changedate``.
     """
     source = parse_language(config.source_language)
     root, body = _tmx(source, "")
-    units = catalogs = 0
+    units = catalogs = plurals = 0
     for name in select_domains(config, pages):
         po_path = CatalogInfo(name, lang, config.locale_dir).po_path
         if not po_path.exists():
             continue
         catalogs += 1
         for e in load_catalog(po_path).entries():
-            if not is_reviewed(e, config.review) or e.msgid_plural:
+            if not is_reviewed(e, config.review):
+                continue
+            if e.msgid_plural:  # TMX pairs one text with one text: the forms would be
+                plurals += 1  # guesses for another tool (which form for which number?)
                 continue
             props = [(DOMAIN, name)] + ([(CONTEXT, e.msgctxt)] if e.msgctxt else [])
             attrs = []
@@ -166,7 +172,7 @@ def export_tmx(config: Config, lang: Language, output: Path,
         raise CatalogError(f"no catalogs for {lang.gettext}; run 'pipeline init --lang "
                            f"{lang.gettext}'", path=config.locale_dir)
     xmlsafe.write(output, root, "TMX", _DOCTYPE)
-    return TmExport(output, units, catalogs)
+    return TmExport(output, units, catalogs, plurals)
 
 
 # ── TMX reading ───────────────────────────────────────────────────────────────────────
@@ -245,7 +251,8 @@ def _write_store(config: Config, lang: Language, units: Sequence[TmUnit]) -> Pat
     for u in units:
         _tu(body, source, lang, u.source, u.target, [(ORIGIN, u.origin)], u.attrs,
             str(path.relative_to(config.root)))
-    xmlsafe.write(path, root, "TMX memory", _DOCTYPE)
+    xmlsafe.write(path, root, "TMX memory", _DOCTYPE,
+                  "import a smaller memory (every translate reads this one)")
     return path
 
 
@@ -270,6 +277,10 @@ def import_tmx(config: Config, path: Path, lang: Language | None = None) -> TmIm
         names = ", ".join(sorted(found)) or "none"
         what = f"'{lang.bcp47}'" if lang else "a configured language"
         raise ConfigError(f"no units in {what}; the file has: {names}", path=path)
+    for target in langs:  # every language's pairs checked before any store is written
+        for tu in units:
+            if (pair := _pair(tu, source, target)) is not None:
+                _refuse_oversize(pair, tu, path)
     items = []
     for target in langs:
         store = store_path(config, target)
@@ -295,6 +306,17 @@ def import_tmx(config: Config, path: Path, lang: Language | None = None) -> TmIm
                 _write_store(config, target, list(kept.values()))
         items.append(item)
     return TmImportResult(tuple(items), tuple(ignored))
+
+
+def _refuse_oversize(pair: tuple[str, str], tu: _Tu, path: Path) -> None:
+    """A pair longer than a catalog may hold would become a draft no command can read: the
+    file is refused in one line before anything is written."""
+    longest = max(len(pair[0]), len(pair[1]))
+    if longest > MAX_FIELD_CHARS:
+        uid = dict(tu.attrs).get("tuid", "")
+        raise CatalogError(f"a unit{f' ({uid})' if uid else ''} of {longest:,} characters "
+                           f"(limit {MAX_FIELD_CHARS:,}, as for a catalog string); remove or "
+                           "split it, nothing was imported", path=path)
 
 
 def _pair(tu: _Tu, source: Language, target: Language) -> tuple[str, str] | None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from pipeline import __version__, xmlsafe
 from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.config import Config, Language, parse_language
-from pipeline.errors import CatalogError
+from pipeline.errors import CatalogError, PipelineError
 from pipeline.fs import atomic_write, locked
 from pipeline.mt.tm import XML_LANG, lang_of, local, match_language, text_of
 from pipeline.xmlsafe import clean
@@ -201,9 +201,27 @@ def import_tbx(config: Config, path: Path) -> TbxImport:
             else:
                 result.conflicts.append((row, have.translation or ""))
         if result.added:
-            atomic_write(target, _appended(target, result.added))
-    load_glossary(target)  # what we wrote must read back
+            data = _appended(target, result.added)
+            _readable(data, target)
+            atomic_write(target, data)
     return result
+
+
+def _readable(data: bytes, target: Path) -> None:
+    """Refuse (nothing written) a glossary the loader would refuse: read by the loader
+    itself from a scratch copy beside it."""
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".glossary-check-") as tmp:
+        trial = Path(tmp) / target.name
+        trial.write_bytes(data)
+        try:
+            load_glossary(trial)
+        except PipelineError as exc:
+            raise CatalogError(f"the imported terms would make the glossary unreadable "
+                               f"({exc.message}); fix the TBX file, nothing was written",
+                               path=target) from None
 
 
 def _appended(path: Path, rows: list[GlossaryTerm]) -> bytes:
