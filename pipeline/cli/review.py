@@ -217,7 +217,8 @@ def tm_import(state: State, file: Path, lang: str | None) -> None:
     for item in result.items:
         detail = ", ".join(f"{n} {k}" for k, n in (
             ("added", item.added), ("replaced", item.replaced), ("unchanged", item.unchanged),
-            ("without a pair in this language", item.skipped)) if n)
+            ("without a pair in this language", item.skipped),
+            ("refused (a control character)", item.refused)) if n)
         verb = "updated" if item.changed else "unchanged"
         state.say(f"{verb:9} {shown_path(state, item.path)}: {detail or 'no units'}")
     if result.ignored_languages:
@@ -251,7 +252,8 @@ def glossary_import(state: State, file: Path) -> None:
     result = import_tbx(state.config, file)
     verb = "updated" if result.changed else "unchanged"
     state.say(f"{verb:9} {shown_path(state, result.path)}: {len(result.added)} added, "
-              f"{result.unchanged} unchanged, {len(result.conflicts)} in conflict (kept)")
+              f"{result.unchanged} unchanged, {len(result.conflicts)} in conflict (kept)"
+              + (f", {result.refused} refused (a control character)" if result.refused else ""))
     for row, ours in result.conflicts:
         click.echo(f"warning: {shown_path(state, result.path)}: conflict: '{row.term}' "
                    f"({row.lang}) "

@@ -28,6 +28,7 @@ from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, ConfigError
 from pipeline.fs import locked
 from pipeline.mt.memory import memory_key
+from pipeline.visible import refusal
 from pipeline.xmlsafe import clean
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -65,6 +66,7 @@ class TmImport:
     replaced: int = 0
     unchanged: int = 0
     skipped: int = 0  # units without text in English or in this language
+    refused: int = 0  # units holding a control character (the catalogs' rule)
 
     @property
     def changed(self) -> bool:
@@ -291,6 +293,9 @@ def import_tmx(config: Config, path: Path, lang: Language | None = None) -> TmIm
                 pair = _pair(tu, source, target)
                 if pair is None:
                     item.skipped += 1
+                    continue
+                if refusal(pair[0]) or refusal(pair[1]):
+                    item.refused += 1  # it could hide text from a reviewer of the draft
                     continue
                 unit = TmUnit(pair[0], pair[1], _origin(header, path, tu), tu.attrs)
                 old = kept.get(memory_key(unit.source))

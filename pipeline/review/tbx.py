@@ -28,6 +28,7 @@ from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, PipelineError
 from pipeline.fs import atomic_write, locked
 from pipeline.mt.tm import XML_LANG, lang_of, local, match_language, text_of
+from pipeline.visible import refusal
 from pipeline.xmlsafe import clean
 
 COLUMNS = ("term", "lang", "translation", "note", "stand_in")
@@ -52,6 +53,7 @@ class TbxImport:
     added: list[GlossaryTerm] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[tuple[GlossaryTerm, str]] = field(default_factory=list)  # (file's, ours)
+    refused: int = 0  # rows holding a control character (the catalogs' rule)
     ignored_languages: tuple[str, ...] = ()
 
     @property
@@ -192,6 +194,9 @@ def import_tbx(config: Config, path: Path) -> TbxImport:
     with locked(target):
         ours = {_key(t): t for t in load_glossary(target).terms}
         for row in incoming:
+            if any(refusal(v) for v in (row.term, row.translation or "", row.note)):
+                result.refused += 1
+                continue
             have = ours.get(_key(row))
             if have is None:
                 ours[_key(row)] = row
