@@ -99,13 +99,7 @@ def segment_text(tok: Token) -> str:
 def without_notes(tok: Token) -> str:
     """An inline token's source text without its ``<!-- notes -->``, spaced as the English
     page shows it: a note with spaces beside it becomes one space, a note glued to the text
-    on both sides (``x<!-- note -->.``) becomes nothing.
-
-    >>> from markdown_it import MarkdownIt
-    >>> md = MarkdownIt("commonmark")
-    >>> [without_notes(md.parseInline(t)[0]) for t in ("x<!-- n -->.", "x <!-- n --> y")]
-    ['x.', 'x y']
-    """
+    on both sides (``x<!-- note -->.``) becomes nothing."""
     content = tok.content
     pos = 0
     for child in tok.children or ():
