@@ -338,18 +338,30 @@ def encode_catalog(cat: Catalog) -> tuple[bytes, str]:
 def check_writable(cat: Catalog, path: Path | None = None) -> bytes:
     """The bytes :func:`save_catalog` would write, or a :class:`CatalogError` in one line if
     the loader would refuse them (a string over ``MAX_FIELD_CHARS``, too many plural forms,
-    a file over ``MAX_CATALOG_BYTES``, anything else :func:`parse_catalog` refuses), so a
-    writer refuses *before* writing rather than leave a file every command then refuses.
-    The browser's save, XLIFF import and every other writer go through it."""
+    a file over ``MAX_CATALOG_BYTES``, a duplicate, anything :func:`parse_catalog` refuses),
+    so a writer refuses *before* writing. The browser's save and every writer go through it.
+    Entries as read were read by the loader: only the changed ones are read again."""
     target = path or cat.path or Path("catalog.po")
-    data, _ = encode_catalog(cat)
+    data, charset = encode_catalog(cat)
     if cat.original is not None and data == cat.original:
-        return data  # as read: the loader read it
+        return data
+    changed = [e for e in cat.po if (kept := cat.raw.get(id(e))) is None or kept[0] != (
+        fingerprint(e))]
+    trial = data
+    if len(data) <= MAX_CATALOG_BYTES and cat.raw and len(changed) < len(cat.po) // 2:
+        part = new_catalog()
+        part.po.header, part.po.metadata = cat.po.header, dict(cat.po.metadata)
+        part.po.extend(changed)
+        trial = part.render().encode(charset, "replace")
+        keys = [(bool(e.obsolete), e.msgctxt, e.msgid) for e in cat.po]
+        if len(set(keys)) < len(keys):
+            trial = data  # a duplicate: the whole file names its line
     try:
-        parse_catalog(data, target)
+        parse_catalog(trial, target)
     except CatalogError as exc:
+        where = exc.line if trial is data else None
         raise CatalogError(f"{exc.message} (in what would be written); nothing was written",
-                           path=target, line=exc.line) from None
+                           path=target, line=where) from None
     return data
 
 
