@@ -23,11 +23,22 @@ from pipeline.fs import atomic_write
 MAGIC = 0x950412DE
 
 
-def _header(po: polib.POFile) -> str:
-    """The header entry's msgstr as the catalog holds it (``Key: value\\n`` lines), less
-    ``POT-Creation-Date``, which msgfmt leaves out too (it changes with every extraction)."""
-    return "".join(f"{key}: {value}\n" for key, value in po.metadata.items()
-                   if key != "POT-Creation-Date")
+def _header(cat: Catalog) -> str:
+    """The header entry's msgstr as the file holds it (``Key: value\\n`` lines, spaces and
+    all), less ``POT-Creation-Date``, which msgfmt leaves out too (it changes with every
+    extraction); rebuilt from the parsed fields for a header this tool wrote or changed."""
+    text = None
+    if cat.raw_header is not None and cat.raw_header[0] == cat.header_fingerprint():
+        lines = cat.raw_header[1].split("\n")
+        at = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
+        if at is not None:
+            quoted = [line[line.index('"') + 1:line.rindex('"')] for line in lines[at:]
+                      if line.count('"') >= 2]
+            text = polib.unescape("".join(quoted))
+    if text is None:
+        text = "".join(f"{key}: {value}\n" for key, value in cat.po.metadata.items())
+    return "".join(line + "\n" for line in text.split("\n")[:-1]
+                   if not line.startswith("POT-Creation-Date:")) + text.split("\n")[-1]
 
 
 def _pair(e: polib.POEntry) -> tuple[str, str]:
@@ -45,7 +56,7 @@ def mo_bytes(cat: Catalog, policy: ReviewPolicy) -> tuple[bytes, int]:
     where = cat.path or Path("catalog.po")
     pairs = [_pair(e) for e in cat.po if entry_state.is_reviewed(e, policy)]
     encoded = []
-    for key, value in [("", _header(cat.po)), *pairs]:
+    for key, value in [("", _header(cat)), *pairs]:
         try:
             encoded.append((key.encode(charset), value.encode(charset)))
         except UnicodeEncodeError:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pipeline.catalog.compile import mo_bytes
 from pipeline.catalog.pofile import parse_catalog
 
-REAL = [DATA / "real" / "wget-es-iso-8859-1.po", DATA / "real" / "wget-ru-koi8-r.po"]
+REAL = sorted((DATA / "real").glob("*.po"))  # Wget ISO-8859-1 and KOI8-R, Django, Window Maker…
 
 
 def mo_pairs(data: bytes) -> list[tuple[bytes, bytes]]:
