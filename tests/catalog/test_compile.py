@@ -54,7 +54,13 @@ def test_real_non_utf8_catalogs_compile_as_msgfmt_compiles_them(po: Path,
     charset = cat.charset()
     got = {k.decode(charset): v.decode(charset)
            for k, v in mo_pairs(mo_bytes(cat, GETTEXT)[0])[1:]}
-    wanted = {e.msgid: e.msgstr for e in cat.entries() if e.msgstr and "fuzzy" not in e.flags}
+    wanted = {}
+    for e in cat.entries():
+        forms = [e.msgstr_plural[k] for k in sorted(e.msgstr_plural)] if e.msgid_plural \
+            else [e.msgstr]
+        if all(forms) and "fuzzy" not in e.flags:
+            key = (f"{e.msgctxt}\x04" if e.msgctxt is not None else "") + e.msgid
+            wanted[key + (f"\0{e.msgid_plural}" if e.msgid_plural else "")] = "\0".join(forms)
     assert got == wanted  # read back as the text the catalog holds, drafts left out
     assert any("fuzzy" in e.flags for e in cat.entries()) or charset != "koi8-r"
 
