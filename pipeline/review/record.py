@@ -176,8 +176,9 @@ def _summary(record: Record, lang: Language) -> dict[str, object]:
         + ("Each sign-off is pinned to a sha256 of the English and the translation; a change "
            "after sign-off makes the string unreviewed. " if record.settings["require_signoff"]
            else "Reviewed means a person removed the draft flag (sign-off not enforced). ")
-        + (f"Four eyes is on: pipeline review and the browser refuse a sign-off by the "
-           f"person recorded as the text's translator; of the {len(reviewed)} reviewed strings, "
+        + ("Independent revision (four eyes) is on: pipeline review and the browser refuse a "
+           "sign-off by the person recorded as the text's translator; of the "
+           f"{len(reviewed)} reviewed strings, "
            f"{independent} have a recorded translator other than their reviewer, "
            f"{unknown} have no recorded translator (not checked) and {own} were signed by "
            "their own recorded translator (outside those commands). "
