@@ -252,6 +252,12 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         raise ConfigError("[tool.pipeline] max_grade must be a US school grade, 1..20 "
                           "(plain-language guidance asks for 6 to 8)", path=path)
     report_address = _report_address(str(settings.get("report_address", "")), path)
+    if settings.get("four_eyes") and not settings.get("require_signoff"):
+        # without sign-off, removing "fuzzy" in any editor reviews an entry: nobody can check
+        # who did, so four eyes would be claimed and not kept
+        raise ConfigError("[tool.pipeline] four_eyes = true needs require_signoff = true (only "
+                          "signed reviews name their reviewer); set both, or remove four_eyes",
+                          path=path)
     return Config(
         root=root,
         source_language=source_language,

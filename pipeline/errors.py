@@ -17,10 +17,30 @@ class PipelineError(Exception):
         self.line = line
 
     def __str__(self) -> str:
+        return self.shown(None)
+
+    def shown(self, root: Path | None) -> str:
+        """The one line, its file named relative to the project folder ``root`` when it lies
+        inside it (as every other message names project files), else as given.
+
+        >>> CatalogError("syntax error", path=Path("/p/locale/x.po"), line=3).shown(Path("/p"))
+        'locale/x.po:3: syntax error'
+        """
         where = ""
         if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+            path = _relative(Path(self.path), root)
+            where = f"{path}:{self.line}: " if self.line else f"{path}: "
         return f"{where}{self.message}"
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    if root is None or not path.is_absolute():
+        return str(path)
+    for base in (root, root.resolve()):
+        for candidate in (path, path.resolve()):
+            if candidate.is_relative_to(base):
+                return candidate.relative_to(base).as_posix()
+    return str(path)
 
 
 class ConfigError(PipelineError):

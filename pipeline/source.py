@@ -97,8 +97,9 @@ def segment_text(tok: Token) -> str:
 
 
 def without_notes(tok: Token) -> str:
-    """An inline token's source text without its ``<!-- notes -->`` (each with the spaces
-    around it becomes one space)."""
+    """An inline token's source text without its ``<!-- notes -->``, spaced as the English
+    page shows it: a note with spaces beside it becomes one space, a note glued to the text
+    on both sides (``x<!-- note -->.``) becomes nothing."""
     content = tok.content
     pos = 0
     for child in tok.children or ():
@@ -106,9 +107,11 @@ def without_notes(tok: Token) -> str:
             at = content.find(child.content, pos)
             if at < 0:
                 continue
-            before, after = content[:at].rstrip(" \t"), content[at + len(child.content):]
-            content = before + " " + after.lstrip(" \t")
-            pos = len(before) + 1
+            raw_before, raw_after = content[:at], content[at + len(child.content):]
+            before, after = raw_before.rstrip(" \t"), raw_after.lstrip(" \t")
+            glue = " " if (before != raw_before or after != raw_after) else ""
+            content = before + glue + after
+            pos = len(before) + len(glue)
     return content
 
 

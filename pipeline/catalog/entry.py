@@ -151,6 +151,33 @@ def set_provenance(entry: polib.POEntry, note: str) -> None:
     entry.tcomment = "\n".join([*lines, note])
 
 
+def copy_state(target: polib.POEntry, source: polib.POEntry) -> None:
+    """Give ``target`` the flags and translator comments of ``source`` verbatim: the same
+    entry's state carried to another copy of it (a run's drafts onto the disk's newer copy,
+    a merge's old entry read detached)."""
+    target.flags = list(source.flags)
+    target.tcomment = source.tcomment
+
+
+def keep_comments(target: polib.POEntry, source: polib.POEntry) -> None:
+    """``source``'s translator comments (provenance, marks, notes) onto ``target``, which
+    takes over its translation (a fuzzy match in ``update``); its marks stay pinned to the
+    old text, so they no longer count."""
+    target.tcomment = source.tcomment
+
+
+def template_flags(target: polib.POEntry, template: polib.POEntry) -> None:
+    """A new, empty entry takes its template's flags (``c-format``…), never ``fuzzy``."""
+    target.flags = [f for f in template.flags if f != FUZZY]
+
+
+def add_note(entry: polib.POEntry, prefix: str, text: str) -> None:
+    """Append one comment line ``prefix`` + ``text`` (text from a person or a tool: made
+    :func:`one_line` first, so it can never read as review state, however it wraps)."""
+    lines = [line for line in (entry.tcomment or "").split("\n") if line]
+    entry.tcomment = "\n".join([*lines, prefix + one_line(text)])
+
+
 def provenance(entry: polib.POEntry) -> list[str]:
     """The entry's provenance lines, oldest first."""
     return [line for line in (entry.tcomment or "").split("\n")
@@ -166,13 +193,14 @@ def is_stale(entry: polib.POEntry) -> bool:
 
 
 def _spans(lines: list[str]) -> list[tuple[int, int, Mark]]:
-    """(first line, line after, mark) for each mark; a mark may be wrapped over up to three
-    comment lines (polib and Poedit wrap long comments at spaces)."""
+    """(first line, line after, mark) for each mark; a mark may be wrapped over several
+    comment lines (polib and Poedit wrap long comments at spaces: a 200-character name makes
+    a line of about 330 characters, five lines at gettext's width)."""
     found = []
     i = 0
     while i < len(lines):
-        if lines[i].startswith((f"{SIGNOFF}: ", f"{TRANSLATOR}: ")):
-            for end in range(i + 1, min(i + 4, len(lines) + 1)):
+        if lines[i].rstrip().startswith((f"{SIGNOFF}:", f"{TRANSLATOR}:")):
+            for end in range(i + 1, min(i + 9, len(lines) + 1)):
                 m = _LINE.match(" ".join(line.strip() for line in lines[i:end]))
                 if m:
                     mark = Mark(m["kind"], m["name"], m["date"], m["hash"],

@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 
 from pipeline.catalog.header import now_stamp, pot_header
-from pipeline.catalog.pofile import WRAP
+from pipeline.catalog.poformat import WRAP
 from pipeline.config import Config
 from pipeline.errors import SourceError
 from pipeline.fs import atomic_write

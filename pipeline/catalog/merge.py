@@ -13,11 +13,18 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog.entry import FUZZY, is_fuzzy, mark_draft
+from pipeline.catalog.entry import (
+    copy_state,
+    is_fuzzy,
+    keep_comments,
+    mark_draft,
+    template_flags,
+)
 from pipeline.catalog.header import now_stamp, po_header
 from pipeline.catalog.match import Matcher
 from pipeline.catalog.paths import CatalogInfo
-from pipeline.catalog.pofile import WRAP, Catalog, load_catalog, new_catalog, save_catalog
+from pipeline.catalog.pofile import Catalog, load_catalog, new_catalog, save_catalog
+from pipeline.catalog.poformat import WRAP
 from pipeline.catalog.syntax import MAX_NPLURALS
 from pipeline.config import Config, Language
 from pipeline.errors import CatalogError
@@ -95,8 +102,8 @@ def _fresh(t: polib.POEntry) -> polib.POEntry:
         msgstr="",
         occurrences=list(t.occurrences),
         comment=t.comment,
-        flags=[f for f in t.flags if f != FUZZY],
     )
+    template_flags(e, t)
     if t.msgid_plural:
         e.msgid_plural = t.msgid_plural
         e.msgstr_plural = dict.fromkeys(range(max(2, len(t.msgstr_plural))), "")
@@ -105,7 +112,8 @@ def _fresh(t: polib.POEntry) -> polib.POEntry:
 
 def _copy(e: polib.POEntry) -> polib.POEntry:
     """A detached copy of the fields a merge reads from an old entry."""
-    c = polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags))
+    c = polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr)
+    copy_state(c, e)
     c.msgid_plural = e.msgid_plural
     c.msgstr_plural = dict(e.msgstr_plural)
     c.previous_msgid = e.previous_msgid
@@ -160,7 +168,7 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
             continue
         old, trivial = found
         reshaped = _take_translation(e, old, nplurals)
-        e.tcomment = old.tcomment
+        keep_comments(e, old)
         if trivial and not reshaped and not is_fuzzy(old):
             counts["trivial"] += 1
             continue
@@ -170,8 +178,9 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
         if _any_text(e):
             e.obsolete = True
             e.occurrences = []
-            e.previous_msgid = None
-            e.previous_msgctxt = None
+            if not e.previous_msgid:  # msgmerge keeps "#~| msgid" (and its plural, context);
+                # a previous plural or context alone is a syntax error for msgfmt
+                e.previous_msgid_plural = e.previous_msgctxt = None
             counts["obsolete"] += 1
     obsolete = [e for e in cat.po if e.obsolete and _key(e) not in {_key(r) for r in result}]
     cat.po[:] = result + obsolete

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polib
 
+from pipeline.catalog.poformat import WRAP, render_header, wrap_of
 from pipeline.catalog.syntax import (
     MAX_CATALOG_BYTES,
     STRING,
@@ -25,7 +26,6 @@ from pipeline.catalog.syntax import (
 from pipeline.errors import CatalogError
 from pipeline.fs import atomic_write
 
-WRAP = 79
 _CHARSET = re.compile(r"charset=([\w-]+)", re.I)
 _HEADER_CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([\w-]+)', re.I | re.M)
 
@@ -51,16 +51,19 @@ def fingerprint(entry: polib.POEntry) -> tuple[object, ...]:
 
 @dataclass(slots=True)
 class Catalog:
-    """A parsed catalog plus the raw text of each entry as read."""
+    """A parsed catalog plus the raw text of each entry as read, and the blank lines after
+    each (an edit moves no blank line outside the entry it changes)."""
 
     po: polib.POFile
     path: Path | None = None
-    raw: dict[int, tuple[tuple[object, ...], str]] = field(default_factory=dict)
-    raw_header: tuple[tuple[object, ...], str] | None = None
+    raw: dict[int, tuple[tuple[object, ...], str, str | None]] = field(default_factory=dict)
+    raw_header: tuple[tuple[object, ...], str, str | None] | None = None
     original: bytes | None = None
     crlf: bool = False  # written back with the line endings it was read with
     wrap: int = WRAP  # a file written without wrapping (Weblate, msgcat --no-wrap) stays so
     snapshot: tuple[object, ...] | None = None  # the state ``original`` holds
+    lead: str = ""  # blank lines before the header, as read
+    tail: str = "\n"  # what follows the last entry, as read
 
     def entries(self) -> list[polib.POEntry]:
         """Live (non-obsolete) entries in file order."""
@@ -68,6 +71,11 @@ class Catalog:
 
     def obsolete(self) -> list[polib.POEntry]:
         return [e for e in self.po if e.obsolete]
+
+    def charset(self) -> str:
+        """The charset the header declares (UTF-8 when it declares none)."""
+        match = _CHARSET.search(str(self.po.metadata.get("Content-Type", "")))
+        return match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
 
     def header_fingerprint(self) -> tuple[object, ...]:
         return (self.po.header, tuple(self.po.metadata.items()), bool(self.po.metadata_is_fuzzy))
@@ -77,36 +85,46 @@ class Catalog:
         return (self.header_fingerprint(), tuple(fingerprint(e) for e in self.po))
 
     def render(self) -> str:
-        """The file text: untouched entries verbatim, changed ones freshly formatted."""
-        return "\n\n".join(c for c in self.render_chunks() if c) + "\n"
+        """The file text: untouched entries verbatim, changed ones freshly formatted, the
+        blank lines between them as read (one where there was none to read)."""
+        pieces = [(c, g) for c, g in self.render_chunks() if c]
+        text = self.lead
+        for i, (chunk, gap) in enumerate(pieces):
+            last = i == len(pieces) - 1
+            text += chunk + (self.tail if last else gap if gap is not None else "\n\n")
+        return text if text.endswith("\n") else text + "\n"
 
-    def render_chunks(self) -> list[str]:
-        """The header's text, then each entry's, in ``po`` order."""
-        chunks: list[str] = []
+    def render_chunks(self) -> list[tuple[str, str | None]]:
+        """The header's text, then each entry's, in ``po`` order, each with the text that
+        followed it as read (None: new, or the last entry as read)."""
+        chunks: list[tuple[str, str | None]] = []
         header = self.header_fingerprint()
         if self.raw_header and self.raw_header[0] == header:
-            chunks.append(self.raw_header[1])
+            chunks.append(self.raw_header[1:])
         else:
-            chunks.append(_render_header(self.po, self.wrap))
+            gap = self.raw_header[2] if self.raw_header else None
+            chunks.append((render_header(self.po, self.wrap), gap))
         for entry in self.po:
             kept = self.raw.get(id(entry))
             fresh = fingerprint(entry)
             if kept and kept[0] == fresh:
-                chunks.append(kept[1])
+                chunks.append(kept[1:])
             elif kept and not entry.obsolete and _text_part(kept[0]) == _text_part(fresh):
-                chunks.append(_new_references(entry, kept[1], self.wrap))
+                chunks.append((_new_references(entry, kept[1], self.wrap), kept[2]))
             else:
-                chunks.append(entry.__unicode__(wrapwidth=self.wrap).rstrip("\n"))
+                chunks.append((entry.__unicode__(wrapwidth=self.wrap).rstrip("\n"),
+                               kept[2] if kept else None))
         return chunks
 
-    def remember(self, chunks: Sequence[str]) -> None:
-        """Take ``chunks`` (header first, then each entry) as the text as read."""
+    def remember(self, chunks: Sequence[tuple[str, str | None]]) -> None:
+        """Take ``chunks`` (header first, then each entry, each with the text after it) as
+        the text as read."""
         self.raw = {}
         self.raw_header = None
         if len(chunks) == len(self.po) + 1:
-            self.raw_header = (self.header_fingerprint(), chunks[0])
-            for entry, chunk in zip(self.po, chunks[1:], strict=True):
-                self.raw[id(entry)] = (fingerprint(entry), chunk)
+            self.raw_header = (self.header_fingerprint(), *chunks[0])
+            for entry, (chunk, gap) in zip(self.po, chunks[1:], strict=True):
+                self.raw[id(entry)] = (fingerprint(entry), chunk, gap)
 
 
 # fingerprint() positions of the parts extraction owns: references and "#." comments
@@ -134,89 +152,33 @@ def _new_references(entry: polib.POEntry, raw: str, wrap: int = WRAP) -> str:
     return "\n".join(rest[:at] + fresh + rest[at:])
 
 
-_BREAK = re.compile(r"[^ ]* +|[^ ]+$")
-
-
-def gettext_lines(fieldname: str, text: str, width: int = WRAP) -> list[str]:
-    """Split a field the way GNU gettext writes it: after "\\n" and after spaces.
-
-    >>> gettext_lines("msgid", "short")
-    ['short']
-    """
-    escaped = polib.escape(text)
-    if "\\n" not in escaped[:-2] and len(fieldname) + len(escaped) + 3 <= width:
-        return [escaped]
-    lines: list[str] = [""]
-    for part in re.split(r"(?<=\\n)", escaped):
-        if not part:
-            continue
-        line = ""
-        for word in _BREAK.findall(part):
-            if line and len(line) + len(word) + 2 > width:
-                lines.append(line)
-                line = ""
-            line += word
-        if line:
-            lines.append(line)
-    return lines
-
-
-def _str_field(
-    self: polib._BaseEntry,
-    fieldname: str,
-    delflag: str,
-    plural_index: str,
-    field: str,
-    wrapwidth: int = WRAP,
-) -> list[str]:
-    lines = gettext_lines(fieldname + plural_index, field, wrapwidth)
-    name = fieldname[9:] if fieldname.startswith("previous_") else fieldname
-    out = [f'{delflag}{name}{plural_index} "{lines[0]}"']
-    out.extend(f'{delflag}"{line}"' for line in lines[1:])
-    return out
-
-
-# polib's own wrapping differs from msgcat's (it starts lines with the space it broke at);
-# catalogs written here should diff cleanly against files that gettext tools wrote.
-polib._BaseEntry._str_field = _str_field
-
-
-def _render_header(po: polib.POFile, wrap: int = WRAP) -> str:
-    tmp = polib.POFile(wrapwidth=wrap)
-    tmp.header = po.header
-    tmp.metadata = po.metadata
-    tmp.metadata_is_fuzzy = po.metadata_is_fuzzy
-    return str(tmp.__unicode__()).rstrip("\n")
-
-
-NO_WRAP = 1 << 30
-
-
-def _wrap_of(lines: Sequence[str]) -> int:
-    """The width the file was written at: a string line past gettext's width means the
-    tool does not wrap (Weblate's "no wrap", ``msgcat --no-wrap``), so neither do we."""
-    for line in lines:
-        # gettext leaves a line long only when it has no space to break at (a long URL).
-        if len(line) > WRAP and line.lstrip("#~| ").startswith(("msg", '"')) and (
-            " " in line[line.index('"') + 1 : WRAP - 1]
-        ):
-            return NO_WRAP
-    return WRAP
-
-
-def _entry_chunks(lines: list[str], po: polib.POFile) -> list[str] | None:
-    """Each entry's text as read (header first), cut at the line where polib says the
-    entry starts: a missing blank line or a blank line inside a string cuts nothing wrong."""
+def _entry_chunks(lines: list[str], po: polib.POFile
+                  ) -> tuple[list[tuple[str, str | None]], str, str] | None:
+    """Each entry's text as read (header first) with the blank lines after it, cut at the
+    line where polib says the entry starts (a missing blank line or a blank line inside a
+    string cuts nothing wrong); then the blank lines before the header and after the last
+    entry."""
     starts = [e.linenum - 1 for e in po]
     if any(b <= a for a, b in zip(starts, starts[1:], strict=False)) or (
         starts and not 0 <= starts[0] < len(lines)
     ):
         return None
+    # a comment line polib does not attach (a bare "#.") belongs to the entry below it
+    for i, start in enumerate(starts):
+        floor = starts[i - 1] + 1 if i else 1
+        while start > floor and lines[start - 1].startswith("#") \
+                and not lines[start - 1].startswith("#~"):
+            start -= 1
+        starts[i] = start
     bounds = [0, *starts, len(lines)]
-    chunks = ["\n".join(lines[a:b]).strip("\n") for a, b in zip(bounds, bounds[1:], strict=False)]
+    pieces = ["\n".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    chunks = [p.strip("\n") for p in pieces]
     if any(not c.strip() for c in chunks[1:]):
         return None
-    return chunks
+    leads = [p[: len(p) - len(p.lstrip("\n"))] for p in pieces]
+    trails = [p[len(p.rstrip("\n")):] if p.strip("\n") else "" for p in pieces]
+    gaps: list[str | None] = [trails[i] + "\n" + leads[i + 1] for i in range(len(pieces) - 1)]
+    return list(zip(chunks, [*gaps, None], strict=True)), leads[0], trails[-1]
 
 
 # polib splits lines at whitespace and wants "#." or "#:" as a word of their own; gettext
@@ -293,10 +255,11 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
     if po.metadata.get("Content-Type") is None and any(ord(c) > 127 for c in text):
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     lines = text.split("\n")
-    cat = Catalog(po=po, path=path, original=data, crlf=crlf, wrap=_wrap_of(lines))
-    chunks = _entry_chunks(lines, po)
-    if chunks is not None:
-        for entry, chunk in zip(po, chunks[1:], strict=True):
+    cat = Catalog(po=po, path=path, original=data, crlf=crlf, wrap=wrap_of(lines))
+    found = _entry_chunks(lines, po)
+    if found is not None:
+        chunks, cat.lead, cat.tail = found
+        for entry, (chunk, _) in zip(po, chunks[1:], strict=True):
             if entry.obsolete and "#~|" in chunk:
                 _read_obsolete_previous(entry, chunk)
         cat.remember(chunks)
@@ -360,8 +323,7 @@ def new_catalog(path: Path | None = None) -> Catalog:
 def encode_catalog(cat: Catalog) -> tuple[bytes, str]:
     """The file bytes in the charset the header declares (a Latin-1 file stays Latin-1);
     when a new string does not fit that charset, the catalog becomes UTF-8, header too."""
-    match = _CHARSET.search(str(cat.po.metadata.get("Content-Type", "")))
-    charset = match.group(1) if match and match.group(1).upper() != "CHARSET" else "utf-8"
+    charset = cat.charset()
     if cat.original is not None and cat.snapshot is not None and cat.snapshot == cat.state():
         return cat.original, charset  # nothing changed: not one byte moves
     text = cat.render()
@@ -373,12 +335,43 @@ def encode_catalog(cat: Catalog) -> tuple[bytes, str]:
     return (data.replace(b"\n", b"\r\n") if cat.crlf else data), charset
 
 
+def check_writable(cat: Catalog, path: Path | None = None) -> bytes:
+    """The bytes :func:`save_catalog` would write, or a :class:`CatalogError` in one line if
+    the loader would refuse them (a string over ``MAX_FIELD_CHARS``, too many plural forms,
+    a file over ``MAX_CATALOG_BYTES``, a duplicate, anything :func:`parse_catalog` refuses),
+    so a writer refuses *before* writing. The browser's save and every writer go through it.
+    Entries as read were read by the loader: only the changed ones are read again."""
+    target = path or cat.path or Path("catalog.po")
+    data, charset = encode_catalog(cat)
+    if cat.original is not None and data == cat.original:
+        return data
+    changed = [e for e in cat.po if (kept := cat.raw.get(id(e))) is None or kept[0] != (
+        fingerprint(e))]
+    trial = data
+    if len(data) <= MAX_CATALOG_BYTES and cat.raw and len(changed) < len(cat.po) // 2:
+        part = new_catalog()
+        part.po.header, part.po.metadata = cat.po.header, dict(cat.po.metadata)
+        part.po.extend(changed)
+        trial = part.render().encode(charset, "replace")
+        keys = [(bool(e.obsolete), e.msgctxt, e.msgid) for e in cat.po]
+        if len(set(keys)) < len(keys):
+            trial = data  # a duplicate: the whole file names its line
+    try:
+        parse_catalog(trial, target)
+    except CatalogError as exc:
+        where = exc.line if trial is data else None
+        raise CatalogError(f"{exc.message} (in what would be written); nothing was written",
+                           path=target, line=where) from None
+    return data
+
+
 def save_catalog(cat: Catalog, path: Path | None = None) -> bool:
-    """Atomically write the catalog; returns False when the bytes did not change."""
+    """Atomically write the catalog, refused first by :func:`check_writable` if the loader
+    could not read it back; returns False when the bytes did not change."""
     target = path or cat.path
     if target is None:
         raise ValueError("catalog has no path")
-    data, _ = encode_catalog(cat)
+    data = check_writable(cat, target)
     changed = atomic_write(target, data)
     # The new file is the new baseline: re-snapshot for the next save.
     chunks = cat.render_chunks()

@@ -65,7 +65,10 @@ _BAD_ESCAPE = re.compile(r'\\([^\\ntrvbf"])')
 
 
 # Comment lines that belong to the entry after them: at the end of a file, the entry is gone.
-_ENTRY_COMMENT = ("#:", "#.", "#,", "#|")
+# A lone flag line ("#, fuzzy") there is not refused: msgfmt accepts it, and real files end so
+# (but it starts the entry a truncated file lost, when other comment lines follow it).
+_ENTRY_COMMENT = ("#:", "#.", "#|")
+_FLAGS = "#,"
 
 
 _SYNTAX = "syntax error ({}); fix the entry (msgfmt -c shows details)"
@@ -88,6 +91,8 @@ def check_syntax(text: str, path: Path) -> None:
     plural_index = -1
     in_string = False  # the previous line may be continued by a "..." line
     dangling: int | None = None  # first entry comment after the last keyword line
+    truncated = False  # a comment after it that only an entry's start can have (not a flag)
+    last_previous: str | None = None  # the last "#| keyword" since the last keyword line
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         previous = False
@@ -101,8 +106,9 @@ def check_syntax(text: str, path: Path) -> None:
             continue
         if stripped.startswith("#"):  # a comment (also "#~ #: ref")
             in_string = False
-            if stripped.startswith(_ENTRY_COMMENT) and dangling is None:
+            if stripped.startswith((*_ENTRY_COMMENT, _FLAGS)) and dangling is None:
                 dangling = number
+            truncated = truncated or stripped.startswith(_ENTRY_COMMENT)
             continue
         m = _KEYWORD_LINE.fullmatch(stripped)
         if m is None:
@@ -115,10 +121,15 @@ def check_syntax(text: str, path: Path) -> None:
         if previous:  # "#| msgid": belongs to the entry after it, like a comment
             if m.group(1) not in ("msgctxt", "msgid", "msgid_plural"):
                 raise fail(f"'#| {m.group(1)}' is not a previous-string keyword", number)
+            if m.group(1) == "msgid_plural" and last_previous != "msgid":
+                raise fail("'#| msgid_plural' without '#| msgid' before it", number)
+            last_previous = m.group(1)
             if dangling is None:
                 dangling = number
+            truncated = True
             continue
-        dangling = None
+        dangling = last_previous = None
+        truncated = False
         keyword, index = m.group(1), m.group(2)
         if keyword in ("msgctxt", "msgid"):
             if state in ("id", "plural"):
@@ -156,7 +167,7 @@ def check_syntax(text: str, path: Path) -> None:
         )
     if state == "ctxt":
         raise fail("msgctxt without msgid", state_line)
-    if dangling is not None:
+    if dangling is not None and truncated:
         raise CatalogError(
             "the file ends inside an entry (comments but no msgid after them): truncated? "
             "restore it from a backup or version control",

@@ -46,7 +46,9 @@ class PipelineGroup(click.Group):
             return super().invoke(ctx)
         except PipelineError as exc:
             state = ctx.find_object(State)
-            click.echo(f"error: {exc}", err=True)
+            root = state._config.root if state is not None and state._config else (
+                state.root if state is not None else None)
+            click.echo(f"error: {exc.shown(root)}", err=True)
             if state is not None and state.verbose and exc.__cause__ is not None:
                 click.echo(f"  caused by: {exc.__cause__!r}", err=True)
             ctx.exit(exc.exit_code)
@@ -103,6 +105,15 @@ def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> Non
 def progress_bar(percent: float, width: int = 4) -> str:
     full = round(percent / 100 * width)
     return "█" * full + "·" * (width - full)
+
+
+def relative_paths(state: State, text: str) -> str:
+    """A library message with the project folder's paths made relative to it (as every
+    other message names them)."""
+    root = state.config.root
+    for base in dict.fromkeys((str(root), str(root.resolve()))):
+        text = text.replace(base.rstrip("/") + "/", "")
+    return text
 
 
 def shown_path(state: State, path: Path) -> str:

@@ -205,6 +205,9 @@ def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ..
     done = export_tmx(state.config, target, path, pages or None)
     state.say(f"wrote {shown_path(state, done.path)}: {done.units} reviewed pairs from "
               f"{done.catalogs} catalogs")
+    if done.plurals:
+        state.note(f"left out {done.plurals} reviewed plural entr"
+                   f"{'y' if done.plurals == 1 else 'ies'}: TMX has no plural forms")
 
 
 @tm.command("import")
@@ -220,7 +223,8 @@ def tm_import(state: State, file: Path, lang: str | None) -> None:
     for item in result.items:
         detail = ", ".join(f"{n} {k}" for k, n in (
             ("added", item.added), ("replaced", item.replaced), ("unchanged", item.unchanged),
-            ("without a pair in this language", item.skipped)) if n)
+            ("without a pair in this language", item.skipped),
+            ("refused (a control character)", item.refused)) if n)
         verb = "updated" if item.changed else "unchanged"
         state.say(f"{verb:9} {shown_path(state, item.path)}: {detail or 'no units'}")
     if result.ignored_languages:
@@ -254,7 +258,8 @@ def glossary_import(state: State, file: Path) -> None:
     result = import_tbx(state.config, file)
     verb = "updated" if result.changed else "unchanged"
     state.say(f"{verb:9} {shown_path(state, result.path)}: {len(result.added)} added, "
-              f"{result.unchanged} unchanged, {len(result.conflicts)} in conflict (kept)")
+              f"{result.unchanged} unchanged, {len(result.conflicts)} in conflict (kept)"
+              + (f", {result.refused} refused (a control character)" if result.refused else ""))
     for row, ours in result.conflicts:
         click.echo(f"warning: {shown_path(state, result.path)}: conflict: '{row.term}' "
                    f"({row.lang}) "

@@ -13,6 +13,7 @@ from pipeline.cli import (
     cli,
     lang_option,
     pass_state,
+    relative_paths,
     shown_path,
 )
 from pipeline.config import Language
@@ -67,7 +68,7 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
 
     def show(item: Any) -> None:
         for warning in item.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {relative_paths(state, warning)}", err=True)
         if state.quiet:
             return
         where = shown_path(state, item.path)

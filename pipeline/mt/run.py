@@ -10,7 +10,14 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
+from pipeline.catalog.entry import (
+    MACHINE,
+    MEMORY,
+    copy_state,
+    has_text,
+    mark_draft,
+    set_provenance,
+)
 from pipeline.catalog.glossary import GlossaryTerm
 from pipeline.catalog.merge import nplurals_of
 from pipeline.catalog.paths import CatalogInfo
@@ -324,8 +331,7 @@ class Run:
             if mine is not None and not has_text(entry):
                 entry.msgstr = mine.msgstr
                 entry.msgstr_plural = dict(mine.msgstr_plural)
-                entry.flags = list(mine.flags)
-                entry.tcomment = mine.tcomment
+                copy_state(entry, mine)
         save_catalog(fresh)
 
     def _advance(self, entries: int) -> None:

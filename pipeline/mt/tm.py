@@ -7,33 +7,35 @@ it came from. ``translate`` consults that store after the catalogs' own reviewed
 and a draft it makes from it names that origin; such drafts are fuzzy like any other, so
 nothing imported reaches the public site unreviewed. Import never touches a ``.po`` file.
 
-Parsing uses the standard library's XML parser (as ``xliff.py`` does): a DOCTYPE naming the
-TMX DTD is accepted, entity declarations are refused.
+Reading and writing go through :mod:`pipeline.xmlsafe` (as XLIFF and TBX do): a bare DOCTYPE
+naming the TMX DTD is accepted, any declaration is refused, in any encoding, and the file and
+the memory store are bounded in size and depth.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, xmlsafe
 from pipeline.catalog.entry import is_reviewed, reviewer
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.pofile import load_catalog
+from pipeline.catalog.syntax import MAX_FIELD_CHARS
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, ConfigError
-from pipeline.fs import atomic_write, locked
+from pipeline.fs import locked
 from pipeline.mt.memory import memory_key
+from pipeline.visible import refusal
+from pipeline.xmlsafe import clean
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ORIGIN = "x-origin"  # <prop type="x-origin">: where an imported pair came from
 CONTEXT = "x-context"  # Translate Toolkit's name for a msgctxt
 DOMAIN = "x-domain"
 STORE = "memory.tmx"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class TmExport:
     path: Path
     units: int
     catalogs: int
+    plurals: int = 0  # reviewed plural entries left out: TMX has no plural forms
 
 
 @dataclass(slots=True)
@@ -63,6 +66,7 @@ class TmImport:
     replaced: int = 0
     unchanged: int = 0
     skipped: int = 0  # units without text in English or in this language
+    refused: int = 0  # units holding a control character (the catalogs' rule)
 
     @property
     def changed(self) -> bool:
@@ -75,26 +79,7 @@ class TmImportResult:
     ignored_languages: tuple[str, ...] = field(default=())
 
 
-# ── shared XML helpers (tbx.py uses them too) ─────────────────────────────────────────
-
-
-def read_xml(path: Path, what: str) -> ET.Element:
-    """Parse an exchange file; refuse entity declarations (the only DTD use we allow is a
-    ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` line, which tools write and the parser ignores)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
-    if b"<!ENTITY" in data:
-        raise CatalogError(f"declares XML entities; a {what} file needs none", path=path)
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise CatalogError(f"not well-formed XML ({exc}); export it again or repair it",
-                           path=path, line=exc.position[0]) from None
-    except (LookupError, ValueError) as exc:
-        raise CatalogError(f"its XML declaration names an encoding Python's XML parser cannot "
-                           f"read ({exc}); save it as UTF-8", path=path) from None
+# ── shared exchange helpers (tbx.py uses them too) ─────────────────────────────────────────
 
 
 def local(tag: object) -> str:
@@ -127,18 +112,6 @@ def match_language(code: str, languages: Sequence[Language]) -> Language | None:
     return None
 
 
-def checked(value: str, where: str) -> str:
-    if _NOT_XML.search(value):
-        raise CatalogError(f"{where}: a control character XML cannot carry; remove it")
-    return value
-
-
-def xml_bytes(root: ET.Element, doctype: str = "") -> bytes:
-    ET.indent(root, space="  ")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + doctype
-            + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
-
-
 # ── TMX writing ───────────────────────────────────────────────────────────────────────
 
 
@@ -157,10 +130,10 @@ def _tu(body: ET.Element, source: Language, target: Language, src: str, tgt: str
         props: Iterable[tuple[str, str]], attrs: Iterable[tuple[str, str]], where: str) -> None:
     tu = ET.SubElement(body, "tu", dict(attrs))
     for kind, value in props:
-        ET.SubElement(tu, "prop", type=kind).text = checked(value, where)
+        ET.SubElement(tu, "prop", type=kind).text = clean(value, where)
     for lang, text in ((source, src), (target, tgt)):
         tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang.bcp47})
-        ET.SubElement(tuv, "seg").text = checked(text, where)
+        ET.SubElement(tuv, "seg").text = clean(text, where)
 
 
 _DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
@@ -168,21 +141,25 @@ _DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
 
 def export_tmx(config: Config, lang: Language, output: Path,
                pages: Sequence[str] | None = None) -> TmExport:
-    """Write the language's reviewed singular entries as TMX 1.4b (atomically).
+    """Write the language's reviewed singular entries as TMX 1.4b (atomically); reviewed
+    plural entries are counted, not written (TMX has no plural forms).
 
     A unit carries the page (``x-domain``), the msgctxt (``x-context``) and, when the entry
     was signed by ``review``, the reviewer and date as ``changeid``/``changedate``.
     """
     source = parse_language(config.source_language)
     root, body = _tmx(source, "")
-    units = catalogs = 0
+    units = catalogs = plurals = 0
     for name in select_domains(config, pages):
         po_path = CatalogInfo(name, lang, config.locale_dir).po_path
         if not po_path.exists():
             continue
         catalogs += 1
         for e in load_catalog(po_path).entries():
-            if not is_reviewed(e, config.review) or e.msgid_plural:
+            if not is_reviewed(e, config.review):
+                continue
+            if e.msgid_plural:  # TMX pairs one text with one text: the forms would be
+                plurals += 1  # guesses for another tool (which form for which number?)
                 continue
             props = [(DOMAIN, name)] + ([(CONTEXT, e.msgctxt)] if e.msgctxt else [])
             attrs = []
@@ -190,13 +167,14 @@ def export_tmx(config: Config, lang: Language, output: Path,
             if signed:
                 who, day = signed
                 attrs = [("changeid", who), ("changedate", day.replace("-", "") + "T000000Z")]
-            _tu(body, source, lang, e.msgid, e.msgstr, props, attrs, f"{po_path}:{e.linenum}")
+            _tu(body, source, lang, e.msgid, e.msgstr, props, attrs,
+                f"{po_path.relative_to(config.root)}:{e.linenum}")
             units += 1
     if not catalogs:
         raise CatalogError(f"no catalogs for {lang.gettext}; run 'pipeline init --lang "
                            f"{lang.gettext}'", path=config.locale_dir)
-    atomic_write(output, xml_bytes(root, _DOCTYPE))
-    return TmExport(output, units, catalogs)
+    xmlsafe.write(output, root, "TMX", _DOCTYPE)
+    return TmExport(output, units, catalogs, plurals)
 
 
 # ── TMX reading ───────────────────────────────────────────────────────────────────────
@@ -214,7 +192,7 @@ _KEPT_ATTRS = ("tuid", "creationid", "creationdate", "changeid", "changedate")
 
 
 def _read_tmx(path: Path) -> tuple[ET.Element, list[_Tu]]:
-    root = read_xml(path, "TMX")
+    root = xmlsafe.parse_file(path, "TMX", doctype=True)
     header, body = root.find("header"), root.find("body")
     if local(root.tag) != "tmx" or header is None or body is None:
         raise CatalogError("not a TMX file (no <tmx> with <header> and <body>); export TMX "
@@ -273,8 +251,10 @@ def _write_store(config: Config, lang: Language, units: Sequence[TmUnit]) -> Pat
                       "translate drafts from it (fuzzy), after the catalogs' reviewed entries")
     path = store_path(config, lang)
     for u in units:
-        _tu(body, source, lang, u.source, u.target, [(ORIGIN, u.origin)], u.attrs, str(path))
-    atomic_write(path, xml_bytes(root, _DOCTYPE))
+        _tu(body, source, lang, u.source, u.target, [(ORIGIN, u.origin)], u.attrs,
+            str(path.relative_to(config.root)))
+    xmlsafe.write(path, root, "TMX memory", _DOCTYPE,
+                  "import a smaller memory (every translate reads this one)")
     return path
 
 
@@ -299,6 +279,10 @@ def import_tmx(config: Config, path: Path, lang: Language | None = None) -> TmIm
         names = ", ".join(sorted(found)) or "none"
         what = f"'{lang.bcp47}'" if lang else "a configured language"
         raise ConfigError(f"no units in {what}; the file has: {names}", path=path)
+    for target in langs:  # every language's pairs checked before any store is written
+        for tu in units:
+            if (pair := _pair(tu, source, target)) is not None:
+                _refuse_oversize(pair, tu, path)
     items = []
     for target in langs:
         store = store_path(config, target)
@@ -309,6 +293,9 @@ def import_tmx(config: Config, path: Path, lang: Language | None = None) -> TmIm
                 pair = _pair(tu, source, target)
                 if pair is None:
                     item.skipped += 1
+                    continue
+                if refusal(pair[0]) or refusal(pair[1]):
+                    item.refused += 1  # it could hide text from a reviewer of the draft
                     continue
                 unit = TmUnit(pair[0], pair[1], _origin(header, path, tu), tu.attrs)
                 old = kept.get(memory_key(unit.source))
@@ -324,6 +311,17 @@ def import_tmx(config: Config, path: Path, lang: Language | None = None) -> TmIm
                 _write_store(config, target, list(kept.values()))
         items.append(item)
     return TmImportResult(tuple(items), tuple(ignored))
+
+
+def _refuse_oversize(pair: tuple[str, str], tu: _Tu, path: Path) -> None:
+    """A pair longer than a catalog may hold would become a draft no command can read: the
+    file is refused in one line before anything is written."""
+    longest = max(len(pair[0]), len(pair[1]))
+    if longest > MAX_FIELD_CHARS:
+        uid = dict(tu.attrs).get("tuid", "")
+        raise CatalogError(f"a unit{f' ({uid})' if uid else ''} of {longest:,} characters "
+                           f"(limit {MAX_FIELD_CHARS:,}, as for a catalog string); remove or "
+                           "split it, nothing was imported", path=path)
 
 
 def _pair(tu: _Tu, source: Language, target: Language) -> tuple[str, str] | None:

@@ -235,6 +235,8 @@ def _summary(record: Record, lang: Language) -> dict[str, object]:
     open_errors = sum(1 for e in entries for q in e.qa_now if q.startswith("error"))
     independent = sum(1 for e in reviewed if e.reviewer and e.translator
                       and entry_state.person(e.reviewer) != entry_state.person(e.translator))
+    unknown = sum(1 for e in reviewed if not e.translator)
+    own = len(reviewed) - independent - unknown
     name = Locale.parse(lang.gettext).get_display_name("en") or lang.gettext
     text = (
         f"{name} ({lang.bcp47}) translation of {len(record.pages)} catalog(s): "
@@ -251,8 +253,12 @@ def _summary(record: Record, lang: Language) -> dict[str, object]:
         + ("Each sign-off is pinned to a sha256 of the English and the translation; a change "
            "after sign-off makes the string unreviewed. " if record.settings["require_signoff"]
            else "Reviewed means a person removed the draft flag (sign-off not enforced). ")
-        + (f"Independent revision (four eyes) is enforced; {independent} reviewed strings "
-           "have a recorded translator other than their reviewer. "
+        + ("Independent revision (four eyes) is on: pipeline review and the browser refuse a "
+           "sign-off by the person recorded as the text's translator; of the "
+           f"{len(reviewed)} reviewed strings, "
+           f"{independent} have a recorded translator other than their reviewer, "
+           f"{unknown} have no recorded translator (not checked) and {own} were signed by "
+           "their own recorded translator (outside those commands). "
            if record.settings["four_eyes"] else "Independent revision is not enforced. ")
         + f"Open QA errors: {open_errors}."
     )

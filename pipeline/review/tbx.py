@@ -22,21 +22,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, xmlsafe
 from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.config import Config, Language, parse_language
-from pipeline.errors import CatalogError
+from pipeline.errors import CatalogError, PipelineError
 from pipeline.fs import atomic_write, locked
-from pipeline.mt.tm import (
-    XML_LANG,
-    checked,
-    lang_of,
-    local,
-    match_language,
-    read_xml,
-    text_of,
-    xml_bytes,
-)
+from pipeline.mt.tm import XML_LANG, lang_of, local, match_language, text_of
+from pipeline.visible import refusal
+from pipeline.xmlsafe import clean
 
 COLUMNS = ("term", "lang", "translation", "note", "stand_in")
 DNT = "do not translate"
@@ -60,6 +53,7 @@ class TbxImport:
     added: list[GlossaryTerm] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[tuple[GlossaryTerm, str]] = field(default_factory=list)  # (file's, ours)
+    refused: int = 0  # rows holding a control character (the catalogs' rule)
     ignored_languages: tuple[str, ...] = ()
 
     @property
@@ -82,14 +76,14 @@ def export_tbx(config: Config, output: Path) -> TbxExport:
     desc = ET.SubElement(ET.SubElement(header, "fileDesc"), "sourceDesc")
     ET.SubElement(desc, "p").text = f"l10n-pipeline {__version__}: {config.glossary}"
     body = ET.SubElement(ET.SubElement(root, "text"), "body")
-    where = str(config.glossary_path)
+    where = config.glossary
     for n, (term, rows) in enumerate(by_term.items(), start=1):
         entry = ET.SubElement(body, "termEntry", id=f"term-{n}")
         dnt = [r for r in rows if r.lang is None]
         if dnt and dnt[0].note:
-            ET.SubElement(entry, "note").text = checked(dnt[0].note, where)
+            ET.SubElement(entry, "note").text = clean(dnt[0].note, where)
         english = ET.SubElement(ET.SubElement(entry, "langSet", {XML_LANG: source.bcp47}), "tig")
-        ET.SubElement(english, "term").text = checked(term, where)
+        ET.SubElement(english, "term").text = clean(term, where)
         if dnt:
             ET.SubElement(english, "termNote", type="transferComment").text = DNT
             if dnt[0].stand_in:
@@ -99,14 +93,14 @@ def export_tbx(config: Config, output: Path) -> TbxExport:
                 continue
             lang_set = ET.SubElement(entry, "langSet", {XML_LANG: row.lang.replace("_", "-")})
             if row.note:
-                ET.SubElement(lang_set, "note").text = checked(row.note, where)
+                ET.SubElement(lang_set, "note").text = clean(row.note, where)
             tig = ET.SubElement(lang_set, "tig")
-            ET.SubElement(tig, "term").text = checked(row.translation, where)
+            ET.SubElement(tig, "term").text = clean(row.translation, where)
             if row.stand_in:
                 ET.SubElement(tig, "termNote", type="x-stand-in").text = row.stand_in
     doctype = ('<!DOCTYPE martif PUBLIC "ISO 12200:1999A//DTD MARTIF core (DXFcdV04)//EN" '
                '"TBXcdv04.dtd">\n')
-    atomic_write(output, xml_bytes(root, doctype))
+    xmlsafe.write(output, root, "TBX", doctype)
     return TbxExport(output, len(by_term), len(glossary.terms))
 
 
@@ -156,7 +150,7 @@ def _stand_in(term: _Term) -> str | None:
 
 def read_tbx(path: Path, config: Config) -> tuple[list[GlossaryTerm], tuple[str, ...]]:
     """Glossary rows from a TBX file, and the languages in it that are not configured."""
-    root = read_xml(path, "TBX")
+    root = xmlsafe.parse_file(path, "TBX", doctype=True)
     if local(root.tag) not in ("martif", "tbx"):
         raise CatalogError("not a TBX file (root is not <martif> or <tbx>); export TBX from "
                            "your terminology tool", path=path)
@@ -200,6 +194,9 @@ def import_tbx(config: Config, path: Path) -> TbxImport:
     with locked(target):
         ours = {_key(t): t for t in load_glossary(target).terms}
         for row in incoming:
+            if any(refusal(v) for v in (row.term, row.translation or "", row.note)):
+                result.refused += 1
+                continue
             have = ours.get(_key(row))
             if have is None:
                 ours[_key(row)] = row
@@ -209,9 +206,27 @@ def import_tbx(config: Config, path: Path) -> TbxImport:
             else:
                 result.conflicts.append((row, have.translation or ""))
         if result.added:
-            atomic_write(target, _appended(target, result.added))
-    load_glossary(target)  # what we wrote must read back
+            data = _appended(target, result.added)
+            _readable(data, target)
+            atomic_write(target, data)
     return result
+
+
+def _readable(data: bytes, target: Path) -> None:
+    """Refuse (nothing written) a glossary the loader would refuse: read by the loader
+    itself from a scratch copy beside it."""
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".glossary-check-") as tmp:
+        trial = Path(tmp) / target.name
+        trial.write_bytes(data)
+        try:
+            load_glossary(trial)
+        except PipelineError as exc:
+            raise CatalogError(f"the imported terms would make the glossary unreadable "
+                               f"({exc.message}); fix the TBX file, nothing was written",
+                               path=target) from None
 
 
 def _appended(path: Path, rows: list[GlossaryTerm]) -> bytes:

@@ -16,8 +16,8 @@ from typing import Any
 
 import polib
 
+from pipeline.catalog.entry import add_note, is_reviewed
 from pipeline.catalog.entry import is_draft as is_machine
-from pipeline.catalog.entry import is_reviewed
 from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import load_catalog, save_catalog
@@ -254,8 +254,7 @@ def _discuss(config: Config, lang: Language, reviewer: str, today: str, d: Decis
             e = _entry(cat.po, d.msgid, d.msgctxt)
             if e is None or e.msgstr != d.seen:
                 return _result(config, lang, d, "conflict", "the entry changed on disk; reload")
-            lines = [line for line in (e.tcomment or "").split("\n") if line]
-            e.tcomment = "\n".join([*lines, f"{DISCUSS}{note} ({reviewer}, {today})"])
+            add_note(e, DISCUSS, f"{note} ({reviewer}, {today})")
             save_catalog(cat)
     except LockedError:
         return _result(config, lang, d, "refused", "another pipeline command is writing these "

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import polib
 
-from pipeline import __version__
+from pipeline import __version__, xmlsafe
 from pipeline.catalog.entry import (
     IMPORTED,
     has_text,
@@ -53,10 +53,10 @@ from pipeline.catalog.entry import (
     set_provenance,
 )
 from pipeline.catalog.paths import CatalogInfo, domains, select_domains
-from pipeline.catalog.pofile import Catalog, load_catalog, save_catalog
+from pipeline.catalog.pofile import Catalog, check_writable, load_catalog, save_catalog
 from pipeline.config import Config, Language, ReviewPolicy, parse_language
 from pipeline.errors import CatalogError
-from pipeline.fs import atomic_write, locked
+from pipeline.fs import locked
 from pipeline.review.xliff_read import (
     BASE,
     PLURALS_RESTYPE,
@@ -67,10 +67,10 @@ from pipeline.review.xliff_read import (
     read_units,
 )
 from pipeline.visible import refusal, short
+from pipeline.xmlsafe import clean
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _q(tag: str) -> str:
@@ -109,15 +109,8 @@ class Imported:
 # ── export ─────────────────────────────────────────────────────────────────────────────
 
 
-def _clean(value: str, where: str) -> str:
-    """``value``, or an error: XML 1.0 cannot carry control characters (nor U+FFFE/FFFF)."""
-    if _NOT_XML.search(value):
-        raise CatalogError(f"{where}: a control character XML cannot carry; remove it")
-    return value
-
-
 def _text(el: ET.Element, value: str, where: str) -> None:
-    el.text = _clean(value, where)
+    el.text = clean(value, where)
 
 
 def _fill_unit(unit: ET.Element, source: str, target: str | None, reviewed: bool,
@@ -168,7 +161,7 @@ def _entry_xml(body: ET.Element, n: int, e: polib.POEntry, where: str,
                        e.msgstr_plural[i] if state != "untranslated" else None,
                        state == "reviewed", where)
     if e.msgctxt is not None:
-        holder.set("resname", _clean(e.msgctxt, where))
+        holder.set("resname", clean(e.msgctxt, where))
     _annotate(holder, e, where)
     if e.previous_msgid and not e.msgid_plural:
         alt = ET.SubElement(holder, _q("alt-trans"), origin="previous")
@@ -203,15 +196,13 @@ def export_xliff(config: Config, lang: Language, output: Path,
                                            "tool-version": __version__})
         body = ET.SubElement(file_el, _q("body"))
         for n, e in enumerate(cat.entries(), start=1):
-            counts[_entry_xml(body, n, e, f"{po_path}:{e.linenum}", config.review)] += 1
+            counts[_entry_xml(body, n, e, f"{po_path.relative_to(config.root)}:{e.linenum}",
+                              config.review)] += 1
         written += 1
     if not written:
         raise CatalogError(f"no catalogs for {lang.gettext}; run 'pipeline init --lang "
                            f"{lang.gettext}'", path=config.locale_dir)
-    ET.indent(root, space="  ")
-    data = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
-    atomic_write(output, data)
+    xmlsafe.write(output, root, "XLIFF")
     return Exported(output, written, counts["reviewed"], counts["fuzzy"], counts["untranslated"])
 
 
@@ -344,6 +335,8 @@ def import_xliff(config: Config, path: Path, lang: Language | None = None,
         for _, pairs, result in work:
             for e, unit in pairs:
                 _apply(e, unit, note, result, config.review, typed_by)
+        for cat, _, _ in work:  # every catalog must read back before any is written
+            check_writable(cat)
         written: list[str] = []
         for cat, _, result in work:
             try:

@@ -3,7 +3,6 @@ units gathered from nested groups without recursion, the target language settled
 
 from __future__ import annotations
 
-import contextlib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, ConfigError
+from pipeline.xmlsafe import MAX_XML_BYTES, MAX_XML_DEPTH, parse_file
 
 PLURALS_RESTYPE = "x-gettext-plurals"
 REVIEWED_STATES = frozenset({"final", "signed-off"})
@@ -105,73 +105,18 @@ def _unit(el: ET.Element, ns: str) -> Iterator[Unit]:
                     base_reviewed.pop() if len(base_reviewed) == 1 else None)
 
 
-MAX_XLIFF_BYTES = 64 * 1024 * 1024
-"""An XLIFF file larger than this is refused."""
+MAX_XLIFF_BYTES = MAX_XML_BYTES
+"""An XLIFF file larger than this is refused (the one exchange-file limit)."""
 
 
-MAX_XLIFF_DEPTH = 32
+MAX_XLIFF_DEPTH = MAX_XML_DEPTH
 """Elements nested deeper than this are refused (ours are 6 deep; a CAT tool's groups and
 ``<mrk>`` segments add a few)."""
 
 
-class _Declared(Exception):
-    """The document declares a DOCTYPE or an entity."""
-
-
-def _refuse_declarations(data: bytes) -> None:
-    """Raise :class:`_Declared` if the document has a DOCTYPE or an entity declaration, in
-    whatever encoding it is written (a UTF-16 file hides ``<!DOCTYPE`` from a byte search).
-    The expat parser reads the encoding as the XML parser will; other errors are left to it.
-    """
-    from xml.parsers import expat
-
-    def refuse(*_: object) -> None:
-        raise _Declared
-
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
-    with contextlib.suppress(expat.ExpatError):  # not well formed: ET reports it, with a line
-        parser.Parse(data, True)
-
-
-def _depth(root: ET.Element) -> int:
-    """How deep elements nest (without recursion: a hostile file may nest thousands)."""
-    deepest = 0
-    stack = [(root, 1)]
-    while stack:
-        el, level = stack.pop()
-        deepest = max(deepest, level)
-        if level <= MAX_XLIFF_DEPTH:
-            stack.extend((child, level + 1) for child in el)
-    return deepest
-
-
 def parse(path: Path) -> tuple[ET.Element, str]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
-    if len(data) > MAX_XLIFF_BYTES:
-        raise CatalogError(f"{len(data):,} bytes (limit {MAX_XLIFF_BYTES:,}); export fewer "
-                           "pages per file (--page)", path=path)
-    try:
-        _refuse_declarations(data)
-        root = ET.fromstring(data)
-    except _Declared:
-        raise CatalogError("has a DOCTYPE or entity declarations; XLIFF needs none",
-                           path=path) from None
-    except ET.ParseError as exc:
-        raise CatalogError(f"not well-formed XML ({exc}); export again or repair it",
-                           path=path, line=exc.position[0]) from None
-    except (LookupError, ValueError) as exc:  # encoding="bogus" / a multi-byte encoding
-        raise CatalogError(f"its XML declaration names an encoding Python's XML parser cannot "
-                           f"read ({exc}); save it as UTF-8", path=path) from None
-    depth = _depth(root)
-    if depth > MAX_XLIFF_DEPTH:
-        raise CatalogError(f"elements nested {depth} deep (limit {MAX_XLIFF_DEPTH}); export "
-                           "again from your CAT tool", path=path)
+    """The XLIFF root and its namespace, read by :mod:`pipeline.xmlsafe` (no DOCTYPE at all)."""
+    root = parse_file(path, "XLIFF")
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if root.tag != f"{{{ns}}}xliff" or not ns.startswith("urn:oasis:names:tc:xliff:document:1."):
         raise CatalogError("not an XLIFF 1.x file; export XLIFF 1.2 from your CAT tool",

@@ -34,7 +34,10 @@ __all__ = ["Shard", "UnionReport", "balance", "claim", "compare", "parse_shard",
 # measured them (HTML ~6 ms; PDF ~70 ms + ~23 ms per KB, 3.4 printed pages for 4.5 KB).
 # Only the ratios matter: they balance the shares, they do not decide what is rendered.
 COSTS = {"html": (6, 1), "pdf": (70, 23)}
-_SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+_SPEC = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]+)\s*")
+MAX_SHARDS = 256
+"""More shares than this are refused: GitHub Actions runs at most 256 jobs of a matrix,
+GitLab's ``parallel:`` at most 200."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +60,16 @@ def parse_shard(text: str) -> Shard:
     found = _SPEC.fullmatch(text)
     if not found:
         raise ConfigError(f"--shard {text!r}: write K/N, e.g. --shard 1/4 (share K of N)")
-    index, count = int(found.group(1)), int(found.group(2))
-    if not 1 <= index <= count:
-        raise ConfigError(f"--shard {text}: K must be between 1 and N (here 1 to {count})")
+    # digits compared as text first: int() of thousands of digits is refused by Python itself
+    k, n = found.group(1).lstrip("0") or "0", found.group(2).lstrip("0") or "0"
+    if len(n) > 3 or int(n) > MAX_SHARDS:
+        raise ConfigError(f"--shard {text.strip()[:20]}: N is at most {MAX_SHARDS} (a CI "
+                          "matrix runs no more jobs); use fewer shares")
+    count = int(n)
+    if len(k) > 3 or not 1 <= int(k) <= count:
+        raise ConfigError(f"--shard {text.strip()[:20]}: K must be between 1 and N (here 1 "
+                          f"to {count})")
+    index = int(k)
     return Shard(index, count)
 
 

@@ -241,3 +241,51 @@ def test_translated_by_is_pinned_to_the_text() -> None:
     assert translator(e, "FULL NAME <EMAIL@ADDRESS>") is None
     assert translator(e, "Luis <l@x>") == ("Luis", "the catalog's Last-Translator")
     assert text_hash(e) != text_hash(polib.POEntry(msgid="Hello", msgstr="Hola"))
+
+
+def test_four_eyes_without_signoff_is_refused_at_load(project: Path) -> None:
+    root = make(project, "four_eyes = true")
+    result = cli(root, "status", "--lang", "es")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "four_eyes = true needs require_signoff = true" in result.stderr
+    assert "pyproject.toml" in result.stderr
+
+
+def test_record_says_exactly_what_four_eyes_checked(project: Path) -> None:
+    from pipeline.config import parse_language
+    from pipeline.review.record import build_record
+
+    root = make(project, "require_signoff = true\nfour_eyes = true")
+    cat = load_catalog(po_path(root))
+    entries = cat.entries()
+    for e in entries:
+        sign(e, "Luis", "2026-11-25")
+    mark_translated(entries[0], "Ana", "2026-11-24")  # another person's text: independent
+    mark_translated(entries[1], "Luis", "2026-11-24")  # his own text, signed in an editor
+    sign(entries[0], "Luis", "2026-11-25")
+    sign(entries[1], "Luis", "2026-11-25")
+    cat.po.metadata["Last-Translator"] = "FULL NAME <EMAIL@ADDRESS>"
+    save_catalog(cat)
+    record = build_record(load_config(root), parse_language("es"), today="2026-12-01")
+    text = str(record.summary["text"])
+    assert "is enforced" not in text
+    assert "refuse a sign-off by the person recorded as the text's translator" in text
+    assert re.search(r"of the \d+ reviewed strings, 1 have a recorded translator other than "
+                     r"their reviewer, \d+ have no recorded translator \(not checked\) and 1 "
+                     r"were signed by their own recorded translator", text), text
+
+
+@pytest.mark.parametrize("name", ["x" * 300, "Ana " * 60, "Dr " + "María-José " * 20])
+def test_a_long_name_signs_and_reads_back_after_wrapping(tmp_path: Path, name: str) -> None:
+    """polib wraps a long comment (the first line may be "reviewed-by:" alone); the sign-off
+    still reads back after a save, whatever the name's length."""
+    po = tmp_path / "x.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Yes"\nmsgstr "Sí"\n', encoding="utf-8")
+    cat = load_catalog(po)
+    sign(cat.entries()[0], name, "2026-12-01")
+    save_catalog(cat)
+    msgfmt_ok(po)
+    entry = load_catalog(po).entries()[0]
+    assert is_signed(entry) and is_reviewed(entry, SIGNED)

@@ -180,7 +180,7 @@ def test_newer_memory_replaces_and_catalog_reviews_win(site: Path, run: RunCli,
 
 @pytest.mark.parametrize(("body", "message"), [
     ('<!DOCTYPE tmx [<!ENTITY x "boom">]><tmx version="1.4"><header/><body/></tmx>',
-     "declares XML entities"),
+     "DOCTYPE or entity declarations"),
     ("<xliff/>", "not a TMX file"),
     ('<tmx version="1.4"><header srclang="de"/><body/></tmx>',
      "the memory's source language is 'de'"),
@@ -214,3 +214,33 @@ def test_import_api_with_lang(site: Path) -> None:
     assert [(i.lang, i.added) for i in result.items] == [("es", 2)]
     with pytest.raises(Exception, match="no units in 'fr'"):
         import_tmx(load_config(site), EX / "omegat-project_save.tmx", parse_language("fr"))
+
+
+def test_an_oversize_unit_is_refused_before_anything_is_written(site: Path, run: RunCli,
+                                                                tmp_path: Path) -> None:
+    from conftest import tree_digest
+
+    from pipeline.catalog.syntax import MAX_FIELD_CHARS
+
+    big = tmp_path / "big.tmx"
+    big.write_text('<tmx version="1.4"><header srclang="en"/><body><tu tuid="7">'
+                   '<tuv xml:lang="en"><seg>Hello</seg></tuv><tuv xml:lang="es"><seg>'
+                   + "a" * (MAX_FIELD_CHARS + 1) + "</seg></tuv></tu></body></tmx>",
+                   encoding="utf-8")
+    before = tree_digest(site)
+    result = run("tm", "import", str(big))
+    assert result.exit_code == 2, result.output
+    assert "a unit (7) of 100,001 characters (limit 100,000" in result.stderr
+    assert tree_digest(site) == before
+
+
+def test_export_says_how_many_plural_entries_it_left_out(site: Path, run: RunCli) -> None:
+    cat = load_catalog(site_po(site))
+    cat.po.append(polib.POEntry(msgid="One day", msgid_plural="%(n)s days",
+                                msgstr_plural={0: "Un día", 1: "%(n)s días"}))
+    save_catalog(cat)
+    out = site / "es.tmx"
+    result = run("tm", "export", "--lang", "es", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "left out 1 reviewed plural entry: TMX has no plural forms" in result.stderr
+    assert "One day" not in out.read_text("utf-8")

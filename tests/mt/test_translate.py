@@ -417,7 +417,8 @@ def test_second_run_while_the_first_holds_the_lock_is_refused(translated: Transl
         run = cli(root, "translate", "--lang", "es")
     assert run.exit_code == 2
     assert run.stderr.strip().splitlines() == [
-        f"error: {target}: another pipeline command is writing these catalogs; "
+        f"error: {target.relative_to(root).as_posix()}: another pipeline command is writing "
+        "these catalogs; "
         "wait for it to finish"
     ]
     assert target.read_bytes() == before

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import DATA, REPO, RunCli
+from conftest import DATA, REPO, RunCli, tree_digest
 from translate.storage import tbx as tt_tbx
 
 from pipeline.catalog.glossary import GlossaryTerm, load_glossary
@@ -120,7 +120,7 @@ def test_missing_glossary_is_created(site: Path) -> None:
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ('<!DOCTYPE martif [<!ENTITY x "y">]><martif/>', "declares XML entities"),
+    ('<!DOCTYPE martif [<!ENTITY x "y">]><martif/>', "DOCTYPE or entity declarations"),
     ('<tmx version="1.4"/>', "not a TBX file"),
     ("<martif><text>", "not well-formed XML"),
 ])
@@ -140,3 +140,23 @@ def test_export_is_deterministic(site: Path, tmp_path: Path) -> None:
     export_tbx(load_config(site), a)
     export_tbx(load_config(site), b)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_an_oversize_term_is_refused_before_the_glossary_is_written(project: Path, run,
+                                                                     tmp_path: Path) -> None:
+    """A term the CSV loader cannot read (over Python's csv field limit) is refused in one
+    line, and the glossary keeps its bytes: what import writes, every command can read."""
+    shutil.copytree(REPO / "locale", project / "locale")
+    tbx = tmp_path / "big.tbx"
+    tbx.write_text('<?xml version="1.0" encoding="UTF-8"?><martif type="TBX" xml:lang="en">'
+                   '<text><body><termEntry><langSet xml:lang="en"><tig><term>'
+                   + "a" * 140_000 + '</term></tig></langSet><langSet xml:lang="es"><tig>'
+                   "<term>b</term></tig></langSet></termEntry></body></text></martif>",
+                   encoding="utf-8")
+    before = tree_digest(project)
+    result = run("glossary", "import", str(tbx))
+    assert result.exit_code == 2, result.output
+    assert "nothing was written" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert tree_digest(project) == before
+    assert run("status", "--lang", "es").exit_code in (0, 1)

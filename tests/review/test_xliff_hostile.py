@@ -100,7 +100,7 @@ def test_two_file_elements_for_one_catalog_lose_no_unit(site: Path, run,  # noqa
     assert "Primera mitad." in texts and "Segunda mitad." in texts
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8", "utf-32"])
 def test_a_doctype_is_refused_in_any_encoding(site: Path, run, tmp_path: Path,  # noqa: F811
                                               encoding: str) -> None:
     xlf = tmp_path / "es.xlf"

@@ -866,18 +866,18 @@ def test_template_errors_are_one_line_and_write_nothing(
     templates = root / "source" / "templates"
     if case == "missing":
         (templates / "page.html").unlink()
-        where, expected = f"{templates / 'page.html'}: ", "template missing; publish needs"
+        where, expected = "source/templates/page.html: ", "template missing; publish needs"
     elif case == "syntax":
         line = _break(root, "page.html", "<p>{{ site_name }}</p>", "<p>{{ site_name }</p>")
-        where, expected = f"{templates / 'page.html'}:{line}: ", "template syntax error: "
+        where, expected = f"source/templates/page.html:{line}: ", "template syntax error: "
     elif case == "undefined":
         line = _break(root, "page.html", "<p>{{ site_name }}", "<p>{{ site_nmae }}")
-        where, expected = (f"{templates / 'page.html'}:{line}: ",
+        where, expected = (f"source/templates/page.html:{line}: ",
                            "'site_nmae' is undefined; use only the variables publish provides "
                            "(about, adopted_date, alternates, assets, body, ")
     else:
         line = _break(root, "index.html", "{% endfor %}\n</main>", "{% endfro %}\n</main>")
-        where, expected = f"{templates / 'index.html'}:{line}: ", "template syntax error: "
+        where, expected = f"source/templates/index.html:{line}: ", "template syntax error: "
     before = snapshot(root)
     result = run(root, "publish", "--lang", "es", "--jobs", jobs)
     assert result.exit_code == 2, result.output
