@@ -271,7 +271,7 @@ def serve(state: State, langs: tuple[str, ...], port: int, host: str,
           reviewer: str | None) -> None:
     """Serve the site and draft previews with live reload and in-context review."""
     from pipeline.errors import ConfigError
-    from pipeline.review.server import listen, missing_dependencies, run
+    from pipeline.review.serve.server import listen, missing_dependencies, run
 
     missing = missing_dependencies()
     if missing:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pipeline.config import Config, Language
 from pipeline.errors import ConfigError
-from pipeline.review.web import create_app
+from pipeline.review.serve.app import create_app
 
 
 def missing_dependencies() -> list[str]:

@@ -29,9 +29,9 @@ from pipeline.catalog.entry import is_reviewed
 from pipeline.catalog.pofile import Catalog, load_catalog, save_catalog
 from pipeline.config import load_config, parse_language
 from pipeline.fs import atomic_write
-from pipeline.review.live import classify
-from pipeline.review.server import hosts_for, is_loopback
-from pipeline.review.workbench import Block, Decision, blocks, decide, plain, word_diff
+from pipeline.review.serve.reload import classify
+from pipeline.review.serve.server import hosts_for, is_loopback
+from pipeline.review.serve.workbench import Block, Decision, blocks, decide, plain, word_diff
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -392,7 +392,7 @@ def test_cli_refuses_without_reviewer_and_warns_off_loopback(site: Path) -> None
     from click.testing import CliRunner
 
     from pipeline.cli import cli
-    from pipeline.review.server import listen
+    from pipeline.review.serve.server import listen
 
     env = {"PIPELINE_REVIEWER": "", "USER": ""}
     result = CliRunner().invoke(cli, ["--root", str(site), "serve", "--port", "0"], env=env)

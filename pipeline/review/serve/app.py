@@ -6,7 +6,7 @@ uses) and kept until a file they depend on changes; nothing is written under ``o
 and is pushed to the browsers as a server-sent event, and a page that shows a changed
 language or page reloads itself. Draft previews (``/drafts/<lang>/<page>.html``) carry the
 review panel (``static/review.js``), whose decisions go through
-:func:`pipeline.workbench.decide` — the same :class:`~pipeline.review.Review` calls as
+:func:`pipeline.review.serve.workbench.decide` — the same :class:`~pipeline.review.Review` calls as
 ``pipeline review``.
 
 Safety: the server answers only requests whose ``Host`` is the address it listens on
@@ -26,7 +26,7 @@ from typing import Any
 
 from pipeline.config import Config, Language
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.review.live import Change, Hub, Site, classify
+from pipeline.review.serve.reload import Change, Hub, Site, classify
 
 STATIC = Path(__file__).with_name("static")
 TOKEN_HEADER = "x-pipeline-token"
@@ -118,7 +118,7 @@ def create_app(config: Config, *, languages: Iterable[Language], reviewer: str, 
     )
     from starlette.routing import Route
 
-    from pipeline.review.workbench import Decision, blocks, decide
+    from pipeline.review.serve.workbench import Decision, blocks, decide
 
     site = Site(config, languages)
     hub = Hub()
