@@ -1,19 +1,16 @@
-"""What the workbench serves and when to reload: pages rendered in memory, changes classified,
-browsers told through server-sent events."""
+"""When to reload: files watched, changes classified into the pages and languages they
+affect, browsers told through server-sent events."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Config, Language, parse_language
-from pipeline.errors import NotReadyError
-from pipeline.source import list_pages, read_page
+from pipeline.config import Config
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,70 +64,6 @@ def classify(config: Config, paths: Iterable[Path]) -> Change | None:
     return Change(frozenset(langs), frozenset(pages), tuple(sorted(shown)))
 
 
-class Site:
-    """Rendered pages by (mode, language, page), dropped when their inputs change."""
-
-    def __init__(self, config: Config, languages: Iterable[Language]):
-        self.config = config
-        self.source = parse_language(config.source_language)
-        self.languages = tuple(dict.fromkeys([self.source, *languages]))
-        self._cache: dict[tuple[bool, str, str], str] = {}
-        self._publishers: dict[bool, Any] = {}
-        self._lock = threading.Lock()
-        self.version = 0
-
-    def _publisher(self, draft: bool) -> Any:
-        from pipeline.site.layout import Publisher
-
-        found = self._publishers.get(draft)
-        if found is None:
-            found = self._publishers[draft] = Publisher(self.config, formats=("html",))
-            found.check_templates()
-        return found
-
-    def pages(self) -> list[str]:
-        return [p.stem for p in list_pages(self.config.pages_dir)]
-
-    def language(self, code: str) -> Language | None:
-        return next((x for x in self.languages if x.gettext == code), None)
-
-    def render(self, lang: Language, page: str, *, draft: bool) -> str:
-        """The page's HTML as ``publish`` (or ``publish --draft``) would write it."""
-        key = (draft, lang.gettext, page)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                return hit
-            doc = read_page(self.config.pages_dir / f"{page}.md")
-            html_text, _ = self._publisher(draft).render_html(doc, lang, self.languages,
-                                                              preview=draft)
-            self._cache[key] = html_text
-            return str(html_text)
-
-    def assets(self) -> dict[str, Path]:
-        with self._lock:
-            found: dict[str, Path] = self._publisher(False).assets
-            return found
-
-    def refusal(self, lang: Language) -> str | None:
-        """Why ``lang`` is not on the public site (its review gate), or None."""
-        from pipeline.site.publish import gate
-
-        try:
-            gate(self.config, lang, draft=False)
-        except NotReadyError as exc:
-            return exc.message
-        return None
-
-    def forget(self, change: Change) -> None:
-        with self._lock:
-            self._publishers.clear()  # a Publisher keeps templates and parsed catalogs
-            self._cache = {k: v for k, v in self._cache.items()
-                           if not (("*" in change.langs or k[1] in change.langs)
-                                   and ("*" in change.pages or k[2] in change.pages))}
-            self.version += 1
-
-
 @dataclass(slots=True)
 class Hub:
     """Server-sent events to every open page."""
@@ -155,3 +88,15 @@ class Hub:
                     yield ": keepalive\n\n"
         finally:
             self.queues.discard(q)
+
+
+async def watch(config: Config, stop: asyncio.Event, changed: Callable[[Change], None]) -> None:
+    """Call ``changed`` for every batch of saved files under ``source/`` and ``locale/``
+    that affects what is shown, until ``stop`` is set."""
+    from watchfiles import awatch
+
+    folders = [str(p) for p in (config.root / "source", config.locale_dir) if p.is_dir()]
+    async for batch in awatch(*folders, stop_event=stop, debounce=40, step=20, recursive=True):
+        change = classify(config, (Path(p) for _, p in batch))
+        if change is not None:
+            changed(change)

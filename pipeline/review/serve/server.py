@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 import socket
 from collections.abc import Iterable
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from pipeline.config import Config, Language
 from pipeline.errors import ConfigError
 from pipeline.review.serve.app import create_app
+from pipeline.review.serve.guard import hosts_for, is_loopback
 
 
 def missing_dependencies() -> list[str]:
@@ -19,15 +19,6 @@ def missing_dependencies() -> list[str]:
 
     return [name for name in ("starlette", "uvicorn", "watchfiles")
             if importlib.util.find_spec(name) is None]
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +50,6 @@ def listen(host: str, port: int) -> Listening:
         f"listening on {host}, not loopback: anyone who can reach this machine sees the "
         "drafts (the review token still guards changes)")
     return Listening(f"http://{shown}:{bound}/", sock, warning)
-
-
-def hosts_for(host: str, port: int) -> set[str] | None:
-    """The Host headers to answer; None (any) when listening on every interface, where
-    the machine's names are not known — the Origin and token checks still apply."""
-    if host in ("0.0.0.0", "::", ""):
-        return None
-    names = {host, f"[{host}]"} if ":" in host else {host}
-    if is_loopback(host):
-        names |= {"127.0.0.1", "localhost", "[::1]"}
-    return {f"{n}:{port}" for n in names}
 
 
 def run(config: Config, languages: Iterable[Language], *, reviewer: str, listening: Listening,

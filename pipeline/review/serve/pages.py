@@ -1,0 +1,78 @@
+"""The pages ``serve`` shows: rendered in memory by the code ``publish`` uses, kept until a
+file they depend on changes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Config, Language, parse_language
+from pipeline.errors import NotReadyError
+from pipeline.review.serve.reload import Change
+from pipeline.source import list_pages, read_page
+
+
+class Site:
+    """Rendered pages by (mode, language, page), dropped when their inputs change."""
+
+    def __init__(self, config: Config, languages: Iterable[Language]):
+        self.config = config
+        self.source = parse_language(config.source_language)
+        self.languages = tuple(dict.fromkeys([self.source, *languages]))
+        self._cache: dict[tuple[bool, str, str], str] = {}
+        self._publishers: dict[bool, Any] = {}
+        self._lock = threading.Lock()
+        self.version = 0
+
+    def _publisher(self, draft: bool) -> Any:
+        from pipeline.site.layout import Publisher
+
+        found = self._publishers.get(draft)
+        if found is None:
+            found = self._publishers[draft] = Publisher(self.config, formats=("html",))
+            found.check_templates()
+        return found
+
+    def pages(self) -> list[str]:
+        return [p.stem for p in list_pages(self.config.pages_dir)]
+
+    def language(self, code: str) -> Language | None:
+        return next((x for x in self.languages if x.gettext == code), None)
+
+    def render(self, lang: Language, page: str, *, draft: bool) -> str:
+        """The page's HTML as ``publish`` (or ``publish --draft``) would write it."""
+        key = (draft, lang.gettext, page)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                return hit
+            doc = read_page(self.config.pages_dir / f"{page}.md")
+            html_text, _ = self._publisher(draft).render_html(doc, lang, self.languages,
+                                                              preview=draft)
+            self._cache[key] = html_text
+            return str(html_text)
+
+    def assets(self) -> dict[str, Path]:
+        with self._lock:
+            found: dict[str, Path] = self._publisher(False).assets
+            return found
+
+    def refusal(self, lang: Language) -> str | None:
+        """Why ``lang`` is not on the public site (its review gate), or None."""
+        from pipeline.site.publish import gate
+
+        try:
+            gate(self.config, lang, draft=False)
+        except NotReadyError as exc:
+            return exc.message
+        return None
+
+    def forget(self, change: Change) -> None:
+        with self._lock:
+            self._publishers.clear()  # a Publisher keeps templates and parsed catalogs
+            self._cache = {k: v for k, v in self._cache.items()
+                           if not (("*" in change.langs or k[1] in change.langs)
+                                   and ("*" in change.pages or k[2] in change.pages))}
+            self.version += 1
