@@ -1,5 +1,8 @@
-"""The pages ``serve`` shows: rendered in memory by the code ``publish`` uses, kept until a
-file they depend on changes."""
+"""The pages ``serve`` shows: rendered in memory by the code ``publish`` uses (HTML, and PDF
+on request), kept until a file they depend on changes; and each language's review gate,
+decided once per language until a file changes.
+
+The only call into the publication gate is :meth:`Site.refusal`."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ class Site:
         self.source = parse_language(config.source_language)
         self.languages = tuple(dict.fromkeys([self.source, *languages]))
         self._cache: dict[tuple[bool, str, str], str] = {}
+        self._pdfs: dict[tuple[bool, str, str], bytes] = {}
+        self._refusals: dict[str, str | None] = {}
         self._publishers: dict[bool, Any] = {}
         self._lock = threading.Lock()
         self.version = 0
@@ -59,8 +64,39 @@ class Site:
             found: dict[str, Path] = self._publisher(False).assets
             return found
 
+    def render_pdf(self, lang: Language, page: str, *, draft: bool) -> bytes:
+        """The page's PDF as ``publish`` would write it (WeasyPrint; nothing is written)."""
+        from pipeline.site.layout import RenderTask
+
+        key = (draft, lang.gettext, page)
+        with self._lock:
+            hit = self._pdfs.get(key)
+            if hit is not None:
+                return hit
+            doc = read_page(self.config.pages_dir / f"{page}.md")
+            # a notional tree root: the PDF's assets are fetched from memory, never from it
+            task = RenderTask(lang, doc, ("pdf",), self.languages, draft,
+                              self.config.root / ".serve")
+            data = self._publisher(draft).render(task)[0].data
+            self._pdfs[key] = data
+            return bytes(data)
+
     def refusal(self, lang: Language) -> str | None:
-        """Why ``lang`` is not on the public site (its review gate), or None."""
+        """Why ``lang`` is not on the public site (its review gate), or None; decided once
+        per language until a file changes, so a page of the index costs nothing more."""
+        if lang == self.source:
+            return None
+        with self._lock:
+            if lang.gettext in self._refusals:
+                return self._refusals[lang.gettext]
+            version = self.version
+        found = self._gate(lang)
+        with self._lock:
+            if version == self.version:  # no file changed while the gate was counting
+                self._refusals[lang.gettext] = found
+        return found
+
+    def _gate(self, lang: Language) -> str | None:
         from pipeline.site.publish import gate
 
         try:
@@ -72,7 +108,8 @@ class Site:
     def forget(self, change: Change) -> None:
         with self._lock:
             self._publishers.clear()  # a Publisher keeps templates and parsed catalogs
-            self._cache = {k: v for k, v in self._cache.items()
-                           if not (("*" in change.langs or k[1] in change.langs)
-                                   and ("*" in change.pages or k[2] in change.pages))}
+            self._cache = {k: v for k, v in self._cache.items() if not change.affects(k[1], k[2])}
+            self._pdfs = {k: v for k, v in self._pdfs.items() if not change.affects(k[1], k[2])}
+            self._refusals = {k: v for k, v in self._refusals.items()
+                              if not change.affects(k, "*")}
             self.version += 1

@@ -21,6 +21,11 @@ class Change:
     pages: frozenset[str]
     paths: tuple[str, ...]
 
+    def affects(self, lang: str, page: str) -> bool:
+        """Whether ``page`` in ``lang`` may show something else now (``*``: any page)."""
+        return (("*" in self.langs or lang in self.langs)
+                and ("*" in self.pages or page == "*" or page in self.pages))
+
     def as_dict(self) -> dict[str, Any]:
         return {"langs": sorted(self.langs), "pages": sorted(self.pages),
                 "paths": list(self.paths)}

@@ -16,11 +16,14 @@
     location.reload();
   }
 
-  // ── live reload ────────────────────────────────────────────────────────────────────
-  const events = new EventSource("/_serve/events");
-  events.addEventListener("change", (ev) => {
-    const c = JSON.parse(ev.data);
-    const mine = meta.mode === "index" ||
+  const panel = {
+    blocks: [], elements: new Map(), current: null, node: null,
+  };
+
+  // ── live reload (every page: index, public, preview, error) ────────────────────────
+  function changed(data) {
+    const c = JSON.parse(data);
+    const mine = meta.mode === "index" || meta.mode === "error" ||
       ((c.langs.includes("*") || c.langs.includes(meta.lang)) &&
        (c.pages.includes("*") || c.pages.includes(meta.page)));
     if (!mine) return;
@@ -29,10 +32,19 @@
              "here; saving checks it against the file.");
       return;
     }
-    reload(panel && panel.current !== null ? { open: panel.current } : null);
-  });
+    reload(panel.current !== null ? { open: panel.current } : null);
+  }
+  // one stream per browser (a SharedWorker), else one per tab
+  if (window.SharedWorker) {
+    const worker = new SharedWorker("/_serve/events.js");
+    worker.port.onmessage = (ev) => changed(ev.data);
+    worker.port.start();
+    window.addEventListener("pagehide", () => worker.port.postMessage("bye"));
+  } else {
+    new EventSource("/_serve/events").addEventListener("change", (ev) => changed(ev.data));
+  }
 
-  if (meta.mode !== "draft" || !meta.token) return;
+  if (meta.mode !== "draft" || !meta.review) return;
 
   // ── in-context review ──────────────────────────────────────────────────────────────
   const norm = (s) => s.replace(/\s+/g, " ").trim();
@@ -58,7 +70,9 @@
   async function api(path, body) {
     const res = await fetch(path, {
       method: body ? "POST" : "GET",
-      headers: Object.assign({ "x-pipeline-token": meta.token },
+      // off loopback the page carries no token: the session cookie authenticates, and
+      // the header (which no cross-site form can send) still marks the call as ours
+      headers: Object.assign({ "x-pipeline-token": meta.token || "session" },
                              body ? { "content-type": "application/json" } : {}),
       body: body ? JSON.stringify(body) : undefined,
       credentials: "same-origin",
@@ -67,10 +81,6 @@
     try { data = await res.json(); } catch (e) { data = { error: res.statusText }; }
     return { status: res.status, data };
   }
-
-  const panel = {
-    blocks: [], elements: new Map(), current: null, node: null,
-  };
 
   function notice(text, kind) {
     if (!panel.node) return;
