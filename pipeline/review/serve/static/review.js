@@ -48,6 +48,12 @@
 
   // ── in-context review ──────────────────────────────────────────────────────────────
   const norm = (s) => s.replace(/\s+/g, " ").trim();
+  // every state but "reviewed" waits for a person (the server decides it as the gate does)
+  const LABELS = {
+    draft: "draft (not reviewed)", unsigned: "not signed off", outdated: "English changed",
+    untranslated: "new English: translate it", missing: "no catalog entry: run update",
+    reviewed: "reviewed",
+  };
   const NESTED = "ul,ol,p,table,blockquote,div,h1,h2,h3,h4,h5,h6,pre";
   function ownText(el) {
     const copy = el.cloneNode(true);
@@ -103,7 +109,7 @@
           node.classList.add("wb-block", "wb-" + b.state);
           node.dataset.wbIndex = String(b.index);
           node.tabIndex = 0;
-          node.title = "Review this block (" + b.state + ")";
+          node.title = "Review this block (" + (LABELS[b.state] || b.state) + ")";
           panel.elements.set(b.index, node);
           j = k + 1;
           break;
@@ -158,7 +164,7 @@
     const where = panel.node.querySelector(".wb-where");
     where.textContent = `${b.index + 1}/${panel.blocks.length} · ${b.kind} · line ${b.line}`;
     const state = panel.node.querySelector(".wb-state");
-    state.textContent = b.state === "draft" ? "draft (fuzzy)" : b.state;
+    state.textContent = LABELS[b.state] || b.state;
     state.className = "wb-state wb-" + b.state;
 
     box.append(section("English", el("p", { class: "wb-english", lang: "en" }, b.english)));
