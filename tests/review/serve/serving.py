@@ -4,6 +4,8 @@ Playwright."""
 
 from __future__ import annotations
 
+import html
+import http.client
 import json
 import os
 import re
@@ -14,8 +16,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,26 +74,38 @@ def rewrite(path: Path, english: str, old: str, new: str) -> None:
     atomic_write(path, (text[:at] + new + text[at:]).encode("utf-8"))
 
 
-# ── library: blocks and decisions ────────────────────────────────────────────────────
-
-
 # ── a real server ────────────────────────────────────────────────────────────────────
 
 
 @dataclass
 class Server:
+    """A ``pipeline serve`` process; ``url`` is where the test reaches it, ``start`` the
+    address it printed to open the session, ``lines`` what it printed on stderr."""
+
     url: str
     proc: subprocess.Popen[str]
     started_in: float
     root: Path
+    start: str = ""
+    lines: list[str] = field(default_factory=list)
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
-        req = urllib.request.Request(self.url.rstrip("/") + path, headers=headers or {})
+        status, _, text = self.fetch(path, headers)
+        return status, text
+
+    def fetch(self, path: str, headers: dict[str, str] | None = None,
+              ) -> tuple[int, dict[str, str], str]:
+        """(status, headers, body) of a GET that follows no redirect."""
+        host = self.url.split("//")[1].rstrip("/")
+        conn = http.client.HTTPConnection(host, timeout=30)
         try:
-            with urllib.request.urlopen(req, timeout=10) as res:
-                return res.status, res.read().decode("utf-8")
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8")
+            conn.request("GET", path, headers=headers or {})
+            res = conn.getresponse()
+            body = res.read()
+            text = body.decode("utf-8") if not body.startswith(b"%PDF") else body.decode("latin-1")
+            return res.status, {k.lower(): v for k, v in res.getheaders()}, text
+        finally:
+            conn.close()
 
     def post(self, path: str, body: Mapping[str, object],
              headers: dict[str, str]) -> tuple[int, str]:
@@ -99,48 +113,75 @@ class Server:
                                      data=json.dumps(body).encode(),
                                      headers={"content-type": "application/json", **headers})
         try:
-            with urllib.request.urlopen(req, timeout=10) as res:
+            with urllib.request.urlopen(req, timeout=30) as res:
                 return res.status, res.read().decode("utf-8")
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode("utf-8")
 
-    def token(self) -> str:
-        _, page = self.get(f"/drafts/es/{PAGE}.html")
+    def meta(self, headers: dict[str, str] | None = None) -> dict[str, Any]:
+        _, page = self.get(f"/drafts/es/{PAGE}.html", headers)
         m = re.search(r'name="pipeline-serve" content="([^"]+)"', page)
-        assert m
-        return str(json.loads(m.group(1).replace("&quot;", '"'))["token"])
+        assert m, page[:300]
+        found: dict[str, Any] = json.loads(html.unescape(m.group(1)))
+        return found
+
+    def token(self) -> str:
+        return str(self.meta()["token"])
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
-@pytest.fixture(name="server")
-def server_fixture(site: Path) -> Iterator[Server]:
+def start_server(root: Path, *args: str, reach: str | None = None,
+                 wrap: Sequence[str] = ()) -> Server:
+    """``pipeline serve --port 0 --lang es ARGS`` on ``root``, ready to answer; ``reach``
+    replaces the printed host to connect to; ``wrap`` prefixes the command."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "PIPELINE_REVIEWER": "Tess Reviewer"}
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "--root", str(site), "serve", "--port", "0",
-         "--lang", "es"], env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-        text=True)
+        [*wrap, sys.executable, "-m", "pipeline.cli", "--root", str(root), "serve", "--port",
+         "0", "--lang", "es", *args], env=env, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, text=True)
     assert proc.stderr is not None
-    line = proc.stderr.readline()
-    m = re.search(r"on (http://127\.0\.0\.1:\d+/)", line)
-    assert m, line
-    srv = Server(m.group(1), proc, 0.0, site)
+    lines = []
+    while not lines or not lines[-1].startswith("serving on"):
+        lines.append(proc.stderr.readline())
+        assert lines[-1], "".join(lines) + proc.stderr.read()
+    m = re.search(r"on (http://(\S+):(\d+)/)", lines[-1])
+    assert m, lines
+    url = f"http://{reach}:{m.group(3)}/" if reach else m.group(1)
+    start = ""
+    if args and "--allow-remote" in args:
+        lines.append(proc.stderr.readline())
+        start = lines[-1].rsplit(" ", 1)[-1].strip()
+    srv = Server(url, proc, 0.0, root, start, lines)
     while True:
         try:
-            if srv.get("/")[0] == 200:
-                break
+            srv.get("/")
+            break
         except OSError:
             time.sleep(0.02)
         assert time.perf_counter() - t0 < 20
     srv.started_in = time.perf_counter() - t0
-    threading.Thread(target=proc.stderr.read, daemon=True).start()  # drain
+
+    def drain() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            srv.lines.append(line)
+
+    threading.Thread(target=drain, daemon=True).start()
+    return srv
+
+
+@pytest.fixture(name="server")
+def server_fixture(site: Path) -> Iterator[Server]:
+    srv = start_server(site)
     yield srv
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
+    srv.stop()
 
 
 @pytest.fixture(name="browser")
