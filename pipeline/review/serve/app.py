@@ -192,8 +192,11 @@ class ServeApp:
         refused = await self._refused(lang, page)
         if refused is not None:
             return refused
-        try:
-            text = await asyncio.to_thread(self.site.render, lang, page, draft=False)
+        try:  # the switcher offers the public languages only, as publish writes it
+            refusals = await self.refusals()
+            public = tuple(x for x in self.site.languages if refusals[x.gettext] is None)
+            text = await asyncio.to_thread(self.site.render, lang, page, draft=False,
+                                           languages=public)
         except PipelineError as exc:
             return self.broken(exc)
         return HTMLResponse(inject(text, {"mode": "public", "lang": lang.gettext,

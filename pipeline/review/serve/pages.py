@@ -24,7 +24,7 @@ class Site:
         self.config = config
         self.source = parse_language(config.source_language)
         self.languages = tuple(dict.fromkeys([self.source, *languages]))
-        self._cache: dict[tuple[bool, str, str], str] = {}
+        self._cache: dict[tuple[bool, str, str, str], str] = {}
         self._pdfs: dict[tuple[bool, str, str], bytes] = {}
         self._refusals: dict[str, str | None] = {}
         self._publishers: dict[bool, Any] = {}
@@ -46,16 +46,18 @@ class Site:
     def language(self, code: str) -> Language | None:
         return next((x for x in self.languages if x.gettext == code), None)
 
-    def render(self, lang: Language, page: str, *, draft: bool) -> str:
-        """The page's HTML as ``publish`` (or ``publish --draft``) would write it."""
-        key = (draft, lang.gettext, page)
+    def render(self, lang: Language, page: str, *, draft: bool,
+               languages: tuple[Language, ...] | None = None) -> str:
+        """The page's HTML as ``publish`` (or ``publish --draft``) would write it;
+        ``languages``: those its switcher offers (default: all served)."""
+        shown = languages or self.languages
+        key = (draft, lang.gettext, page, ",".join(x.gettext for x in shown))
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 return hit
             doc = read_page(self.config.pages_dir / f"{page}.md")
-            html_text, _ = self._publisher(draft).render_html(doc, lang, self.languages,
-                                                              preview=draft)
+            html_text, _ = self._publisher(draft).render_html(doc, lang, shown, preview=draft)
             self._cache[key] = html_text
             return str(html_text)
 
