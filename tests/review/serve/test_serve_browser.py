@@ -1,6 +1,8 @@
 """The in-context review in Debian's Chromium driven by Playwright: open a block, edit,
 accept, the ``.po`` signed on disk; an edit made meanwhile in the file is a conflict, never
-overwritten; a save in an editor reloads the page."""
+overwritten; a save in an editor reloads every page it affects (index and public pages
+too); six open tabs never block a save; an error page recovers by itself; every block that
+waits for a person is marked."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from conftest import GETTEXT, msgfmt_ok
 from serving import (  # noqa: F401 (fixtures)
     ES,
@@ -24,7 +27,9 @@ from serving import (  # noqa: F401 (fixtures)
 )
 
 from pipeline.catalog.entry import is_reviewed
+from pipeline.cli import cli
 from pipeline.config import load_config
+from pipeline.fs import atomic_write
 from pipeline.review.serve.workbench import blocks
 
 
@@ -92,3 +97,122 @@ def test_live_reload_in_the_browser(server: Server, browser: Any) -> None:
     assert latency < 1.0
 
 
+
+
+def _save_draft(page: Any, text: str) -> float:
+    """Open the first draft in the panel, type, Save draft; seconds until answered."""
+    from playwright.sync_api import expect
+
+    page.locator(".wb-block.wb-draft").first.click()
+    panel = page.locator(".wb-panel")
+    panel.locator(".wb-text").fill(text)
+    t0 = time.perf_counter()
+    panel.locator(".wb-save").click()
+    expect(panel.locator(".wb-status")).to_contain_text("saved", timeout=8000)
+    return time.perf_counter() - t0
+
+
+def test_six_open_tabs_never_block_a_save(server: Server, browser: Any) -> None:
+    """Browsers open about six connections per host; with one event stream per tab, six
+    tabs used them all and the panel's save went unanswered. One stream per browser."""
+    context = browser.new_context()
+    errors: list[str] = []
+    tabs = []
+    for n in range(6):
+        tab = context.new_page()
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        path = ("", f"en/{PAGE}.html", f"drafts/es/{PAGE}.html")[n % 3]
+        tab.goto(server.url + path)
+        tabs.append(tab)
+    for tab in tabs[2::3]:
+        tab.wait_for_selector("body[data-wb-ready]")
+    page = context.new_page()
+    page.goto(server.url + f"drafts/es/{PAGE}.html")
+    page.wait_for_selector("body[data-wb-ready]")
+    draft = next(b for b in blocks(load_config(server.root), ES, PAGE) if b.state == "draft")
+    took = _save_draft(page, draft.translation + " (7 tabs)")
+    print(f"save with seven tabs open: {took * 1000:.0f} ms")
+    assert entry(server.root, draft.english).msgstr == draft.translation + " (7 tabs)"
+    # and the change still reaches every tab that shows this page, through the one stream
+    from playwright.sync_api import expect
+
+    for tab in tabs[2::3]:
+        expect(tab.locator("main")).to_contain_text("(7 tabs)", timeout=5000)
+    assert not errors
+    context.close()
+
+
+def test_live_reload_on_the_index_and_public_pages(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    errors: list[str] = []
+    tabs = {}
+    for path in ("", f"en/{PAGE}.html", "drafts/", "drafts/es/index.html"):
+        tab = context.new_page()
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.goto(server.url + path)
+        tab.evaluate("window.notReloaded = true")
+        tabs[path] = tab
+    source = server.root / "source" / "pages" / f"{PAGE}.md"
+    text = source.read_text(encoding="utf-8")
+    atomic_write(source, text.replace("Tumors can press", "Tumors may press", 1).encode())
+    for tab in tabs.values():
+        tab.wait_for_function("window.notReloaded === undefined", timeout=5000)
+    expect(tabs[f"en/{PAGE}.html"].locator("main")).to_contain_text("Tumors may press")
+    assert not errors
+    context.close()
+
+
+def test_error_page_recovers_by_itself(server: Server, browser: Any) -> None:
+    po = page_po(server.root)
+    good = po.read_bytes()
+    atomic_write(po, good.replace(b'msgid "', b'msgid "\\q', 3))  # an invalid escape
+    time.sleep(0.3)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server.url + f"drafts/es/{PAGE}.html")
+    assert "cannot be shown yet" in page.locator("h1").inner_text()
+    assert f"locale/es/LC_MESSAGES/{PAGE}.po:" in page.locator("body").inner_text()
+    atomic_write(po, good)
+    page.wait_for_selector("body[data-wb-ready]", timeout=5000)  # reloaded: the panel is up
+    assert not errors
+
+
+def test_every_block_that_awaits_a_person_is_marked(server: Server, browser: Any) -> None:
+    """Machine drafts, an outdated translation (its English changed) and new English."""
+    from playwright.sync_api import expect
+
+    source = server.root / "source" / "pages" / f"{PAGE}.md"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("Tumors can press", "Tumors may press", 1)
+    text = text.replace("Treatments may include:", "A new paragraph for the families.\n\n"
+                        "Treatments may include:", 1)
+    source.write_text(text, encoding="utf-8")
+    run = CliRunner().invoke(cli, ["--root", str(server.root), "extract"])
+    assert run.exit_code == 0, run.output
+    run = CliRunner().invoke(cli, ["--root", str(server.root), "update", "--lang", "es"])
+    assert run.exit_code == 0, run.output
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url + f"drafts/es/{PAGE}.html")
+    page.wait_for_selector("body[data-wb-ready]")
+    found = blocks(load_config(server.root), ES, PAGE)
+    waiting = [b for b in found if b.state != "reviewed"]
+    assert sorted({b.state for b in waiting}) == ["draft", "outdated", "untranslated"]
+    for state in ("draft", "outdated", "untranslated"):
+        marked = page.locator(f".wb-block.wb-{state}")
+        expect(marked).to_have_count(sum(b.state == state for b in waiting))
+        bar = marked.first.evaluate("n => getComputedStyle(n).boxShadow")
+        assert "inset" in bar, (state, bar)
+    outdated = page.locator(".wb-block.wb-outdated").first
+    outdated.click()
+    panel = page.locator(".wb-panel")
+    assert "English changed" in panel.locator(".wb-state").inner_text()
+    assert panel.locator(".wb-diff ins").first.inner_text() == "may"
+    # Skip walks exactly the blocks that wait, in page order, as the gate counts them
+    order = [b.index for b in waiting]
+    panel.locator(".wb-skip").click()
+    at = order.index(next(b.index for b in waiting if b.state == "outdated"))
+    if at + 1 < len(order):
+        assert panel.locator(".wb-where").inner_text().startswith(f"{order[at + 1] + 1}/")
