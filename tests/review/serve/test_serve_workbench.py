@@ -3,9 +3,10 @@ decisions (edit, accept, conflict, discuss) made through :class:`~pipeline.revie
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from conftest import GETTEXT, msgfmt_ok
+from conftest import GETTEXT, SIGNED, RunCli, msgfmt_ok
 from serving import (
     ES,
     MT,
@@ -95,3 +96,34 @@ def test_decide_asks_before_accepting_qa_errors(site: Path) -> None:
     assert not is_reviewed(entry(site, draft.english), GETTEXT)
 
 
+
+
+def test_with_signoff_required_the_panel_waits_for_what_the_gate_waits_for(
+        site: Path, run: RunCli) -> None:
+    """``require_signoff``: a translation nobody signed waits, as the gate (and ``status``)
+    counts it; accepting signs it, and both agree again."""
+    pyproject = site / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        'languages = ["es"]', 'languages = ["es"]\nrequire_signoff = true'))
+    config = load_config(site)
+
+    def gate_counts() -> tuple[int, int]:
+        result = run("status", "--lang", "es", "--json")
+        rows = json.loads(result.stdout)
+        row = next(r for r in rows if r["domain"] == PAGE)
+        return row["reviewed"], row["total"]
+
+    def states() -> dict[tuple[str, str | None], str]:  # a string the page repeats is one entry
+        return {(b.english, b.msgctxt): b.state for b in blocks(config, ES, PAGE)}
+
+    found = blocks(config, ES, PAGE)
+    reviewed, total = gate_counts()
+    assert len(states()) == total
+    assert list(states().values()).count("reviewed") == reviewed == 0
+    assert {b.state for b in found} == {"unsigned", "draft"}  # both wait for a person
+    unsigned = next(b for b in found if b.state == "unsigned")
+    saved = decide(config, ES, "Ana Ruiz", _decision(unsigned, "accept"), today="2026-03-04")
+    assert saved.status == "accepted" and saved.block is not None
+    assert saved.block.state == "reviewed"
+    assert is_reviewed(entry(site, unsigned.english), SIGNED)
+    assert list(states().values()).count("reviewed") == gate_counts()[0] == 1
