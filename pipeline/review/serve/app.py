@@ -302,6 +302,7 @@ class ServeApp:
 
     def starlette(self) -> ASGIApp:
         from starlette.applications import Starlette
+        from starlette.responses import Response
         from starlette.routing import Route
 
         routes = [
@@ -309,6 +310,7 @@ class ServeApp:
             Route("/index.html", self.index),
             Route("/drafts/", self.index),
             Route("/drafts/index.html", self.index),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
             Route("/_serve/events", self.events),
             Route("/_serve/api/blocks", self.api_blocks),
             Route("/_serve/api/decide", self.api_decide, methods=["POST"]),

@@ -24,6 +24,7 @@ from serving import (  # noqa: F401 (fixtures)
     rewrite,
     server_fixture,
     site_fixture,
+    start_server,
 )
 
 from pipeline.catalog.entry import is_reviewed
@@ -216,3 +217,38 @@ def test_every_block_that_awaits_a_person_is_marked(server: Server, browser: Any
     at = order.index(next(b.index for b in waiting if b.state == "outdated"))
     if at + 1 < len(order):
         assert panel.locator(".wb-where").inner_text().startswith(f"{order[at + 1] + 1}/")
+
+
+def test_off_loopback_the_session_starts_from_the_printed_address(site: Path,
+                                                                  browser: Any) -> None:
+    """``--allow-remote``: the browser opens the one-time address, is sent to the index
+    with an HttpOnly cookie, and the panel works with no token in any page."""
+    from playwright.sync_api import expect
+
+    server = start_server(site, "--host", "0.0.0.0", "--allow-remote", reach="127.0.0.1")
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server.url + f"drafts/es/{PAGE}.html")
+        assert "one-time address" in page.locator("body").inner_text()
+        start = server.url.rstrip("/") + "/" + server.start.split("/", 3)[3]
+        page.goto(start)
+        assert page.url == server.url  # redirected to the index
+        cookie = next(c for c in context.cookies() if c["name"] == "pipeline-session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert page.evaluate("document.cookie") == ""  # no script can read it
+        page.goto(server.url + f"drafts/es/{PAGE}.html")
+        page.wait_for_selector("body[data-wb-ready]")
+        assert cookie["value"] not in page.content()
+        page.locator(".wb-block.wb-draft").first.click()
+        page.locator(".wb-panel .wb-accept").click()
+        expect(page.locator(".wb-panel .wb-status")).to_contain_text("accepted")
+        assert not errors
+        other = browser.new_context().new_page()  # a second browser: the address is spent
+        other.goto(start)
+        assert "used already" in other.locator("body").inner_text()
+        context.close()
+    finally:
+        server.stop()
