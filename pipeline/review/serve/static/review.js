@@ -40,6 +40,8 @@
     worker.port.onmessage = (ev) => changed(ev.data);
     worker.port.start();
     window.addEventListener("pagehide", () => worker.port.postMessage("bye"));
+    // a page restored from the back/forward cache said "bye": it may be out of date
+    window.addEventListener("pageshow", (ev) => { if (ev.persisted) location.reload(); });
   } else {
     new EventSource("/_serve/events").addEventListener("change", (ev) => changed(ev.data));
   }
