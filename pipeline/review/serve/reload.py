@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Config
+from pipeline.site.continuity import PUBLISHED
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +56,11 @@ def classify(config: Config, paths: Iterable[Path]) -> Change | None:
                 path.resolve().is_relative_to(config.assets_dir.resolve()):
             langs.add("*")
             pages.add("*")
-        elif path.resolve() == config.glossary_path.resolve():
+        elif path.resolve() in (config.glossary_path.resolve(),
+                                (config.locale_dir / PUBLISHED).resolve()):
+            # the glossary: the panel's terms and QA findings; published.toml: what is public
             langs.add("*")
-            pages.add("*")  # the panel's glossary terms and QA findings
+            pages.add("*")
         elif name.endswith(".po") and len(parts) >= 3 and parts[-2] == "LC_MESSAGES":
             langs.add(parts[-3])
             pages.add("*" if path.stem == "site" else path.stem)

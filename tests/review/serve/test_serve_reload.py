@@ -32,6 +32,8 @@ def test_classify_changes(site: Path) -> None:
     assert site_po is not None and site_po.pages == {"*"}
     page = classify(config, [site / "source" / "pages" / f"{PAGE}.md"])
     assert page is not None and page.langs == {"*"} and page.pages == {PAGE}
+    published = classify(config, [site / "locale" / "published.toml"])  # what is public
+    assert published is not None and published.langs == {"*"} and published.pages == {"*"}
     assert classify(config, [page_po(site).with_name(".x.po.123.tmp"),
                              page_po(site).with_suffix(".mo")]) is None
 
