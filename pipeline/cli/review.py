@@ -274,15 +274,18 @@ def glossary_import(state: State, file: Path) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but loopback is reachable by others.")
+              help="Address to listen on; anything but loopback needs --allow-remote.")
+@click.option("--allow-remote", is_flag=True,
+              help="Listen off loopback: others can connect; the session starts from a "
+                   "one-time address printed here.")
 @click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
               help="Name recorded on accepted entries (default: $PIPELINE_REVIEWER, else $USER).")
 @pass_state
-def serve(state: State, langs: tuple[str, ...], port: int, host: str,
+def serve(state: State, langs: tuple[str, ...], port: int, host: str, allow_remote: bool,
           reviewer: str | None) -> None:
     """Serve the site and draft previews with live reload and in-context review."""
     from pipeline.errors import ConfigError
-    from pipeline.review.server import listen, missing_dependencies, run
+    from pipeline.review.serve.server import listen, missing_dependencies, run
 
     missing = missing_dependencies()
     if missing:
@@ -292,10 +295,13 @@ def serve(state: State, langs: tuple[str, ...], port: int, host: str,
     if not name:
         raise ConfigError("name the reviewer: --reviewer NAME or $PIPELINE_REVIEWER")
     languages = chosen_languages(state, langs)
-    listening = listen(host, port)
+    listening = listen(host, port, allow_remote=allow_remote)
     if listening.warning:
         click.echo(f"warning: {listening.warning}", err=True)
     click.echo(f"serving on {listening.url} (drafts: {listening.url}drafts/; reviewer: "
                f"{name}; Ctrl-C stops)", err=True)
+    if listening.start != listening.url:
+        click.echo(f"open once to start the session: {listening.start}", err=True)
     run(state.config, languages, reviewer=name, listening=listening,
+        on_error=lambda line: click.echo(f"error: {line}", err=True),
         log_level="info" if state.verbose else "warning")

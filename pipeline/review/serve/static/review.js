@@ -16,11 +16,14 @@
     location.reload();
   }
 
-  // ── live reload ────────────────────────────────────────────────────────────────────
-  const events = new EventSource("/_serve/events");
-  events.addEventListener("change", (ev) => {
-    const c = JSON.parse(ev.data);
-    const mine = meta.mode === "index" ||
+  const panel = {
+    blocks: [], elements: new Map(), current: null, node: null,
+  };
+
+  // ── live reload (every page: index, public, preview, error) ────────────────────────
+  function changed(data) {
+    const c = JSON.parse(data);
+    const mine = meta.mode === "index" || meta.mode === "error" ||
       ((c.langs.includes("*") || c.langs.includes(meta.lang)) &&
        (c.pages.includes("*") || c.pages.includes(meta.page)));
     if (!mine) return;
@@ -29,13 +32,30 @@
              "here; saving checks it against the file.");
       return;
     }
-    reload(panel && panel.current !== null ? { open: panel.current } : null);
-  });
+    reload(panel.current !== null ? { open: panel.current } : null);
+  }
+  // one stream per browser (a SharedWorker), else one per tab
+  if (window.SharedWorker) {
+    const worker = new SharedWorker("/_serve/events.js");
+    worker.port.onmessage = (ev) => changed(ev.data);
+    worker.port.start();
+    window.addEventListener("pagehide", () => worker.port.postMessage("bye"));
+    // a page restored from the back/forward cache said "bye": it may be out of date
+    window.addEventListener("pageshow", (ev) => { if (ev.persisted) location.reload(); });
+  } else {
+    new EventSource("/_serve/events").addEventListener("change", (ev) => changed(ev.data));
+  }
 
-  if (meta.mode !== "draft" || !meta.token) return;
+  if (meta.mode !== "draft" || !meta.review) return;
 
   // ── in-context review ──────────────────────────────────────────────────────────────
   const norm = (s) => s.replace(/\s+/g, " ").trim();
+  // every state but "reviewed" waits for a person (the server decides it as the gate does)
+  const LABELS = {
+    draft: "draft (not reviewed)", unsigned: "not signed off", outdated: "English changed",
+    untranslated: "new English: translate it", missing: "no catalog entry: run update",
+    reviewed: "reviewed",
+  };
   const NESTED = "ul,ol,p,table,blockquote,div,h1,h2,h3,h4,h5,h6,pre";
   function ownText(el) {
     const copy = el.cloneNode(true);
@@ -58,7 +78,9 @@
   async function api(path, body) {
     const res = await fetch(path, {
       method: body ? "POST" : "GET",
-      headers: Object.assign({ "x-pipeline-token": meta.token },
+      // off loopback the page carries no token: the session cookie authenticates, and
+      // the header (which no cross-site form can send) still marks the call as ours
+      headers: Object.assign({ "x-pipeline-token": meta.token || "session" },
                              body ? { "content-type": "application/json" } : {}),
       body: body ? JSON.stringify(body) : undefined,
       credentials: "same-origin",
@@ -67,10 +89,6 @@
     try { data = await res.json(); } catch (e) { data = { error: res.statusText }; }
     return { status: res.status, data };
   }
-
-  const panel = {
-    blocks: [], elements: new Map(), current: null, node: null,
-  };
 
   function notice(text, kind) {
     if (!panel.node) return;
@@ -93,7 +111,7 @@
           node.classList.add("wb-block", "wb-" + b.state);
           node.dataset.wbIndex = String(b.index);
           node.tabIndex = 0;
-          node.title = "Review this block (" + b.state + ")";
+          node.title = "Review this block (" + (LABELS[b.state] || b.state) + ")";
           panel.elements.set(b.index, node);
           j = k + 1;
           break;
@@ -148,7 +166,7 @@
     const where = panel.node.querySelector(".wb-where");
     where.textContent = `${b.index + 1}/${panel.blocks.length} · ${b.kind} · line ${b.line}`;
     const state = panel.node.querySelector(".wb-state");
-    state.textContent = b.state === "draft" ? "draft (fuzzy)" : b.state;
+    state.textContent = LABELS[b.state] || b.state;
     state.className = "wb-state wb-" + b.state;
 
     box.append(section("English", el("p", { class: "wb-english", lang: "en" }, b.english)));

@@ -2,7 +2,7 @@
 the decisions it sends back — made through :class:`pipeline.review.Review`, as in the
 terminal, so every save is locked, atomic and refused when the entry changed on disk.
 
-The web layer (:mod:`pipeline.review.web`) only moves these values to and from JSON.
+The web layer (:mod:`pipeline.review.serve.app`) only moves these values to and from JSON.
 """
 
 from __future__ import annotations
@@ -16,22 +16,28 @@ from typing import Any
 
 import polib
 
-from pipeline.catalog.entry import add_note, is_reviewed
-from pipeline.catalog.entry import is_draft as is_machine
+from pipeline.catalog.entry import add_note, is_outdated, is_reviewed, unsigned
 from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import load_catalog, save_catalog
+from pipeline.catalog.syntax import MAX_CATALOG_BYTES, MAX_FIELD_CHARS
 from pipeline.config import Config, Language
-from pipeline.errors import LockedError, SourceError
+from pipeline.errors import CatalogError, ConfigError, LockedError, SourceError
 from pipeline.fs import locked
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
 from pipeline.review.session import Item, Review, provenance
 from pipeline.site.render import SAFE_MD
-from pipeline.source import Document, read_page
+from pipeline.source import Document, list_pages, read_page
+from pipeline.visible import refusal
 
 _WORD = re.compile(r"\s+|\w+|[^\w\s]")
 DISCUSS = "discuss: "
+ACTIONS = ("accept", "save", "discuss")
+MAX_NOTE_CHARS = 2_000
+AWAITING = ("draft", "unsigned", "outdated", "untranslated", "missing")
+"""The states of a block that waits for a person: everything but ``reviewed``, which is
+exactly what :func:`~pipeline.catalog.entry.is_reviewed` (the gate's rule) says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +57,7 @@ class Block:
     msgctxt: str | None
     english: str
     translation: str
-    state: str  # reviewed | draft | untranslated | missing (no entry: run update)
+    state: str  # reviewed, or one of AWAITING (missing: no entry, run update)
     provenance: str
     previous: str | None  # the English the draft was made for, when it changed
     diff: tuple[tuple[str, str], ...]  # ("=", "-" or "+", words) from previous to english
@@ -115,9 +121,22 @@ def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
 
 def _page(config: Config, page: str) -> Document:
     path = config.pages_dir / f"{page}.md"
-    if not path.is_file():
+    if page not in {p.stem for p in list_pages(config.pages_dir)}:
         raise SourceError("no such page; choose one from the index", path=path)
     return read_page(path)
+
+
+def state_of(e: polib.POEntry | None, config: Config) -> str:
+    """What a block waits for (see :data:`AWAITING`), or ``reviewed``."""
+    if e is None:
+        return "missing"
+    if is_reviewed(e, config.review):
+        return "reviewed"
+    if not (e.msgstr if not e.msgid_plural else any(e.msgstr_plural.values())):
+        return "untranslated"
+    if is_outdated(e):
+        return "outdated"
+    return "unsigned" if unsigned(e) else "draft"
 
 
 def _entry(po: Sequence[polib.POEntry], msgid: str,
@@ -150,14 +169,13 @@ def blocks(config: Config, lang: Language, page: str) -> list[Block]:
     out: list[Block] = []
     for i, (seg, e) in enumerate(raw):
         translation = e.msgstr if e is not None and not e.msgid_plural else ""
-        state = ("missing" if e is None else "reviewed" if is_reviewed(e, config.review)
-                 else "draft" if is_machine(e, config.review) else "untranslated")
+        state = state_of(e, config)
         before = raw[i - 1] if i > 0 else None
         after = raw[i + 1] if i + 1 < len(raw) else None
         out.append(Block(
             index=i, kind=seg.kind, line=seg.line, domain=page, msgctxt=seg.context,
             english=seg.text, translation=translation, state=state,
-            provenance=provenance(e) if e is not None and state == "draft" else
+            provenance=provenance(e) if e is not None and state in ("draft", "outdated") else
             _signed(e, config),
             previous=e.previous_msgid if e is not None else None,
             diff=word_diff(e.previous_msgid, seg.text) if e is not None and e.previous_msgid
@@ -208,8 +226,11 @@ class Decision:
 def decide(config: Config, lang: Language, reviewer: str, d: Decision,
            today: str | None = None) -> Saved:
     """Apply one decision through :class:`Review` (edit, then accept) or add a discussion
-    note; any difference between what the panel showed and the disk is a conflict."""
+    note; any difference between what the panel showed and the disk is a conflict.
+
+    Everything the loader would refuse is refused before anything is written (raises)."""
     path = CatalogInfo(d.page, lang, config.locale_dir).po_path
+    check(config, d, path)
     review = Review.start(config, lang, reviewer=reviewer,
                           pages=[d.page], today=today)  # validates the page and the name
     review.items = [Item(d.page, path, d.msgctxt, d.msgid)]
@@ -243,6 +264,32 @@ def decide(config: Config, lang: Language, reviewer: str, d: Decision,
     if review.accepted != 1 and not card.reviewed:
         return _result(config, lang, d, "conflict", outcome.message)
     return _result(config, lang, d, "accepted", f"accepted, signed by {review.reviewer}")
+
+
+def check(config: Config, d: Decision, path: Path) -> None:
+    """Refuse, before any write, a decision whose result a command could not read back:
+    another page's or domain's entry (``site.po`` is not reviewed here), text over the
+    loader's limits (``catalog.syntax``) or holding control characters."""
+    if d.action not in ACTIONS:
+        raise ConfigError(f"unknown action {d.action!r}; one of {', '.join(ACTIONS)}")
+    doc = _page(config, d.page)
+    if not any(seg.text == d.msgid and seg.context == d.msgctxt for seg in doc.segments):
+        raise SourceError("no such block on this page; reload it", path=doc.path)
+    if not path.is_file():
+        raise CatalogError("no catalog for this page yet: run 'pipeline update'", path=path)
+    text = d.text if d.action != "discuss" else None
+    if text is not None and len(text) > MAX_FIELD_CHARS:
+        raise CatalogError(f"a translation of {len(text):,} characters (limit "
+                           f"{MAX_FIELD_CHARS:,}); shorten it", path=path)
+    if text is not None and (problem := refusal(text)):
+        raise CatalogError(f"not saved: {problem}", path=path)
+    if len(d.note) > MAX_NOTE_CHARS:
+        raise CatalogError(f"a note of {len(d.note):,} characters (limit "
+                           f"{MAX_NOTE_CHARS:,}); shorten it", path=path)
+    grows = len((text or "").encode("utf-8")) + len(d.note.encode("utf-8")) + 200
+    if path.stat().st_size + grows > MAX_CATALOG_BYTES:
+        raise CatalogError(f"the catalog would grow past {MAX_CATALOG_BYTES:,} bytes; "
+                           "split it", path=path)
 
 
 def _discuss(config: Config, lang: Language, reviewer: str, today: str, d: Decision,
