@@ -76,8 +76,9 @@ def test_record_writes_json_and_html_with_a_summary(project: Path, tmp_path: Pat
 def test_default_output_and_public_line(project: Path) -> None:
     root = site(project)
     assert cli(root, "record", "--lang", "es").exit_code == 0
-    assert (root / "output" / "record" / "es.json").exists()
-    assert (root / "output" / "record" / "es.html").exists()
+    assert (root / "reports" / "record" / "es.json").exists()
+    assert not (root / "output").exists()  # never beside the public site
+    assert (root / "reports" / "record" / "es.html").exists()
     record = build_record(load_config(root), parse_language("es"), today="2026-12-01")
     page = next(p for p in record.pages if p.domain == DOMAIN)
     line = public_line(page, parse_language("es"))
