@@ -342,8 +342,9 @@ def _save_manifests(publisher: Publisher, plan: Plan,
     facts = catalog_facts(config, counted, hashes=publisher.hashes)
     for tree in plan.trees:
         manifest = manifests[tree.root]
+        # a file listed as pending (no digest) that was never written is not ours
         manifest.outputs = {k: v for k, v in sorted(manifest.outputs.items())
-                            if k in tree.keep}
+                            if k in tree.keep and (v or (tree.root / k).exists())}
         manifest.languages = [x.gettext for x in tree.languages]
         manifest.catalogs = {k: v for k, v in manifest.catalogs.items()
                              if k.split("/", 1)[-1] in names}
