@@ -131,7 +131,7 @@ def publish(
         share = None
         if shard is not None:
             plan, share = restrict(plan, shard)
-        check_trees(plan, manifests)
+        check_trees(plan, manifests, public=config.output_dir)
         docs, titles = _parse_pages(publisher, plan, manifests, pool)
         _check_layout(publisher, plan)
         removed: list[Path] = []

@@ -77,12 +77,16 @@ def check_tree(root: Path, manifest: Manifest, *, writes: Iterable[str],
                 "overwritten; move it away, then publish again", path=root / name)
 
 
-def check_trees(plan: Plan, manifests: Mapping[Path, Manifest]) -> None:
+def check_trees(plan: Plan, manifests: Mapping[Path, Manifest], *, public: Path) -> None:
     """:func:`check_tree` for every tree of ``plan`` (the files it keeps are those it may
-    write), then the partial files of a killed run swept from them."""
+    write), and for the ``public`` folder around a preview tree inside it (deployed with
+    it), then the partial files of a killed run swept from them."""
+    roots = [tree.root for tree in plan.trees]
     for tree in plan.trees:
-        nested = [other.root for other in plan.trees if other.root != tree.root]
+        nested = [root for root in roots if root != tree.root]
         check_tree(tree.root, manifests[tree.root], writes=sorted(tree.keep), skip=nested)
+    if public not in roots and any(r.resolve().is_relative_to(public.resolve()) for r in roots):
+        check_tree(public, Manifest.load(public / MANIFEST), writes=(), skip=roots)
     for tree in plan.trees:
         sweep(tree.root, recursive=True)
 

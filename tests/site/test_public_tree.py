@@ -155,6 +155,18 @@ def test_an_output_that_links_to_an_existing_site_is_refused_not_cleaned(
     assert unchanged(site, existing) == before
 
 
+def test_drafts_never_go_into_an_output_that_links_to_an_existing_site(
+        site: Path, tmp_path: Path) -> None:
+    existing = tmp_path / "www"
+    existing.mkdir()
+    (existing / "index.html").write_text("<h1>The hospital's own home page</h1>\n", "utf-8")
+    shutil.rmtree(site / "output")
+    (site / "output").symlink_to(existing)
+    before = unchanged(site, existing)
+    refused(run(site, "publish", "--lang", "ca", "--draft"), "publish did not write")
+    assert unchanged(site, existing) == before
+
+
 def test_a_foreign_manifest_does_not_make_a_folder_ours(site: Path) -> None:
     out = site / "output"
     (out / ".manifest.json").write_text('{"deploy": "by hand"}\n', "utf-8")
