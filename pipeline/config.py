@@ -169,6 +169,11 @@ class Config:
         return self.output_dir / "drafts"
 
     @property
+    def reports_dir(self) -> Path:
+        """Private outputs never deployed (translation record, exports): git-ignored."""
+        return self.root / "reports"
+
+    @property
     def cache_dir(self) -> Path:
         return self.root / ".cache"
 

@@ -359,14 +359,17 @@ def _walk(tokens: list[Token], path: Path, offset: int) -> Iterator[tuple[str, s
 
 
 _PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+RESERVED_PAGES = {"site": "the template strings' catalog is locale/site.pot", "index":
+                  "publish writes each language's index at <lang>/index.html",
+                  "sitemap": "publish writes the site map at sitemap.xml"}
 
 
 def list_pages(pages_dir: Path) -> list[Path]:
     """Every ``*.md`` page, sorted; a missing folder is an error.
 
     A page's name becomes a catalog's, a URL's and a file's: letters, digits, ``.``, ``_``
-    and ``-`` only (a newline in it would break the ``.pot``), and never ``site`` (the
-    templates' catalog). A page that is a link to a file outside the project is refused.
+    and ``-`` only (a newline in it would break the ``.pot``), none of the pipeline's own
+    :data:`RESERVED_PAGES` (in any case). A page linking outside the project is refused.
     """
     if not pages_dir.is_dir():
         raise SourceError(
@@ -376,12 +379,14 @@ def list_pages(pages_dir: Path) -> list[Path]:
     pages = sorted(pages_dir.glob("*.md"))
     project = pages_dir.resolve().parent.parent
     for page in pages:
-        if not _PAGE_NAME.fullmatch(page.stem) or page.stem == "site":
-            raise SourceError(
-                f"page name {page.stem!r} cannot name a catalog and a URL; rename the file "
-                "with letters, digits, '-', '_' and '.' only (and not 'site')",
-                path=pages_dir / ascii(page.name).strip("'"),
-            )
+        where, why = pages_dir / ascii(page.name).strip("'"), RESERVED_PAGES.get(page.stem.lower())
+        if not _PAGE_NAME.fullmatch(page.stem):
+            raise SourceError(f"page name {page.stem!r} cannot name a catalog and a URL; rename "
+                              "the file with letters, digits, '-', '_' and '.' only", path=where)
+        if why is not None:
+            raise SourceError(f"page name {page.stem!r} is reserved ({why}); rename the file "
+                              f"(e.g. to {page.stem}-page.md), then run 'pipeline extract'",
+                              path=where)
         inside_project(page, project)
     return pages
 

@@ -94,7 +94,7 @@ def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> Non
     Translator:  pipeline update --lang es   (then edit locale/es/LC_MESSAGES/*.po)
                  pipeline translate --lang es   (machine drafts, marked fuzzy)
                  pipeline review --lang es   (accept or edit drafts one by one)
-                 pipeline status --html output/status.html
+                 pipeline status --html reports/status.html
     Publisher:   pipeline publish --lang es   (reviewed strings only)
     """
     ctx.obj = State(root, verbose, quiet)

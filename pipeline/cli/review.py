@@ -18,6 +18,7 @@ from pipeline.cli import (
     shown_path,
 )
 from pipeline.config import parse_language
+from pipeline.errors import ConfigError
 
 
 @dataclass(slots=True)
@@ -56,6 +57,16 @@ class ClickConsole:
         except click.Abort:
             raise EOFError from None
         return answer or None
+
+
+def private(state: State, output: Path | None) -> Path | None:
+    """``output`` unless it lies in the public tree: a plain deploy of ``output/`` would
+    publish what a record or an export holds (reviewers' names, machine drafts)."""
+    if output is not None and output.resolve().is_relative_to(state.config.output_dir.resolve()):
+        raise ConfigError("is inside output/, which holds only what 'pipeline publish' writes and "
+                          "is deployed as it is; write it under reports/ (the default) or "
+                          "elsewhere", path=output)
+    return output
 
 
 def _prefilled(prompt: str, text: str) -> str | None:
@@ -116,7 +127,8 @@ def record(state: State, lang: str, output: Path | None) -> None:
 
     target = parse_language(lang)
     done = build_record(state.config, target)
-    paths = write_record(done, output or state.config.root / "reports" / "record" / target.gettext)
+    paths = write_record(done, private(state, output) or
+                         state.config.reports_dir / "record" / target.gettext)
     state.say(f"wrote {' and '.join(shown_path(state, p) for p in paths)}: "
               f"{done.summary['reviewed']} of {done.summary['strings']} strings reviewed")
 
@@ -126,7 +138,7 @@ def record(state: State, lang: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True,
               help="Exchange format (XLIFF 1.2).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: output/xliff/LANG.xlf).")
+              help="File to write (default: reports/xliff/LANG.xlf).")
 @click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
 @pass_state
 def export(state: State, lang: str, fmt: str, output: Path | None,
@@ -135,7 +147,7 @@ def export(state: State, lang: str, fmt: str, output: Path | None,
     from pipeline.review.xliff import export_xliff
 
     target = parse_language(lang)
-    path = output or state.config.output_dir / "xliff" / f"{target.gettext}.xlf"
+    path = private(state, output) or state.config.reports_dir / "xliff" / f"{target.gettext}.xlf"
     done = export_xliff(state.config, target, path, pages or None)
     state.say(f"wrote {shown_path(state, done.path)}: {done.catalogs} catalogs, {done.reviewed} "
               f"reviewed, {done.fuzzy} fuzzy, {done.untranslated} untranslated")
@@ -193,7 +205,7 @@ def tm() -> None:
 @tm.command("export")
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: output/tmx/LANG.tmx).")
+              help="File to write (default: reports/tmx/LANG.tmx).")
 @click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
 @pass_state
 def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ...]) -> None:
@@ -201,7 +213,7 @@ def tm_export(state: State, lang: str, output: Path | None, pages: tuple[str, ..
     from pipeline.mt.tm import export_tmx
 
     target = parse_language(lang)
-    path = output or state.config.output_dir / "tmx" / f"{target.gettext}.tmx"
+    path = private(state, output) or state.config.reports_dir / "tmx" / f"{target.gettext}.tmx"
     done = export_tmx(state.config, target, path, pages or None)
     state.say(f"wrote {shown_path(state, done.path)}: {done.units} reviewed pairs from "
               f"{done.catalogs} catalogs")
@@ -238,13 +250,14 @@ def glossary() -> None:
 
 @glossary.command("export")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: the glossary's path with .tbx).")
+              help="File to write (default: reports/glossary.tbx).")
 @pass_state
 def glossary_export(state: State, output: Path | None) -> None:
     """Write the glossary as TBX."""
     from pipeline.review.tbx import export_tbx
 
-    done = export_tbx(state.config, output or state.config.glossary_path.with_suffix(".tbx"))
+    target = private(state, output) or state.config.reports_dir / "glossary.tbx"
+    done = export_tbx(state.config, target)
     state.say(f"wrote {shown_path(state, done.path)}: {done.entries} entries, {done.terms} rows")
 
 

@@ -32,7 +32,8 @@ from pipeline.errors import PipelineError
               help="A private preview with machine drafts, marked, noindex, under "
               "output/drafts/ (never the public site).")
 @click.option("--preview-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              metavar="DIR", help="Where previews go (default: output/drafts).")
+              metavar="DIR", help="Where previews go (default: output/drafts); outside output/, "
+              "and empty or written by publish before.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render in N processes (default: one per core; 1 = no pool).")
 @click.option("--shard", "shard_spec", metavar="K/N", default=None,

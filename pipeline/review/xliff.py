@@ -213,7 +213,7 @@ def _refuse_output(config: Config, output: Path) -> None:
     for folder in (config.locale_dir, config.root / "source"):
         if target.is_relative_to(folder.resolve()):
             raise CatalogError(f"is inside {folder.name}/, where the project's own files live; "
-                               "write the XLIFF file elsewhere (default output/xliff/)",
+                               "write the XLIFF file elsewhere (default reports/xliff/)",
                                path=output)
     if target.suffix.lower() in (".po", ".pot", ".mo", ".md", ".toml", ".csv"):
         raise CatalogError(f"'{target.suffix}' is not an XLIFF file name; use .xlf",

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,8 @@ from pipeline.site.gate import Counts, count_catalog
 from pipeline.site.workers import Workers
 
 MANIFEST = ".manifest.json"
-MANIFEST_FORMAT = 4  # 4: review counts of the page's current English (six states)
+# 4: review counts of the page's current English (six states); 5: the assets are listed too
+MANIFEST_FORMAT = 5
 PACKAGE = Path(__file__).resolve().parent.parent
 # The package's own modules whose code decides the bytes of a published file (or whether
 # it is rewritten): a fix in any of them must re-render pages that were "up to date".
@@ -110,26 +112,37 @@ class CatalogFact:
 
 @dataclass(slots=True)
 class Manifest:
-    """``<tree>/.manifest.json``: the inputs digest of each file the tree holds (pages,
-    indexes, sitemap), the languages it holds, and facts about inputs keyed by content
-    hash (English titles, review counts), so that an unchanged page or catalog is never
-    parsed again."""
+    """``<tree>/.manifest.json``: the inputs digest of each file publish wrote in the tree
+    (pages, indexes, sitemap, assets), the languages it holds, and facts about inputs keyed
+    by content hash (English titles, review counts), so that an unchanged page or catalog is
+    never parsed again.
+
+    ``ours``: the file is a manifest publish wrote (``outputs`` are then the files publish
+    may remove or rewrite, and no others); ``legacy``: an older format, whose digests are
+    dropped (every file is rendered once more) and which did not list assets."""
 
     outputs: dict[str, str] = field(default_factory=dict)  # "es/page.html" → inputs digest
     languages: list[str] = field(default_factory=list)  # gettext codes, as published
     pages: dict[str, PageFact] = field(default_factory=dict)  # page name → fact
     catalogs: dict[str, CatalogFact] = field(default_factory=dict)  # "es/page" → fact
+    ours: bool = False
+    legacy: bool = False
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        """The manifest at ``path``; an unreadable, foreign or older one is empty (every
-        file is rendered once more), never an error."""
+        """The manifest at ``path``; an unreadable or foreign one is empty and not ours, an
+        older one lists its files without digests (every file is rendered once more);
+        never an error."""
         try:
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             return cls()
-        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        if not (isinstance(data, dict) and isinstance(data.get("format"), int)
+                and isinstance(data.get("outputs"), dict)):
             return cls()
+        if data["format"] != MANIFEST_FORMAT:
+            return cls(outputs={k: "" for k in data["outputs"] if _inside(k)},
+                       ours=True, legacy=True)
 
         def table(name: str) -> dict[str, Any]:
             found = data.get(name)
@@ -143,7 +156,8 @@ class Manifest:
         counts = tuple(Counts.__dataclass_fields__)
         langs = data.get("languages")
         return cls(
-            outputs={k: v for k, v in table("outputs").items() if isinstance(v, str)},
+            outputs={k: v for k, v in table("outputs").items()
+                     if isinstance(v, str) and _inside(k)},
             languages=[x for x in langs if isinstance(x, str)] if isinstance(langs, list) else [],
             pages={k: PageFact(v["key"], v["title"]) for k, v in table("pages").items()
                    if fact(v, ("key", "title"), str)},
@@ -151,6 +165,7 @@ class Manifest:
                       for k, v in table("catalogs").items()
                       if fact(v, ("key",), str) and fact(v, counts, int)
                       and all(v[c] >= 0 for c in counts)},
+            ours=True,
         )
 
     def encode(self) -> bytes:
@@ -162,6 +177,18 @@ class Manifest:
                          for k, v in self.catalogs.items()},
         }
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def _inside(name: object) -> bool:
+    """A path a manifest may list: relative, inside its tree (publish removes what the
+    manifest lists, so a hand-edited ``../`` must name nothing).
+
+    >>> [_inside(n) for n in ("es/a.html", "../x", "/etc/x", "es/../../x", "a//b", "")]
+    [True, False, False, False, False, False]
+    """
+    return (isinstance(name, str) and bool(name) and "\\" not in name and "\0" not in name
+            and not name.startswith("/") and posixpath.normpath(name) == name
+            and ".." not in name.split("/"))
 
 
 # --- review counts ------------------------------------------------------------------------------

@@ -38,6 +38,17 @@ def _installed_families() -> frozenset[str]:
     return frozenset(name.strip() for line in out.splitlines() for name in line.split(","))
 
 
+@cache
+def _installed_font_files() -> frozenset[str]:
+    """The font files fontconfig knows: the only files outside the project the PDF
+    fetcher serves (for the stylesheet's ``@font-face { src: local(…) }``)."""
+    _installed_families()  # fontconfig is there, or a one-line error
+    out = subprocess.run(
+        ["fc-list", ":", "file"], capture_output=True, text=True, check=False, timeout=60
+    ).stdout
+    return frozenset(line.strip().rstrip(":") for line in out.splitlines() if line.strip())
+
+
 def check_fonts(lang: Language) -> None:
     """Fail with the package to install rather than print boxes."""
     families = _installed_families()
@@ -71,7 +82,7 @@ def import_weasyprint() -> Any:
 
 def make_fetcher(source_dir: Path, mapping: Mapping[str, Path | bytes]) -> Any:
     """A WeasyPrint fetcher that serves ``file:`` URLs of ``mapping`` (a file, or bytes made
-    in memory) or under ``source_dir``.
+    in memory), under ``source_dir``, or of an installed font (``local()`` in ``@font-face``).
 
     Everything else — other files, ``http(s)``, ``data:`` — is refused and logged in
     ``fetcher.refused``, so no translation can pull in a local file or reach the network.
@@ -95,6 +106,8 @@ def make_fetcher(source_dir: Path, mapping: Mapping[str, Path | bytes]) -> Any:
                 resolved = path.resolve()
                 if resolved.is_relative_to(root) and resolved.is_file():
                     target = resolved
+                elif str(path) in _installed_font_files():
+                    target = path
             if target is None:
                 self.refused.append(url)
                 raise ValueError(f"refused to fetch {url!r}: only the project's own files")
@@ -112,6 +125,7 @@ def _mime(path: Path) -> str:
     return {
         ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
         ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+        ".ttf": "font/ttf", ".otf": "font/otf", ".ttc": "font/collection",
     }.get(path.suffix.lower(), "application/octet-stream")
 
 

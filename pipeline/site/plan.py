@@ -188,16 +188,17 @@ def _lang(code: str) -> Language:
 
 def plan_tree(config: Config, publisher: Publisher, request: Request, manifest: Manifest, *,
               root: Path, preview: bool, languages: Sequence[Language],
-              pages_of: Mapping[Language, Sequence[Path]], held: Sequence[str],
-              skip: Sequence[Path] = (),
+              pages_of: Mapping[Language, Sequence[Path]],
               stubs: Mapping[Language, Collection[str]] | None = None) -> TreePlan:
     """The files of one tree: each page in each of ``languages`` (``pages_of``; ``stubs``:
-    those standing as a short page), which of them to render, and which files found there
-    (or listed by ``manifest``) to remove. A stub is in no other page's alternates."""
+    those standing as a short page), which of them to render, and which files listed by
+    ``manifest`` to remove (publish removes no file it did not write). A stub is in no
+    other page's alternates."""
     stubs = stubs or {}
     outputs = []
     kept_formats = tuple(dict.fromkeys([*config.formats, *request.formats]))
     keep = {"index.html"} | ({"sitemap.xml"} if config.base_url and not preview else set())
+    keep.update(f"assets/{name}" for name in publisher.assets)
     out = os.fspath(root)
     for lang in languages:
         keep.add(f"{lang.gettext}/index.html")
@@ -215,22 +216,9 @@ def plan_tree(config: Config, publisher: Publisher, request: Request, manifest: 
             outputs.append(PageOutput(lang, page, where,
                                       tuple((f, digests[f]) for f in request.formats), todo,
                                       stub))
-    found = set(manifest.outputs) | _files_on_disk(root, held, skip)
-    remove = tuple(sorted(name for name in found - keep
+    remove = tuple(sorted(name for name in set(manifest.outputs) - keep
                           if os.path.exists(f"{out}/{name}")))
     return TreePlan(root, preview, tuple(languages), tuple(outputs), frozenset(keep), remove)
-
-
-def _files_on_disk(root: Path, held: Sequence[str], skip: Sequence[Path]) -> set[str]:
-    """Pages, indexes and the sitemap found in the tree's language folders and top."""
-    found = {name for name in ("index.html", "sitemap.xml") if (root / name).is_file()}
-    skipped = {p.resolve() for p in skip}
-    for code in held:
-        folder = root / code
-        if folder.is_dir() and folder.resolve() not in skipped:
-            found.update(f"{code}/{p.name}" for p in folder.iterdir()
-                         if p.is_file() and p.suffix in (".html", ".pdf"))
-    return found
 
 
 def tree_languages(config: Config, decisions: Sequence[Decision], *,

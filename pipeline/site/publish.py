@@ -20,8 +20,7 @@ from pathlib import Path
 from pipeline import source
 from pipeline.catalog.paths import domains
 from pipeline.config import Config, Language
-from pipeline.errors import CatalogError, NotReadyError, PublishError
-from pipeline.fs import atomic_write, sweep
+from pipeline.errors import NotReadyError, PublishError
 from pipeline.site.continuity import public_before, save_published
 from pipeline.site.gate import STUB, Counts, Verdict, judge, page_verdicts, unsigned_problem
 from pipeline.site.indexes import index_files, render_index
@@ -54,6 +53,8 @@ from pipeline.site.plan import (
 )
 from pipeline.site.shard import Shard, UnionReport, claim, compare, restrict
 from pipeline.site.translations import Translations
+from pipeline.site.trees import check_preview_dir, check_trees, copy_assets, list_pending
+from pipeline.site.trees import write_file as _write
 from pipeline.site.workers import Workers, job_count, run_job
 from pipeline.source import Document, list_pages, read_page
 
@@ -120,10 +121,10 @@ def publish(
     ``shard``: render only that share of the files (:mod:`pipeline.site.shard`); every site-level
     file and the manifest are written as by an unsharded run.
     """
-    sweep(config.output_dir, recursive=True)  # partial files of a killed run
     request = Request(tuple(dict.fromkeys(languages)), every, draft,
                       tuple(formats or config.formats), preview_dir or config.preview_dir)
     check_request(config, request)
+    check_preview_dir(config, request.preview_dir)
     publisher = Publisher(config, formats=request.formats, hashes=Hashes())
     pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats))
     try:
@@ -131,14 +132,15 @@ def publish(
         share = None
         if shard is not None:
             plan, share = restrict(plan, shard)
+        check_trees(plan, manifests, public=config.output_dir)
         docs, titles = _parse_pages(publisher, plan, manifests, pool)
         _check_layout(publisher, plan)
         removed: list[Path] = []
 
         def make_room() -> None:  # once a first page is rendered: a bad layout changes nothing
+            list_pending(plan, manifests)
             removed.extend(_remove(plan))
-            for tree in plan.trees:
-                publisher.copy_assets(tree.root)
+            copy_assets(plan, manifests, publisher.assets, publisher.hashes)
 
         items = _write_pages(publisher, plan, manifests, docs, pool, progress, make_room,
                              share)
@@ -163,6 +165,7 @@ def check_union(config: Config, languages: Sequence[Language], folder: Path, *,
     current for this checkout, and nothing else."""
     folder = folder.resolve()
     previews = preview_dir or config.preview_dir
+    check_preview_dir(config, previews)
     if previews.resolve().is_relative_to(config.output_dir.resolve()):
         previews = folder / previews.resolve().relative_to(config.output_dir.resolve())
     request = Request(tuple(dict.fromkeys(languages)), every, draft,
@@ -235,15 +238,14 @@ def _plan(publisher: Publisher, request: Request, pool: Workers, *,
     touch_previews = touch_previews and (bool(previews_before) or any(
         d.fate == PREVIEW for d in decisions))
     trees = []
-    for root, preview, touched, held in ((public_root, False, touch_public, public_langs),
-                                         (preview_root, True, touch_previews, previews_before)):
+    for root, preview, touched in ((public_root, False, touch_public),
+                                   (preview_root, True, touch_previews)):
         if not touched:
             continue
         langs = tree_languages(config, decisions, preview=preview)
         trees.append(plan_tree(config, publisher, request, manifests[root], root=root,
                                preview=preview, languages=langs,
-                               pages_of=pages_for(decisions, langs, pages), held=held,
-                               skip=[] if preview else [preview_root],
+                               pages_of=pages_for(decisions, langs, pages),
                                stubs=None if preview else stubs_for(decisions)))
     return Plan(decisions, tuple(trees)), manifests
 
@@ -341,13 +343,6 @@ def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
     return items
 
 
-def _write(target: Path, data: bytes) -> None:
-    try:
-        atomic_write(target, data)
-    except CatalogError as exc:
-        raise PublishError(f"cannot write: {exc.message}", path=target) from None
-
-
 def _write_indexes(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
                    titles: Mapping[str, str]) -> None:
     for tree in plan.trees:
@@ -366,8 +361,9 @@ def _save_manifests(publisher: Publisher, plan: Plan,
     facts = catalog_facts(config, counted, hashes=publisher.hashes)
     for tree in plan.trees:
         manifest = manifests[tree.root]
+        # a file listed as pending (no digest) that was never written is not ours
         manifest.outputs = {k: v for k, v in sorted(manifest.outputs.items())
-                            if k in tree.keep}
+                            if k in tree.keep and (v or (tree.root / k).exists())}
         manifest.languages = [x.gettext for x in tree.languages]
         manifest.catalogs = {k: v for k, v in manifest.catalogs.items()
                              if k.split("/", 1)[-1] in names}

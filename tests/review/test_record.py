@@ -80,8 +80,8 @@ def test_default_output_is_outside_the_public_tree_and_the_statement(project: Pa
     root = site(project)
     assert cli(root, "record", "--lang", "es").exit_code == 0
     assert (root / "reports" / "record" / "es.json").exists()
+    assert not (root / "output").exists()  # never beside the public site
     assert (root / "reports" / "record" / "es.html").exists()
-    assert not (root / "output" / "record").exists()
     record = build_record(load_config(root), parse_language("es"), today="2026-12-01")
     page = next(p for p in record.pages if p.domain == DOMAIN)
     assert page.statement[0] == ("This page was translated from the English version of "

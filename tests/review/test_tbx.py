@@ -36,9 +36,9 @@ def glossary(root: Path) -> Path:
 def test_export_read_by_translate_toolkit_and_round_trip(site: Path, run: RunCli) -> None:
     result = run("glossary", "export")
     assert result.exit_code == 0, result.output
-    out = site / "locale" / "glossary.tbx"
+    out = site / "reports" / "glossary.tbx"
     ours = load_glossary(glossary(site)).terms
-    assert f"wrote locale/glossary.tbx: {len({t.term for t in ours})} entries" in result.output
+    assert f"wrote reports/glossary.tbx: {len({t.term for t in ours})} entries" in result.output
     store = tt_tbx.tbxfile.parsefile(str(out))
     sources = [u.source for u in store.units]
     assert sources == list(dict.fromkeys(t.term for t in ours))
