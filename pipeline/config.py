@@ -28,7 +28,14 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "base_url": str,
     "require_signoff": bool,
     "four_eyes": bool,
+    "memory_threshold": (int, float),
 }
+
+MEMORY_THRESHOLD = 75.0
+"""Default ``memory_threshold`` (percent): a fuzzy memory match at least this similar becomes
+a draft. 75 is where CAT tools start calling a match usable (Trados, memoQ); one changed word
+in a sentence of ten scores about 90, while two different sentences of this page score at
+most 67 (measured in ``bench/memory.py``)."""
 
 OUTDATED_POLICIES = ("english", "withdraw")
 """``outdated``: what a public page shows for reviewed translations whose English changed —
@@ -119,6 +126,7 @@ class Config:
     base_url: str = ""
     require_signoff: bool = False
     four_eyes: bool = False
+    memory_threshold: float = MEMORY_THRESHOLD
 
     @property
     def review(self) -> ReviewPolicy:
@@ -230,6 +238,10 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         raise ConfigError(f"[tool.pipeline] outdated '{outdated}': use \"english\" or "
                           "\"withdraw\"", path=path)
     base_url = _base_url(str(settings.get("base_url", "")), path)
+    memory_threshold = float(settings.get("memory_threshold", MEMORY_THRESHOLD))
+    if not 50 <= memory_threshold <= 100:
+        raise ConfigError("[tool.pipeline] memory_threshold must be 50..100 (percent; fuzzy "
+                          "memory matches below 50 are other sentences)", path=path)
     return Config(
         root=root,
         source_language=source_language,
@@ -246,6 +258,7 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         base_url=base_url,
         require_signoff=bool(settings.get("require_signoff", False)),
         four_eyes=bool(settings.get("four_eyes", False)),
+        memory_threshold=memory_threshold,
     )
 
 

@@ -48,12 +48,16 @@ class TranslateReport:
     lang: str
     engine: str
     from_memory: int = 0
+    from_fuzzy: int = 0  # of from_memory: drafted from a fuzzy (not exact) match
+    flagged: list[Failed] = field(default_factory=list)  # memory drafts whose English differs
     from_engine: int = 0
     from_cache: int = 0
     skipped: int = 0
     unmatched: int = 0
+    unmatched_by: dict[str, int] = field(default_factory=dict)  # page → entries left empty
     failed: list[Failed] = field(default_factory=list)
     dry_run: bool = False
+    no_engine: bool = False  # no engine configured for the language: nothing was sent out
 
 
 Progress = Callable[[int, int], None]
@@ -97,6 +101,7 @@ class Run:
     dry_run: bool
     fixed: int | None
     progress: Progress | None
+    threshold: float = 75.0  # percent a fuzzy memory match needs
     total: int = 0
     done: int = 0
     renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
@@ -159,19 +164,16 @@ class Run:
         jobs: list[Job] = []
         from_memory = 0
         for e in todo:
-            hit = None if e.msgid_plural else memory.lookup(e.msgid)
-            if hit is not None and refusal(hit[0]):
-                hit = None  # a remembered text with a control character is not reused
-            if hit is not None:
-                draft(e, [keep_edges(e.msgid, hit[0])], f"{MEMORY} {hit[1]}",
-                       nplurals)
+            if self._from_memory(e, memory, info, nplurals):
                 from_memory += 1
             else:
                 jobs.append(Job(e, (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)))
         report.from_memory += from_memory
         if self.engine is None or not jobs:
             # Memory only: no match is expected, not a failure; the entries stay empty.
-            report.unmatched += len(jobs) if self.engine is None else 0
+            if self.engine is None and jobs:
+                report.unmatched += len(jobs)
+                report.unmatched_by[info.domain] = len(jobs)
             if from_memory:
                 self._save(cat)
             self._advance(from_memory + (len(jobs) if self.engine is None else 0))
@@ -183,6 +185,32 @@ class Run:
             if unsaved and not self.saved:
                 self._save(cat)  # the engine failed: memory's drafts are kept all the same
             raise
+
+    def _from_memory(self, e: polib.POEntry, memory: Memory, info: CatalogInfo,
+                     nplurals: int) -> bool:
+        """Draft ``e`` from an exact memory match, else from the best fuzzy one above the
+        threshold (its percentage, the English it came from and any meaning difference in
+        the provenance line); False when memory has nothing."""
+        if e.msgid_plural:
+            return False
+        hit = memory.lookup(e.msgid)
+        if hit is not None and not refusal(hit[0]):  # a control character is not reused
+            draft(e, [keep_edges(e.msgid, hit[0])], f"{MEMORY} {hit[1]}", nplurals)
+            return True
+        near = memory.best(e.msgid, 1, self.threshold)
+        if not near or near[0].percent >= 100 or refusal(near[0].translation):
+            return False
+        m = near[0]
+        note = f"{MEMORY} {m.percent}% match"
+        if m.differences:
+            # Which kinds differ (negation, numbers, units); the details go in the report.
+            kinds = dict.fromkeys(d.split(":")[0] for d in m.differences)
+            note += f"; English differs in {', '.join(kinds)}"
+            self.report.flagged.append(Failed(info.domain, e.msgid, "; ".join(m.differences)))
+        note = fitted(note, m.english, m.origin)
+        draft(e, [keep_edges(e.msgid, m.translation)], note, nplurals)
+        self.report.from_fuzzy += 1
+        return True
 
     def _fill_from_engine(self, cat: Catalog, info: CatalogInfo, jobs: list[Job],
                           nplurals: int, unsaved: int) -> None:
@@ -344,6 +372,28 @@ def bounded(text: str, result: Result) -> Result:
     if isinstance(result, str) and (problem := refusal(result)) and not refusal(text):
         return Failure(f"engine output refused: {problem}")
     return result
+
+
+PROVENANCE_WIDTH = 77
+"""A comment line longer than this is wrapped onto several lines when the catalog is saved
+(polib, at the catalogs' 79 columns), and only the first would be read back as provenance."""
+
+
+def fitted(note: str, english: str, origin: str) -> str:
+    """``note`` with the English a memory draft came from (cut to fit one comment line; the
+    review shows it whole, with the word diff: ``memory.best_matches``) and, room allowing,
+    the page or TMX it came from.
+
+    >>> fitted("translation memory: 91% match", "Call us any time at all, day or night.", "p")
+    'translation memory: 91% match of "Call us any time at all, day or night." (p)'
+    """
+    where = f" ({origin})"
+    room = PROVENANCE_WIDTH - len(note) - len(' of ""')
+    if len(english) + len(where) <= room:
+        return f'{note} of "{english}"{where}'
+    if room < 8:
+        return note
+    return f'{note} of "{english[: room - 1].rstrip()}…"'
 
 
 def keep_edges(source: str, text: str) -> str:

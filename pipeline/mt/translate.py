@@ -15,32 +15,33 @@ import polib
 from pipeline.catalog.entry import has_text
 from pipeline.catalog.glossary import load_glossary
 from pipeline.catalog.match import weak_match
-from pipeline.catalog.paths import CatalogInfo, domains, select_domains
+from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.pofile import Catalog, load_catalog
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, ConfigError, EngineError, PipelineError
 from pipeline.fs import locked
 from pipeline.mt.cache import Cache
 from pipeline.mt.engines import ENGINES, Engine, get_engine
-from pipeline.mt.memory import Memory
+from pipeline.mt.memory import project_memory
 from pipeline.mt.run import Progress, Run, TranslateReport
-from pipeline.mt.tm import load_memory
 
 BATCH_ENV = "PIPELINE_MT_BATCH"
 """Environment variable fixing the batch size (entries per engine call and per save)."""
 
 
 def choose_engine(config: Config, lang: Language, name: str | None) -> Engine | None:
-    """The engine asked for, configured, or the default; None for memory only."""
+    """The engine asked for (``--engine``), configured for the language, or Apertium where
+    its pair is installed; None for memory only.
+
+    Nothing leaves the machine unasked: an online engine is used only when named here or in
+    ``[tool.pipeline.engines]``; with neither and no offline pair, memory alone drafts."""
     source = parse_language(config.source_language)
     chosen = name or config.engine_for(lang)
     if chosen == "memory":
         return None
     if chosen is None:
         apertium = get_engine("apertium", config)
-        if apertium.supports(source, lang):
-            return apertium
-        chosen = "google"
+        return apertium if apertium.supports(source, lang) else None
     engine = get_engine(chosen, config)
     if not engine.supports(source, lang):
         raise EngineError(f"engine '{chosen}' does not translate {source}→{lang}; "
@@ -110,7 +111,9 @@ def translate(
             f"no catalog yet; run 'pipeline update --lang {lang.bcp47}' first",
             path=missing[0].po_path if missing else config.locale_dir,
         )
-    report = TranslateReport(lang.gettext, engine.name if engine else "memory", dry_run=dry_run)
+    report = TranslateReport(lang.gettext, engine.name if engine else "memory", dry_run=dry_run,
+                             no_engine=engine is None and not (engine_name
+                                                               or config.engine_for(lang)))
     own_cache = cache is None
     try:
         # Every catalog of a language lives in one folder, and the lock is on the folder.
@@ -125,14 +128,10 @@ def translate(
                 engine=engine, source=source, lang=lang, cache=cache, report=report,
                 terms=load_glossary(config.glossary_path).for_language(lang.gettext),
                 day=(today or date.today()).isoformat(), dry_run=dry_run, fixed=fixed,
-                progress=progress,
+                progress=progress, threshold=config.memory_threshold,
             )
-            memory = Memory.from_catalogs(
-                (CatalogInfo(n, lang, config.locale_dir) for n in domains(config)),
-                config.review, loaded={info.domain: cat for info, cat in cats},
-            )
-            for unit in load_memory(config, lang):  # imported TMX, after our own reviews
-                memory.add(unit.source, unit.target, unit.origin)
+            # Reviewed entries of every page, then imported TMX pairs.
+            memory = project_memory(config, lang, {info.domain: cat for info, cat in cats})
             todo = {info.domain: _todo(cat, report) for info, cat in cats}
             run.total = sum(len(t) for t in todo.values())
             for info, cat in cats:
