@@ -124,3 +124,22 @@ def test_threshold_comes_from_config_and_is_checked(project: Path) -> None:
     path.write_text(path.read_text("utf-8").replace("= 90", "= 20"), encoding="utf-8")
     code, out = cli(project, "status")
     assert code == 2 and "memory_threshold must be 50..100" in out
+
+
+def test_review_card_shows_the_remembered_english_as_a_word_diff(two_pages: Path) -> None:
+    from pipeline.review.session import Review
+
+    assert cli(two_pages, "translate", "--lang", "es", "--engine", "memory")[0] == 0
+    review = Review.start(load_config(two_pages), ES, reviewer="Test Reviewer",
+                          pages=["second-page"])
+    shown = []
+    while not review.done:
+        card = review.card()
+        if card is not None and card.matches:
+            shown.append(card.render())
+        review.skip()
+    assert len(shown) >= 8
+    first = shown[0]
+    assert re.search(r"^Memory:  \d\d% match from " + PAGE + "$", first, re.M)
+    assert re.search(r"^   English: .*\[-\w+-\]\{\+\w+\+\}", first, re.M)
+    assert re.search(r"^   Was:     \S", first, re.M)
