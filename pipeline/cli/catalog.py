@@ -169,6 +169,15 @@ def translate(
         click.echo(f"  check [{f.domain}] {f.msgid[:60]!r}: memory draft from another English: "
                    f"{f.reason}", err=True)
     _show_failures(report.failed)
+    if report.findings:
+        errors = sum(f.severity == "error" for f in report.findings)
+        click.echo(f"{target.gettext}: the checks found {errors} errors and "
+                   f"{len(report.findings) - errors} warnings in the new drafts (fix them at "
+                   "review; 'pipeline check' lists them again):", err=True)
+        for finding in report.findings[:20]:
+            click.echo(f"  {finding}", err=True)
+        if len(report.findings) > 20:
+            click.echo(f"  … and {len(report.findings) - 20} more", err=True)
     if report.failed:
         raise NotReadyError(
             f"{len(report.failed)} entries could not be translated and stay empty; "

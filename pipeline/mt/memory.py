@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pipeline.catalog.entry import is_reviewed
+from pipeline.catalog.entry import MEMORY, is_reviewed
 from pipeline.catalog.paths import CatalogInfo, domains
 from pipeline.catalog.pofile import Catalog, load_catalog
 from pipeline.config import Config, Language, ReviewPolicy
@@ -188,6 +188,39 @@ def best_matches(config: Config, lang: Language, english: str, limit: int = 3,
     panels: each match carries its percentage, the English it came from and the word diff."""
     cut = config.memory_threshold if threshold is None else threshold
     return project_memory(config, lang).best(english, limit, cut)
+
+
+PROVENANCE_WIDTH = 77
+"""A comment line longer than this is wrapped onto several lines when the catalog is saved
+(polib, at the catalogs' 79 columns), and only the first would be read back as provenance."""
+
+
+def draft_note(m: Match) -> str:
+    """The provenance line of a fuzzy memory draft: percentage, which kinds of meaning
+    difference the two English texts have (details go in the run's report), the English it
+    came from and its origin (see :func:`fitted`)."""
+    note = f"{MEMORY} {m.percent}% match"
+    if m.differences:
+        kinds = dict.fromkeys(d.split(":")[0] for d in m.differences)
+        note += f"; English differs in {', '.join(kinds)}"
+    return fitted(note, m.english, m.origin)
+
+
+def fitted(note: str, english: str, origin: str) -> str:
+    """``note`` with the English a memory draft came from (cut to fit one comment line; the
+    review shows it whole, with the word diff: ``memory.best_matches``) and, room allowing,
+    the page or TMX it came from.
+
+    >>> fitted("translation memory: 91% match", "Call us any time at all, day or night.", "p")
+    'translation memory: 91% match of "Call us any time at all, day or night." (p)'
+    """
+    where = f" ({origin})"
+    room = PROVENANCE_WIDTH - len(note) - len(' of ""')
+    if len(english) + len(where) <= room:
+        return f'{note} of "{english}"{where}'
+    if room < 8:
+        return note
+    return f'{note} of "{english[: room - 1].rstrip()}…"'
 
 
 def _follow_case(source: str, msgid: str, target: str) -> str:

@@ -20,8 +20,9 @@ from pipeline.config import Language
 from pipeline.errors import EngineError
 from pipeline.mt.cache import Cache
 from pipeline.mt.engines import Engine, Failure, Result
-from pipeline.mt.memory import Memory
+from pipeline.mt.memory import Memory, draft_note
 from pipeline.mt.protect import Protected, RestoreError, protect, restore
+from pipeline.qa.findings import Finding
 from pipeline.visible import refusal
 
 BATCH = 64
@@ -58,6 +59,7 @@ class TranslateReport:
     failed: list[Failed] = field(default_factory=list)
     dry_run: bool = False
     no_engine: bool = False  # no engine configured for the language: nothing was sent out
+    findings: list[Finding] = field(default_factory=list)  # QA checks on this run's drafts
 
 
 Progress = Callable[[int, int], None]
@@ -107,6 +109,7 @@ class Run:
     renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
     timings: list[tuple[int, float]] = field(default_factory=list)  # (entries, seconds)
     edited_outside: set[Path] = field(default_factory=set)  # catalogs a person changed
+    drafted: list[tuple[CatalogInfo, polib.POEntry]] = field(default_factory=list)
     saved: bool = False  # the catalog being filled was saved since its memory drafts
 
     def call(self, texts: Iterable[str]) -> tuple[dict[str, Result], set[str]]:
@@ -161,11 +164,15 @@ class Run:
              memory: Memory) -> None:
         report = self.report
         nplurals = nplurals_in(cat)
+        set_page = getattr(self.engine, "set_page", None)
+        if callable(set_page):  # an engine that reads context (openai) learns the page title
+            set_page(next((e.msgid for e in cat.entries() if "title" in (e.comment or "")), ""))
         jobs: list[Job] = []
         from_memory = 0
         for e in todo:
             if self._from_memory(e, memory, info, nplurals):
                 from_memory += 1
+                self.drafted.append((info, e))
             else:
                 jobs.append(Job(e, (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)))
         report.from_memory += from_memory
@@ -201,21 +208,16 @@ class Run:
         if not near or near[0].percent >= 100 or refusal(near[0].translation):
             return False
         m = near[0]
-        note = f"{MEMORY} {m.percent}% match"
         if m.differences:
-            # Which kinds differ (negation, numbers, units); the details go in the report.
-            kinds = dict.fromkeys(d.split(":")[0] for d in m.differences)
-            note += f"; English differs in {', '.join(kinds)}"
             self.report.flagged.append(Failed(info.domain, e.msgid, "; ".join(m.differences)))
-        note = fitted(note, m.english, m.origin)
-        draft(e, [keep_edges(e.msgid, m.translation)], note, nplurals)
+        draft(e, [keep_edges(e.msgid, m.translation)], draft_note(m), nplurals)
         self.report.from_fuzzy += 1
         return True
 
     def _fill_from_engine(self, cat: Catalog, info: CatalogInfo, jobs: list[Job],
                           nplurals: int, unsaved: int) -> None:
         assert self.engine is not None
-        note = (f"{MACHINE} {self.engine.name} "
+        note = (f"{MACHINE} {getattr(self.engine, 'label', self.engine.name)} "
                 f"{self.source.bcp47}→{self.lang.bcp47}, {self.day}")
         retry: list[Job] = []
         start = 0
@@ -275,6 +277,7 @@ class Run:
             outcome = self._restore(job, results)
             if isinstance(outcome, list):
                 self._done(job, outcome, note, nplurals, cached)
+                self.drafted.append((info, job.entry))
             elif any(p.subs for p in job.prots) and not any(
                 isinstance(results.get(p.text), Failure) for p in job.prots
             ):
@@ -372,28 +375,6 @@ def bounded(text: str, result: Result) -> Result:
     if isinstance(result, str) and (problem := refusal(result)) and not refusal(text):
         return Failure(f"engine output refused: {problem}")
     return result
-
-
-PROVENANCE_WIDTH = 77
-"""A comment line longer than this is wrapped onto several lines when the catalog is saved
-(polib, at the catalogs' 79 columns), and only the first would be read back as provenance."""
-
-
-def fitted(note: str, english: str, origin: str) -> str:
-    """``note`` with the English a memory draft came from (cut to fit one comment line; the
-    review shows it whole, with the word diff: ``memory.best_matches``) and, room allowing,
-    the page or TMX it came from.
-
-    >>> fitted("translation memory: 91% match", "Call us any time at all, day or night.", "p")
-    'translation memory: 91% match of "Call us any time at all, day or night." (p)'
-    """
-    where = f" ({origin})"
-    room = PROVENANCE_WIDTH - len(note) - len(' of ""')
-    if len(english) + len(where) <= room:
-        return f'{note} of "{english}"{where}'
-    if room < 8:
-        return note
-    return f'{note} of "{english[: room - 1].rstrip()}…"'
 
 
 def keep_edges(source: str, text: str) -> str:

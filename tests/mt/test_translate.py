@@ -320,7 +320,8 @@ def test_unknown_engine_is_one_line_and_exit_2(translated: Translated) -> None:
     run = cli(translated.root, "translate", "--lang", "es", "--engine", "babelfish")
     assert run.exit_code == 2
     assert run.stderr.strip().splitlines() == [
-        "error: unknown engine 'babelfish'; choose one of: memory, apertium, google, deepl, "
+        "error: unknown engine 'babelfish'; choose one of: memory, apertium, openai, google, "
+        "deepl, "
         "libre, mymemory, microsoft"
     ]
 
