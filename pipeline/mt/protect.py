@@ -50,6 +50,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("emphasis", r"\*\*|__|~~|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])"
                  r"|(?<![\w_])_(?=[^\s_])|(?<=[^\s_])_(?![\w_])"),
 )
+# Sent as they are: an engine keeps "1:3" and translates the words around it ("about 1:3"
+# became "sobre zx0qz", concerning, when the ratio was a placeholder); restore checks it.
+_SENT_AS_IS = frozenset({"ratio"})
+_DIGITS = re.compile(r"\d+")
 _MASTER = re.compile("|".join(f"(?P<{n.replace('-', '_')}>{p})" for n, p in _PATTERNS))
 
 
@@ -62,6 +66,8 @@ class Protected:
     glue: tuple[tuple[bool, bool], ...]  # (no space before, no space after) in the original
     subs: tuple[tuple[str, str], ...] = ()  # (stand-in, value) in order of appearance
     verbatim: frozenset[str] = frozenset()  # stand-ins for names: value kept as written
+    kept: tuple[str, ...] = ()  # pieces sent as they are (ratios) that must come back so
+    numbers: tuple[str, ...] = ()  # every digit run of the original, sorted
 
 
 @lru_cache(maxsize=16)
@@ -98,12 +104,18 @@ def protect(
     """
     # start, end, value, stand-in, value kept as written (a name, not a translation)
     spans: list[tuple[int, int, str, str | None, bool]] = []
+    as_is: list[str] = []
     for m in _MASTER.finditer(text):
+        if m.lastgroup in _SENT_AS_IS:
+            as_is.append(m.group(0))
+            continue
         spans.append((m.start(), m.end(), m.group(0), None, True))
     gloss, by_term = _glossary_index(tuple(terms))
-    # A stand-in the text already holds (even inside a word) could come back too often.
+    # A stand-in the text already holds (even inside a word) could come back too often;
+    # a term that stands in for itself is in the text by definition (counted on return).
     folded = text.casefold()
-    usable = {s.casefold() for s in stand_ins if s.casefold() not in folded}
+    usable = {s.casefold() for s in stand_ins}
+    present = {s for s in usable if s in folded}
     if gloss is not None:
         meaning: dict[str, str] = {}
         for m in gloss.finditer(text):
@@ -115,6 +127,7 @@ def protect(
             if (
                 word is None
                 or word.casefold() not in usable
+                or (word.casefold() in present and word.casefold() != term.term.casefold())
                 or meaning.setdefault(word.casefold(), value) != value
                 or (word != term.term and _word_re(word).search(text))
             ):
@@ -153,7 +166,8 @@ def protect(
         values.append(value)
         glue.append((before, after))
     out.append(text[pos:])
-    return Protected("".join(out), tuple(values), tuple(glue), tuple(subs), frozenset(verbatim))
+    return Protected("".join(out), tuple(values), tuple(glue), tuple(subs), frozenset(verbatim),
+                     tuple(as_is), tuple(sorted(_DIGITS.findall(text))))
 
 
 class RestoreError(ValueError):
@@ -195,7 +209,17 @@ def restore(translated: str, prot: Protected, renderings: Mapping[str, str] | No
             while pos < len(translated) and translated[pos].isspace():
                 pos += 1
     out.append(translated[pos:])
-    return "".join(out)
+    return _checked("".join(out), prot)
+
+
+def _checked(text: str, prot: Protected) -> str:
+    """``text`` unless a piece sent as it is, or any number, did not come back unchanged."""
+    for piece in set(prot.kept):
+        if text.count(piece) < prot.kept.count(piece):
+            raise RestoreError(f"'{piece}' did not survive MT")
+    if prot.numbers and tuple(sorted(_DIGITS.findall(text))) != prot.numbers:
+        raise RestoreError("the numbers changed in MT")
+    return text
 
 
 def _swap_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, str]) -> str:

@@ -128,10 +128,24 @@ def test_markup_links_phones_and_names_become_placeholders() -> None:
     prot = protect(text, TERMS)
     assert Counter(prot.values) == Counter([
         "**", "**", "[", "1-888-226-4343", "](tel:+18882264343)", "referral@stjude.org",
-        "`code`", "10 mg", "1:3", "%(date)s", "St. Jude Children’s Research Hospital",
+        "`code`", "10 mg", "%(date)s", "St. Jude Children’s Research Hospital",
     ])
     for piece in ("1-888", "tel:", "@", "**", "St. Jude", "%("):
         assert piece not in prot.text
+    # A ratio travels as it is, so the words around it are translated as words ("about 1:3"
+    # is "aproximadamente 1:3", not "sobre zx0qz"), and must come back unchanged.
+    assert "about `code`" not in prot.text and " 1:3 and" in prot.text
+    assert prot.kept == ("1:3",)
+
+
+def test_a_ratio_or_a_number_that_changed_is_refused() -> None:
+    prot = protect("The ratio is about 1:3 on 2 units.")
+    assert restore("La proporción es de aproximadamente 1:3 en 2 unidades.", prot).endswith(
+        "1:3 en 2 unidades.")
+    with pytest.raises(RestoreError, match="'1:3' did not survive"):
+        restore("La proporción es de aproximadamente 1 a 3 en 2 unidades.", prot)
+    with pytest.raises(RestoreError, match="numbers changed"):
+        restore("La proporción es de aproximadamente 1:3 en 4 unidades.", prot)
 
 
 def test_glossary_translation_replaces_the_term_with_the_source_case() -> None:
