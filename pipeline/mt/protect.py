@@ -234,19 +234,7 @@ def _swap_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, s
         if not rendering:
             raise RestoreError(f"no translation known for the stand-in '{word}'")
         renders[word] = rendering
-    # One pass, longest first, so "región lumbar" is not also counted as "lumbar".
-    order = sorted(values, key=lambda w: len(renders[w]), reverse=True)
-    pattern = re.compile(
-        "|".join(
-            f"(?P<s{i}>" + r"(?<!\w)" + r"\s+".join(map(re.escape, renders[w].split()))
-            + r"(?!\w))"
-            for i, w in enumerate(order)
-        ),
-        re.I,
-    )
-    back = dict.fromkeys(values, 0)
-    for m in pattern.finditer(translated):
-        back[order[int((m.lastgroup or "s0")[1:])]] += 1
+    order, pattern, back = _found(translated, renders)
     for word, count in sent.items():
         if back[word] != count:
             raise RestoreError(f"glossary stand-in '{word}' came back {back[word]} times, "
@@ -257,6 +245,41 @@ def _swap_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, s
         return values[word] if word in prot.verbatim else _adapt_case(m.group(0), values[word])
 
     return pattern.sub(put, translated)
+
+
+def _found(translated: str, renders: Mapping[str, str]
+           ) -> tuple[list[str], re.Pattern[str], dict[str, int]]:
+    """How often each stand-in's rendering occurs in ``translated``, counted in one pass,
+    longest first, so "región lumbar" is not also counted as "lumbar"."""
+    order = sorted(renders, key=lambda w: len(renders[w]), reverse=True)
+    pattern = re.compile(
+        "|".join(
+            f"(?P<s{i}>" + r"(?<!\w)" + r"\s+".join(map(re.escape, renders[w].split()))
+            + r"(?!\w))"
+            for i, w in enumerate(order)
+        ),
+        re.I,
+    )
+    back = dict.fromkeys(renders, 0)
+    for m in pattern.finditer(translated):
+        back[order[int((m.lastgroup or "s0")[1:])]] += 1
+    return order, pattern, back
+
+
+def bent_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, str]
+                   ) -> set[str]:
+    """The stand-ins of ``prot`` that did not come back as often as sent (or whose rendering
+    is unknown): a retry sends only those as placeholders and keeps the others as words."""
+    sent: dict[str, int] = {}
+    for word, _ in prot.subs:
+        sent[word] = sent.get(word, 0) + 1
+    renders = {w: " ".join((renderings.get(w) or "").split()) for w in sent}
+    bad = {w for w, r in renders.items() if not r}
+    good = {w: r for w, r in renders.items() if r}
+    if good:
+        _, _, back = _found(translated, good)
+        bad |= {w for w in good if back[w] != sent[w]}
+    return bad
 
 
 def placeholders_of(texts: Iterable[str]) -> set[str]:

@@ -21,7 +21,13 @@ from pipeline.errors import EngineError
 from pipeline.mt.cache import Cache
 from pipeline.mt.engines import Engine, Failure, Result
 from pipeline.mt.memory import Memory, draft_note
-from pipeline.mt.protect import Protected, RestoreError, protect, restore
+from pipeline.mt.protect import (
+    Protected,
+    RestoreError,
+    bent_stand_ins,
+    protect,
+    restore,
+)
 from pipeline.qa.findings import Finding
 from pipeline.visible import refusal
 
@@ -87,6 +93,7 @@ class Job:
     entry: polib.POEntry
     sources: tuple[str, ...]  # msgid, and msgid_plural for plural entries
     prots: list[Protected] = field(default_factory=list)
+    bent: set[str] = field(default_factory=set)  # stand-ins the engine bent in this entry
 
 
 @dataclass(slots=True)
@@ -243,10 +250,17 @@ class Run:
             retry += bent
             if retry and (len(retry) >= size or start >= len(jobs)):
                 # The engine bent a stand-in (inflected, dropped or merged it): those entries
-                # go again with plain placeholders, together, to spare a process start.
+                # go again, together to spare a process start, with the bent stand-ins as
+                # placeholders and the others still words; what bends again goes with plain
+                # placeholders only.
                 for job in retry:
+                    keep = [w for w in (self.renderings or {}) if w not in job.bent]
+                    job.prots = [protect(s, self.terms, keep) for s in job.sources]
+                again = self._translate(retry, info, note, nplurals)
+                for job in again:
                     job.prots = [protect(s, self.terms) for s in job.sources]
-                self._translate(retry, info, note, nplurals)
+                if again:
+                    self._translate(again, info, note, nplurals)
                 finished, retry = finished + len(retry), []
             self._save(cat)
             self.saved = True
@@ -281,6 +295,10 @@ class Run:
             elif any(p.subs for p in job.prots) and not any(
                 isinstance(results.get(p.text), Failure) for p in job.prots
             ):
+                for prot in job.prots:
+                    raw = results.get(prot.text)
+                    if isinstance(raw, str):
+                        job.bent |= bent_stand_ins(raw, prot, self.renderings or {})
                 bent.append(job)
             else:
                 self._fail(info, job, outcome)
