@@ -59,10 +59,10 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ARTICLES = {"es": {"el", "la", "los", "las", "un", "una", "del", "al"},
              "fr": {"le", "la", "les", "l", "un", "une", "des", "du", "de"}}
-_STOP = {"es": set("de la el en y a los las que se del por con para un una su es no al lo o "
-                   "más como le sus ha si son pueden puede".split()),
-         "fr": set("de la le les et à des du en un une que qui pour par sur au aux est pas "
-                   "ne se sont il elle l d".split())}
+_STOP_ES = "de la el en y a los las que se del por con para un una su es no al lo o más como"
+_STOP_FR = "de la le les et à des du en un une que qui pour par sur au aux est pas ne se il"
+_STOP = {"es": {*_STOP_ES.split(" "), "le", "sus", "ha", "si", "son", "pueden", "puede"},
+         "fr": {*_STOP_FR.split(" "), "sont", "elle", "l", "d"}}
 
 
 def pairs(path: Path, lang: str) -> list[tuple[str, str]]:

@@ -10,15 +10,14 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.entry import MACHINE, MEMORY, has_text, mark_draft, set_provenance
+from pipeline.catalog.entry import MACHINE, MEMORY, has_text
 from pipeline.catalog.glossary import GlossaryTerm
-from pipeline.catalog.merge import nplurals_of
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import Catalog, parse_catalog, save_catalog
-from pipeline.catalog.syntax import MAX_FIELD_CHARS
 from pipeline.config import Language
 from pipeline.errors import EngineError
 from pipeline.mt.cache import Cache
+from pipeline.mt.drafts import bounded, draft, keep_edges, nplurals_in
 from pipeline.mt.engines import Engine, Failure, Result
 from pipeline.mt.memory import Memory, draft_note
 from pipeline.mt.protect import (
@@ -71,29 +70,13 @@ class TranslateReport:
 Progress = Callable[[int, int], None]
 
 
-def draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
-    # An entry with text here is a weak fuzzy match being replaced: nothing of it is typed.
-    replacing = has_text(entry)
-    if entry.msgid_plural:
-        singular, plural = texts
-        typed = {} if replacing else entry.msgstr_plural or {}
-        # Forms a person already typed stay; only empty forms get the draft.
-        entry.msgstr_plural = {
-            i: typed.get(i) or (singular if i == 0 and nplurals > 1 else plural)
-            for i in range(nplurals)
-        }
-    else:
-        entry.msgstr = texts[0]
-    mark_draft(entry)
-    set_provenance(entry, note)
-
-
 @dataclass(slots=True)
 class Job:
     entry: polib.POEntry
     sources: tuple[str, ...]  # msgid, and msgid_plural for plural entries
     prots: list[Protected] = field(default_factory=list)
     bent: set[str] = field(default_factory=set)  # stand-ins the engine bent in this entry
+    plain: list[Protected] = field(default_factory=list)  # the fallback sent alongside
 
 
 @dataclass(slots=True)
@@ -116,6 +99,8 @@ class Run:
     renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
     timings: list[tuple[int, float]] = field(default_factory=list)  # (entries, seconds)
     edited_outside: set[Path] = field(default_factory=set)  # catalogs a person changed
+    # Drafts the checks look at when the run ends: fuzzy memory drafts and the answers of
+    # engines that do not opt out (Apertium does: rule-based, checked by `pipeline check`).
     drafted: list[tuple[CatalogInfo, polib.POEntry]] = field(default_factory=list)
     saved: bool = False  # the catalog being filled was saved since its memory drafts
 
@@ -179,7 +164,6 @@ class Run:
         for e in todo:
             if self._from_memory(e, memory, info, nplurals):
                 from_memory += 1
-                self.drafted.append((info, e))
             else:
                 jobs.append(Job(e, (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)))
         report.from_memory += from_memory
@@ -219,6 +203,7 @@ class Run:
             self.report.flagged.append(Failed(info.domain, e.msgid, "; ".join(m.differences)))
         draft(e, [keep_edges(e.msgid, m.translation)], draft_note(m), nplurals)
         self.report.from_fuzzy += 1
+        self.drafted.append((info, e))
         return True
 
     def _fill_from_engine(self, cat: Catalog, info: CatalogInfo, jobs: list[Job],
@@ -283,15 +268,28 @@ class Run:
         """Translate and fill ``batch``; the jobs whose stand-ins did not survive. The
         run's first call also carries the glossary's candidate words (see :meth:`learn`)."""
         words = list(self.candidates()) if self.renderings is None else []
-        results, cached = self.call([*words, *(p.text for j in batch for p in j.prots)])
+        if getattr(self.engine, "cheap_fallback", False):
+            # An offline engine's start-up costs more than a little more text: each entry with
+            # a stand-in also goes with plain placeholders in the same call, so one it bends
+            # needs no second call.
+            for job in batch:
+                if any(p.subs for p in job.prots):
+                    job.plain = [protect(s, self.terms) for s in job.sources]
+            self._prefer_cached(batch)
+        results, cached = self.call([*words, *(p.text for j in batch for p in j.prots),
+                                     *(p.text for j in batch for p in j.plain)])
         if self.renderings is None:
             self.renderings = self.learn(results) if words else {}
         bent: list[Job] = []
         for job in batch:
             outcome = self._restore(job, results)
+            if not isinstance(outcome, list) and job.plain:
+                job.prots, job.plain = job.plain, []
+                outcome = self._restore(job, results)
             if isinstance(outcome, list):
                 self._done(job, outcome, note, nplurals, cached)
-                self.drafted.append((info, job.entry))
+                if getattr(self.engine, "checks_drafts", True):
+                    self.drafted.append((info, job.entry))
             elif any(p.subs for p in job.prots) and not any(
                 isinstance(results.get(p.text), Failure) for p in job.prots
             ):
@@ -303,6 +301,20 @@ class Run:
             else:
                 self._fail(info, job, outcome)
         return bent
+
+    def _prefer_cached(self, batch: list[Job]) -> None:
+        """A job whose stand-in text is not cached but whose plain fallback is goes plain:
+        an earlier run drafted it that way (its stand-ins then were not all known yet), and a
+        rerun must cost no engine call and give the same draft."""
+        assert self.engine is not None
+        eng = self.engine
+        texts = [p.text for j in batch if j.plain for p in (*j.prots, *j.plain)]
+        known = self.cache.get_many(eng.name, eng.version, self.source.gettext,
+                                    self.lang.gettext, texts) if texts else {}
+        for job in batch:
+            if job.plain and not all(p.text in known for p in job.prots) and all(
+                    p.text in known for p in job.plain):
+                job.prots, job.plain = job.plain, []
 
     def _restore(self, job: Job, results: Mapping[str, Result]) -> list[str] | str:
         """The finished texts, or why not."""
@@ -381,29 +393,3 @@ class Run:
         self.done += entries
         if self.progress is not None and entries:
             self.progress(self.done, self.total)
-
-
-def bounded(text: str, result: Result) -> Result:
-    """An answer far longer than its text (a server's error page, a runaway engine) or
-    holding a control character or a lone surrogate is a failure: it would make a catalog
-    the loader refuses (``MAX_FIELD_CHARS``, NUL) or one that cannot be written."""
-    if isinstance(result, str) and len(result) > min(MAX_FIELD_CHARS, 10 * len(text) + 1000):
-        return Failure(f"the engine answered {len(result):,} characters for {len(text):,}; "
-                       "refused")
-    if isinstance(result, str) and (problem := refusal(result)) and not refusal(text):
-        return Failure(f"engine output refused: {problem}")
-    return result
-
-
-def keep_edges(source: str, text: str) -> str:
-    """The translation with the source's leading and trailing whitespace (engines trim it)."""
-    core = source.strip()
-    if not core:
-        return text
-    lead = source[: len(source) - len(source.lstrip())]
-    trail = source[len(source.rstrip()):]
-    return lead + text.strip() + trail
-
-
-def nplurals_in(cat: Catalog) -> int:
-    return nplurals_of(cat.po)  # bounded: the loader refuses a header above MAX_NPLURALS
