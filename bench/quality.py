@@ -49,6 +49,25 @@ def reference() -> dict[str, str]:
             if e.msgid and e.msgstr and not e.fuzzy and not e.obsolete}
 
 
+def tmx_reference(path: Path, limit: int) -> dict[str, str]:
+    """English → Spanish of the first ``limit`` units of a TMX file (an independent text)."""
+    import xml.etree.ElementTree as ET
+
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    out: dict[str, str] = {}
+    for tu in ET.parse(path).getroot().iter("tu"):
+        segs = {}
+        for tuv in tu.iter("tuv"):
+            seg = tuv.find("seg")
+            if seg is not None:
+                segs[(tuv.get(lang) or "").split("-")[0]] = "".join(seg.itertext())
+        if segs.get("en") and segs.get("es") and len(segs["en"].split()) >= 4:
+            out.setdefault(" ".join(segs["en"].split()), " ".join(segs["es"].split()))
+        if len(out) >= limit:
+            break
+    return out
+
+
 def raw_apertium(msgids: list[str]) -> dict[str, str]:
     text = "\n\n".join(" ".join(m.split()) for m in msgids)
     out = subprocess.run(["apertium", "-u", "eng-spa"], input=text, capture_output=True,
@@ -89,8 +108,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before", type=Path, help="another checkout to measure too")
     parser.add_argument("--entries", action="store_true", help="list every entry that moved")
+    parser.add_argument("--tmx", type=Path, help="measure on a TMX's en/es units instead")
+    parser.add_argument("--limit", type=int, default=500, help="units of --tmx (first N)")
     args = parser.parse_args(argv)
-    ref = reference()
+    ref = tmx_reference(args.tmx, args.limit) if args.tmx else reference()
     msgids = list(ref)
     refs = [ref[m] for m in msgids]
     raw = raw_apertium(msgids)
@@ -100,7 +121,9 @@ def main(argv: list[str] | None = None) -> None:
             rows.append((f"pipeline draft, before ({args.before})",
                          pipeline_draft(msgids, args.before.resolve(), Path(tmp))))
         rows.append(("pipeline draft, this checkout", pipeline_draft(msgids, REPO, Path(tmp))))
-    print(f"Spanish, seed page: {len(msgids)} reviewed entries "
+    where = f"{args.tmx.name}, first {len(msgids)} units" if args.tmx else \
+        f"seed page: {len(msgids)} reviewed entries"
+    print(f"Spanish, {where} "
           f"({sum(len(m.split()) for m in msgids)} English words); chrF2 against the "
           "reviewed Spanish")
     base = corpus_chrf([raw[m] for m in msgids], refs)
