@@ -24,6 +24,10 @@ How a row is made, with no knowledge of the seed page's reviewed translations:
    Apertium's word and the approved one is swapped in, keeping article and agreement.
    Otherwise the term travels as a placeholder.
 4. ``EXCLUDED`` names the candidates a person struck out, each with the reason.
+5. ``--reviewed PO…``: a row the project's reviewed translations contradict (an entry whose
+   English has the term and whose reviewed text lacks the row's translation) is left out:
+   the seed never overrides a translator's choice, and ``check`` would warn about it on
+   reviewed text. This only removes rows; nothing is taken from the catalogs.
 """
 
 from __future__ import annotations
@@ -136,13 +140,31 @@ def spanish_stand_in(term: str, translation: str) -> tuple[bool, str]:
     return True, term if same else ""
 
 
+def _reviewed(paths: list[Path]) -> list[tuple[str, str]]:
+    import polib
+
+    return [(e.msgid, e.msgstr) for p in paths for e in polib.pofile(str(p))
+            if e.msgstr and not e.fuzzy and not e.obsolete]
+
+
+def _contradicted(term: str, translation: str, reviewed: list[tuple[str, str]]) -> str:
+    rx = re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", re.I)
+    for english, text in reviewed:
+        if rx.search(english) and translation.casefold() not in text.casefold():
+            return english
+    return ""
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("tmx", type=Path)
     parser.add_argument("lang", choices=sorted(SOURCES))
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--reviewed", type=Path, nargs="*", default=[],
+                        help="reviewed catalogs of LANG: rows they contradict are left out")
     args = parser.parse_args(argv)
     units = pairs(args.tmx, args.lang)
+    reviewed = _reviewed(args.reviewed)
     rows = []
     for term, (translation, dice, n) in candidates(units, args.lang).items():
         why = ""
@@ -151,6 +173,8 @@ def main(argv: list[str] | None = None) -> None:
             why = "too rare or too loose"
         elif (term, translation) in EXCLUDED:
             why = EXCLUDED[(term, translation)]
+        elif contradicted := _contradicted(term, translation, reviewed):
+            why = f"the reviewed translation of {contradicted[:40]!r} says it otherwise"
         elif args.lang == "es":
             keep, stand_in = spanish_stand_in(term, translation)
             why = "" if keep else "not a noun in Spanish"

@@ -3,8 +3,9 @@
 A fuzzy memory draft translates a *different* English; the reviewer must be told when the
 difference is one a family could act on ("do not eat" against "do eat", 3 against 5 days).
 The meaning checks own that comparison (``english_differences`` in ``pipeline/qa/meaning.py``,
-being written on another branch); this adapter calls it when it is there and otherwise compares the few things below itself, so the
-draft is flagged either way. (Kept tiny on purpose: the lead wires the qa function at merge.)
+being written on another branch); this adapter calls it when it is there and otherwise
+compares the few things below itself, so the draft is flagged either way. (Kept tiny on
+purpose: the lead wires the qa function at merge.)
 """
 
 from __future__ import annotations
