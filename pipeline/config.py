@@ -32,7 +32,15 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "max_grade": (int, float),
     "statement_names": bool,
     "report_address": str,
+    "memory_threshold": (int, float),
 }
+
+MEMORY_THRESHOLD = 75.0
+"""Default ``memory_threshold`` (percent): a fuzzy memory match at least this similar becomes
+a draft. 75 is where CAT tools start calling a match usable (Trados, memoQ), and on the seed
+page it separates the two cases (``bench/memory.py``): one word changed in an entry of six
+words or more scores 76-96 % (median 88-96), while no entry of five words or more scores
+above 61 % against a different entry (shorter ones get exact matches only)."""
 
 OUTDATED_POLICIES = ("english", "withdraw")
 """``outdated``: what an already public page shows once its English changed — the current
@@ -132,6 +140,7 @@ class Config:
     max_grade: float = 8.0  # readability: the US grade English blocks should not exceed
     statement_names: bool = False  # "about this translation" names the people who signed
     report_address: str = ""  # where readers report a translation problem (mailto:/https:)
+    memory_threshold: float = MEMORY_THRESHOLD
 
     @property
     def review(self) -> ReviewPolicy:
@@ -263,6 +272,10 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         raise ConfigError("[tool.pipeline] four_eyes = true needs require_signoff = true (only "
                           "signed reviews name their reviewer); set both, or remove four_eyes",
                           path=path)
+    memory_threshold = float(settings.get("memory_threshold", MEMORY_THRESHOLD))
+    if not 50 <= memory_threshold <= 100:
+        raise ConfigError("[tool.pipeline] memory_threshold must be 50..100 (percent; fuzzy "
+                          "memory matches below 50 are other sentences)", path=path)
     return Config(
         root=root,
         source_language=source_language,
@@ -283,6 +296,7 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         max_grade=max_grade,
         statement_names=bool(settings.get("statement_names", False)),
         report_address=report_address,
+        memory_threshold=memory_threshold,
     )
 
 

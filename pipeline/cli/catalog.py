@@ -136,8 +136,9 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option(
     "--engine", "-e", metavar="NAME",
-    help="apertium, google, deepl, libre, mymemory, microsoft, or memory "
-    "(default: [tool.pipeline] engines, else apertium where installed).",
+    help="apertium, openai, google, deepl, libre, mymemory, microsoft, or memory "
+    "(default: [tool.pipeline] engines, else apertium where installed, else memory only; "
+    "an online engine is used only when named).",
 )
 @click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Translate but write nothing.")
@@ -168,18 +169,35 @@ def translate(
         if bar is not None:
             bar.__exit__(None, None, None)
     prefix = "would fill" if dry_run else "filled"
+    fuzzy = f" ({report.from_fuzzy} fuzzy)" if report.from_fuzzy else ""
     source = (
         f"{report.unmatched} without a match (left empty)" if report.engine == "memory"
         else f"{report.from_engine} from {report.engine} ({report.from_cache} cached)"
     )
     state.say(
-        f"{target.gettext}: {prefix} {report.from_memory} from memory, {source}; "
+        f"{target.gettext}: {prefix} {report.from_memory} from memory{fuzzy}, {source}; "
         f"{len(report.failed)} failed; {report.skipped} already translated (untouched)"
     )
-    for f in report.failed[:20]:
-        click.echo(f"  failed [{f.domain}] {f.msgid[:60]!r}: {f.reason}", err=True)
-    if len(report.failed) > 20:
-        click.echo(f"  … and {len(report.failed) - 20} more", err=True)
+    if report.no_engine and report.unmatched:
+        where = ", ".join(f"{d} {n}" for d, n in sorted(report.unmatched_by.items()))
+        click.echo(
+            f"{target.gettext}: {report.unmatched} entries stayed empty ({where}): no engine "
+            f"is configured for {target.gettext} and nothing was sent out; to draft them, "
+            f"name one in [tool.pipeline.engines] ({target.gettext} = \"openai\", "
+            "\"deepl\", …) or pass --engine NAME (README: Engines and privacy)", err=True)
+    for f in report.flagged[:20]:
+        click.echo(f"  check [{f.domain}] {f.msgid[:60]!r}: memory draft from another English: "
+                   f"{f.reason}", err=True)
+    _show_failures(report.failed)
+    if report.findings:
+        errors = sum(f.severity == "error" for f in report.findings)
+        click.echo(f"{target.gettext}: the checks found {errors} errors and "
+                   f"{len(report.findings) - errors} warnings in the new drafts (fix them at "
+                   "review; 'pipeline check' lists them again):", err=True)
+        for finding in report.findings[:20]:
+            click.echo(f"  {finding}", err=True)
+        if len(report.findings) > 20:
+            click.echo(f"  … and {len(report.findings) - 20} more", err=True)
     if report.failed:
         raise NotReadyError(
             f"{len(report.failed)} entries could not be translated and stay empty; "
@@ -187,6 +205,23 @@ def translate(
         )
 
 
+
+
+def _show_failures(failed: list[Any]) -> None:
+    """One line per entry, or one per cause when more than three entries failed alike (a
+    server down, no network)."""
+    causes: dict[str, list[Any]] = {}
+    for f in failed:
+        causes.setdefault(f.reason.split(" (not sent: ")[0], []).append(f)
+    for cause, group in list(causes.items())[:20]:
+        if len(group) <= 3:
+            for f in group:
+                click.echo(f"  failed [{f.domain}] {f.msgid[:60]!r}: {f.reason}", err=True)
+        else:
+            pages = ", ".join(sorted({f.domain for f in group}))
+            click.echo(f"  failed [{pages}] {len(group)} entries: {cause}", err=True)
+    if len(causes) > 20:
+        click.echo(f"  … and {len(causes) - 20} more causes", err=True)
 
 
 @cli.command()

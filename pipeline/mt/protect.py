@@ -50,6 +50,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("emphasis", r"\*\*|__|~~|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])"
                  r"|(?<![\w_])_(?=[^\s_])|(?<=[^\s_])_(?![\w_])"),
 )
+# Sent as they are: an engine keeps "1:3" and translates the words around it ("about 1:3"
+# became "sobre zx0qz", concerning, when the ratio was a placeholder); restore checks it.
+_SENT_AS_IS = frozenset({"ratio"})
+_DIGITS = re.compile(r"\d+")
 _MASTER = re.compile("|".join(f"(?P<{n.replace('-', '_')}>{p})" for n, p in _PATTERNS))
 
 
@@ -62,6 +66,8 @@ class Protected:
     glue: tuple[tuple[bool, bool], ...]  # (no space before, no space after) in the original
     subs: tuple[tuple[str, str], ...] = ()  # (stand-in, value) in order of appearance
     verbatim: frozenset[str] = frozenset()  # stand-ins for names: value kept as written
+    kept: tuple[str, ...] = ()  # pieces sent as they are (ratios) that must come back so
+    numbers: tuple[str, ...] = ()  # every digit run of the original, sorted
 
 
 @lru_cache(maxsize=16)
@@ -98,12 +104,18 @@ def protect(
     """
     # start, end, value, stand-in, value kept as written (a name, not a translation)
     spans: list[tuple[int, int, str, str | None, bool]] = []
+    as_is: list[str] = []
     for m in _MASTER.finditer(text):
+        if m.lastgroup in _SENT_AS_IS:
+            as_is.append(m.group(0))
+            continue
         spans.append((m.start(), m.end(), m.group(0), None, True))
     gloss, by_term = _glossary_index(tuple(terms))
-    # A stand-in the text already holds (even inside a word) could come back too often.
+    # A stand-in the text already holds (even inside a word) could come back too often;
+    # a term that stands in for itself is in the text by definition (counted on return).
     folded = text.casefold()
-    usable = {s.casefold() for s in stand_ins if s.casefold() not in folded}
+    usable = {s.casefold() for s in stand_ins}
+    present = {s for s in usable if s in folded}
     if gloss is not None:
         meaning: dict[str, str] = {}
         for m in gloss.finditer(text):
@@ -115,6 +127,7 @@ def protect(
             if (
                 word is None
                 or word.casefold() not in usable
+                or (word.casefold() in present and word.casefold() != term.term.casefold())
                 or meaning.setdefault(word.casefold(), value) != value
                 or (word != term.term and _word_re(word).search(text))
             ):
@@ -153,7 +166,8 @@ def protect(
         values.append(value)
         glue.append((before, after))
     out.append(text[pos:])
-    return Protected("".join(out), tuple(values), tuple(glue), tuple(subs), frozenset(verbatim))
+    return Protected("".join(out), tuple(values), tuple(glue), tuple(subs), frozenset(verbatim),
+                     tuple(as_is), tuple(sorted(_DIGITS.findall(text))))
 
 
 class RestoreError(ValueError):
@@ -195,7 +209,17 @@ def restore(translated: str, prot: Protected, renderings: Mapping[str, str] | No
             while pos < len(translated) and translated[pos].isspace():
                 pos += 1
     out.append(translated[pos:])
-    return "".join(out)
+    return _checked("".join(out), prot)
+
+
+def _checked(text: str, prot: Protected) -> str:
+    """``text`` unless a piece sent as it is, or any number, did not come back unchanged."""
+    for piece in set(prot.kept):
+        if text.count(piece) < prot.kept.count(piece):
+            raise RestoreError(f"'{piece}' did not survive MT")
+    if prot.numbers and tuple(sorted(_DIGITS.findall(text))) != prot.numbers:
+        raise RestoreError("the numbers changed in MT")
+    return text
 
 
 def _swap_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, str]) -> str:
@@ -210,19 +234,7 @@ def _swap_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, s
         if not rendering:
             raise RestoreError(f"no translation known for the stand-in '{word}'")
         renders[word] = rendering
-    # One pass, longest first, so "región lumbar" is not also counted as "lumbar".
-    order = sorted(values, key=lambda w: len(renders[w]), reverse=True)
-    pattern = re.compile(
-        "|".join(
-            f"(?P<s{i}>" + r"(?<!\w)" + r"\s+".join(map(re.escape, renders[w].split()))
-            + r"(?!\w))"
-            for i, w in enumerate(order)
-        ),
-        re.I,
-    )
-    back = dict.fromkeys(values, 0)
-    for m in pattern.finditer(translated):
-        back[order[int((m.lastgroup or "s0")[1:])]] += 1
+    order, pattern, back = _found(translated, renders)
     for word, count in sent.items():
         if back[word] != count:
             raise RestoreError(f"glossary stand-in '{word}' came back {back[word]} times, "
@@ -233,6 +245,41 @@ def _swap_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, s
         return values[word] if word in prot.verbatim else _adapt_case(m.group(0), values[word])
 
     return pattern.sub(put, translated)
+
+
+def _found(translated: str, renders: Mapping[str, str]
+           ) -> tuple[list[str], re.Pattern[str], dict[str, int]]:
+    """How often each stand-in's rendering occurs in ``translated``, counted in one pass,
+    longest first, so "región lumbar" is not also counted as "lumbar"."""
+    order = sorted(renders, key=lambda w: len(renders[w]), reverse=True)
+    pattern = re.compile(
+        "|".join(
+            f"(?P<s{i}>" + r"(?<!\w)" + r"\s+".join(map(re.escape, renders[w].split()))
+            + r"(?!\w))"
+            for i, w in enumerate(order)
+        ),
+        re.I,
+    )
+    back = dict.fromkeys(renders, 0)
+    for m in pattern.finditer(translated):
+        back[order[int((m.lastgroup or "s0")[1:])]] += 1
+    return order, pattern, back
+
+
+def bent_stand_ins(translated: str, prot: Protected, renderings: Mapping[str, str]
+                   ) -> set[str]:
+    """The stand-ins of ``prot`` that did not come back as often as sent (or whose rendering
+    is unknown): a retry sends only those as placeholders and keeps the others as words."""
+    sent: dict[str, int] = {}
+    for word, _ in prot.subs:
+        sent[word] = sent.get(word, 0) + 1
+    renders = {w: " ".join((renderings.get(w) or "").split()) for w in sent}
+    bad = {w for w, r in renders.items() if not r}
+    good = {w: r for w, r in renders.items() if r}
+    if good:
+        _, _, back = _found(translated, good)
+        bad |= {w for w in good if back[w] != sent[w]}
+    return bad
 
 
 def placeholders_of(texts: Iterable[str]) -> set[str]:

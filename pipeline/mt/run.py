@@ -10,25 +10,24 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.entry import (
-    MACHINE,
-    MEMORY,
-    copy_state,
-    has_text,
-    mark_draft,
-    set_provenance,
-)
+from pipeline.catalog.entry import MACHINE, MEMORY, copy_state, has_text
 from pipeline.catalog.glossary import GlossaryTerm
-from pipeline.catalog.merge import nplurals_of
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import Catalog, parse_catalog, save_catalog
-from pipeline.catalog.syntax import MAX_FIELD_CHARS
 from pipeline.config import Language
 from pipeline.errors import EngineError
 from pipeline.mt.cache import Cache
+from pipeline.mt.drafts import bounded, draft, keep_edges, nplurals_in
 from pipeline.mt.engines import Engine, Failure, Result
-from pipeline.mt.memory import Memory
-from pipeline.mt.protect import Protected, RestoreError, protect, restore
+from pipeline.mt.memory import Memory, draft_note
+from pipeline.mt.protect import (
+    Protected,
+    RestoreError,
+    bent_stand_ins,
+    protect,
+    restore,
+)
+from pipeline.qa.findings import Finding
 from pipeline.visible import refusal
 
 BATCH = 64
@@ -55,32 +54,20 @@ class TranslateReport:
     lang: str
     engine: str
     from_memory: int = 0
+    from_fuzzy: int = 0  # of from_memory: drafted from a fuzzy (not exact) match
+    flagged: list[Failed] = field(default_factory=list)  # memory drafts whose English differs
     from_engine: int = 0
     from_cache: int = 0
     skipped: int = 0
     unmatched: int = 0
+    unmatched_by: dict[str, int] = field(default_factory=dict)  # page → entries left empty
     failed: list[Failed] = field(default_factory=list)
     dry_run: bool = False
+    no_engine: bool = False  # no engine configured for the language: nothing was sent out
+    findings: list[Finding] = field(default_factory=list)  # QA checks on this run's drafts
 
 
 Progress = Callable[[int, int], None]
-
-
-def draft(entry: polib.POEntry, texts: Sequence[str], note: str, nplurals: int) -> None:
-    # An entry with text here is a weak fuzzy match being replaced: nothing of it is typed.
-    replacing = has_text(entry)
-    if entry.msgid_plural:
-        singular, plural = texts
-        typed = {} if replacing else entry.msgstr_plural or {}
-        # Forms a person already typed stay; only empty forms get the draft.
-        entry.msgstr_plural = {
-            i: typed.get(i) or (singular if i == 0 and nplurals > 1 else plural)
-            for i in range(nplurals)
-        }
-    else:
-        entry.msgstr = texts[0]
-    mark_draft(entry)
-    set_provenance(entry, note)
 
 
 @dataclass(slots=True)
@@ -88,6 +75,8 @@ class Job:
     entry: polib.POEntry
     sources: tuple[str, ...]  # msgid, and msgid_plural for plural entries
     prots: list[Protected] = field(default_factory=list)
+    bent: set[str] = field(default_factory=set)  # stand-ins the engine bent in this entry
+    plain: list[Protected] = field(default_factory=list)  # the fallback sent alongside
 
 
 @dataclass(slots=True)
@@ -104,11 +93,15 @@ class Run:
     dry_run: bool
     fixed: int | None
     progress: Progress | None
+    threshold: float = 75.0  # percent a fuzzy memory match needs
     total: int = 0
     done: int = 0
     renderings: dict[str, str] | None = None  # stand-in → engine's rendering, once learnt
     timings: list[tuple[int, float]] = field(default_factory=list)  # (entries, seconds)
     edited_outside: set[Path] = field(default_factory=set)  # catalogs a person changed
+    # Drafts the checks look at when the run ends: fuzzy memory drafts and the answers of
+    # engines that do not opt out (Apertium does: rule-based, checked by `pipeline check`).
+    drafted: list[tuple[CatalogInfo, polib.POEntry]] = field(default_factory=list)
     saved: bool = False  # the catalog being filled was saved since its memory drafts
 
     def call(self, texts: Iterable[str]) -> tuple[dict[str, Result], set[str]]:
@@ -163,22 +156,22 @@ class Run:
              memory: Memory) -> None:
         report = self.report
         nplurals = nplurals_in(cat)
+        set_page = getattr(self.engine, "set_page", None)
+        if callable(set_page):  # an engine that reads context (openai) learns the page title
+            set_page(next((e.msgid for e in cat.entries() if "title" in (e.comment or "")), ""))
         jobs: list[Job] = []
         from_memory = 0
         for e in todo:
-            hit = None if e.msgid_plural else memory.lookup(e.msgid)
-            if hit is not None and refusal(hit[0]):
-                hit = None  # a remembered text with a control character is not reused
-            if hit is not None:
-                draft(e, [keep_edges(e.msgid, hit[0])], f"{MEMORY} {hit[1]}",
-                       nplurals)
+            if self._from_memory(e, memory, info, nplurals):
                 from_memory += 1
             else:
                 jobs.append(Job(e, (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)))
         report.from_memory += from_memory
         if self.engine is None or not jobs:
             # Memory only: no match is expected, not a failure; the entries stay empty.
-            report.unmatched += len(jobs) if self.engine is None else 0
+            if self.engine is None and jobs:
+                report.unmatched += len(jobs)
+                report.unmatched_by[info.domain] = len(jobs)
             if from_memory:
                 self._save(cat)
             self._advance(from_memory + (len(jobs) if self.engine is None else 0))
@@ -191,10 +184,32 @@ class Run:
                 self._save(cat)  # the engine failed: memory's drafts are kept all the same
             raise
 
+    def _from_memory(self, e: polib.POEntry, memory: Memory, info: CatalogInfo,
+                     nplurals: int) -> bool:
+        """Draft ``e`` from an exact memory match, else from the best fuzzy one above the
+        threshold (its percentage, the English it came from and any meaning difference in
+        the provenance line); False when memory has nothing."""
+        if e.msgid_plural:
+            return False
+        hit = memory.lookup(e.msgid)
+        if hit is not None and not refusal(hit[0]):  # a control character is not reused
+            draft(e, [keep_edges(e.msgid, hit[0])], f"{MEMORY} {hit[1]}", nplurals)
+            return True
+        near = memory.best(e.msgid, 1, self.threshold)
+        if not near or near[0].percent >= 100 or refusal(near[0].translation):
+            return False
+        m = near[0]
+        if m.differences:
+            self.report.flagged.append(Failed(info.domain, e.msgid, "; ".join(m.differences)))
+        draft(e, [keep_edges(e.msgid, m.translation)], draft_note(m), nplurals)
+        self.report.from_fuzzy += 1
+        self.drafted.append((info, e))
+        return True
+
     def _fill_from_engine(self, cat: Catalog, info: CatalogInfo, jobs: list[Job],
                           nplurals: int, unsaved: int) -> None:
         assert self.engine is not None
-        note = (f"{MACHINE} {self.engine.name} "
+        note = (f"{MACHINE} {getattr(self.engine, 'label', self.engine.name)} "
                 f"{self.source.bcp47}→{self.lang.bcp47}, {self.day}")
         retry: list[Job] = []
         start = 0
@@ -220,10 +235,17 @@ class Run:
             retry += bent
             if retry and (len(retry) >= size or start >= len(jobs)):
                 # The engine bent a stand-in (inflected, dropped or merged it): those entries
-                # go again with plain placeholders, together, to spare a process start.
+                # go again, together to spare a process start, with the bent stand-ins as
+                # placeholders and the others still words; what bends again goes with plain
+                # placeholders only.
                 for job in retry:
+                    keep = [w for w in (self.renderings or {}) if w not in job.bent]
+                    job.prots = [protect(s, self.terms, keep) for s in job.sources]
+                again = self._translate(retry, info, note, nplurals)
+                for job in again:
                     job.prots = [protect(s, self.terms) for s in job.sources]
-                self._translate(retry, info, note, nplurals)
+                if again:
+                    self._translate(again, info, note, nplurals)
                 finished, retry = finished + len(retry), []
             self._save(cat)
             self.saved = True
@@ -246,21 +268,53 @@ class Run:
         """Translate and fill ``batch``; the jobs whose stand-ins did not survive. The
         run's first call also carries the glossary's candidate words (see :meth:`learn`)."""
         words = list(self.candidates()) if self.renderings is None else []
-        results, cached = self.call([*words, *(p.text for j in batch for p in j.prots)])
+        if getattr(self.engine, "cheap_fallback", False):
+            # An offline engine's start-up costs more than a little more text: each entry with
+            # a stand-in also goes with plain placeholders in the same call, so one it bends
+            # needs no second call.
+            for job in batch:
+                if any(p.subs for p in job.prots):
+                    job.plain = [protect(s, self.terms) for s in job.sources]
+            self._prefer_cached(batch)
+        results, cached = self.call([*words, *(p.text for j in batch for p in j.prots),
+                                     *(p.text for j in batch for p in j.plain)])
         if self.renderings is None:
             self.renderings = self.learn(results) if words else {}
         bent: list[Job] = []
         for job in batch:
             outcome = self._restore(job, results)
+            if not isinstance(outcome, list) and job.plain:
+                job.prots, job.plain = job.plain, []
+                outcome = self._restore(job, results)
             if isinstance(outcome, list):
                 self._done(job, outcome, note, nplurals, cached)
+                if getattr(self.engine, "checks_drafts", True):
+                    self.drafted.append((info, job.entry))
             elif any(p.subs for p in job.prots) and not any(
                 isinstance(results.get(p.text), Failure) for p in job.prots
             ):
+                for prot in job.prots:
+                    raw = results.get(prot.text)
+                    if isinstance(raw, str):
+                        job.bent |= bent_stand_ins(raw, prot, self.renderings or {})
                 bent.append(job)
             else:
                 self._fail(info, job, outcome)
         return bent
+
+    def _prefer_cached(self, batch: list[Job]) -> None:
+        """A job whose stand-in text is not cached but whose plain fallback is goes plain:
+        an earlier run drafted it that way (its stand-ins then were not all known yet), and a
+        rerun must cost no engine call and give the same draft."""
+        assert self.engine is not None
+        eng = self.engine
+        texts = [p.text for j in batch if j.plain for p in (*j.prots, *j.plain)]
+        known = self.cache.get_many(eng.name, eng.version, self.source.gettext,
+                                    self.lang.gettext, texts) if texts else {}
+        for job in batch:
+            if job.plain and not all(p.text in known for p in job.prots) and all(
+                    p.text in known for p in job.plain):
+                job.prots, job.plain = job.plain, []
 
     def _restore(self, job: Job, results: Mapping[str, Result]) -> list[str] | str:
         """The finished texts, or why not."""
@@ -338,29 +392,3 @@ class Run:
         self.done += entries
         if self.progress is not None and entries:
             self.progress(self.done, self.total)
-
-
-def bounded(text: str, result: Result) -> Result:
-    """An answer far longer than its text (a server's error page, a runaway engine) or
-    holding a control character or a lone surrogate is a failure: it would make a catalog
-    the loader refuses (``MAX_FIELD_CHARS``, NUL) or one that cannot be written."""
-    if isinstance(result, str) and len(result) > min(MAX_FIELD_CHARS, 10 * len(text) + 1000):
-        return Failure(f"the engine answered {len(result):,} characters for {len(text):,}; "
-                       "refused")
-    if isinstance(result, str) and (problem := refusal(result)) and not refusal(text):
-        return Failure(f"engine output refused: {problem}")
-    return result
-
-
-def keep_edges(source: str, text: str) -> str:
-    """The translation with the source's leading and trailing whitespace (engines trim it)."""
-    core = source.strip()
-    if not core:
-        return text
-    lead = source[: len(source) - len(source.lstrip())]
-    trail = source[len(source.rstrip()):]
-    return lead + text.strip() + trail
-
-
-def nplurals_in(cat: Catalog) -> int:
-    return nplurals_of(cat.po)  # bounded: the loader refuses a header above MAX_NPLURALS

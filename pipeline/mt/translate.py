@@ -9,38 +9,41 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 
 import polib
 
 from pipeline.catalog.entry import has_text
 from pipeline.catalog.glossary import load_glossary
 from pipeline.catalog.match import weak_match
-from pipeline.catalog.paths import CatalogInfo, domains, select_domains
+from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.pofile import Catalog, load_catalog
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import CatalogError, ConfigError, EngineError, PipelineError
 from pipeline.fs import locked
 from pipeline.mt.cache import Cache
 from pipeline.mt.engines import ENGINES, Engine, get_engine
-from pipeline.mt.memory import Memory
+from pipeline.mt.memory import project_memory
 from pipeline.mt.run import Progress, Run, TranslateReport
-from pipeline.mt.tm import load_memory
+from pipeline.qa.findings import Finding
 
 BATCH_ENV = "PIPELINE_MT_BATCH"
 """Environment variable fixing the batch size (entries per engine call and per save)."""
 
 
 def choose_engine(config: Config, lang: Language, name: str | None) -> Engine | None:
-    """The engine asked for, configured, or the default; None for memory only."""
+    """The engine asked for (``--engine``), configured for the language, or Apertium where
+    its pair is installed; None for memory only.
+
+    Nothing leaves the machine unasked: an online engine is used only when named here or in
+    ``[tool.pipeline.engines]``; with neither and no offline pair, memory alone drafts."""
     source = parse_language(config.source_language)
     chosen = name or config.engine_for(lang)
     if chosen == "memory":
         return None
     if chosen is None:
         apertium = get_engine("apertium", config)
-        if apertium.supports(source, lang):
-            return apertium
-        chosen = "google"
+        return apertium if apertium.supports(source, lang) else None
     engine = get_engine(chosen, config)
     if not engine.supports(source, lang):
         raise EngineError(f"engine '{chosen}' does not translate {source}→{lang}; "
@@ -110,7 +113,9 @@ def translate(
             f"no catalog yet; run 'pipeline update --lang {lang.bcp47}' first",
             path=missing[0].po_path if missing else config.locale_dir,
         )
-    report = TranslateReport(lang.gettext, engine.name if engine else "memory", dry_run=dry_run)
+    report = TranslateReport(lang.gettext, engine.name if engine else "memory", dry_run=dry_run,
+                             no_engine=engine is None and not (engine_name
+                                                               or config.engine_for(lang)))
     own_cache = cache is None
     try:
         # Every catalog of a language lives in one folder, and the lock is on the folder.
@@ -121,26 +126,53 @@ def translate(
                 # a refused run leaves no .cache behind.
                 path = None if engine is None else config.cache_dir / "mt.sqlite"
                 cache = Cache(path, readonly=dry_run and path is not None)
+            terms = load_glossary(config.glossary_path).for_language(lang.gettext)
+            if getattr(engine, "glossary_in_prompt", False):
+                # The engine gets the approved terms in its request and inflects them; only
+                # names (never translated) still travel as placeholders.
+                terms = [t for t in terms if t.translation is None]
             run = Run(
                 engine=engine, source=source, lang=lang, cache=cache, report=report,
-                terms=load_glossary(config.glossary_path).for_language(lang.gettext),
+                terms=terms,
                 day=(today or date.today()).isoformat(), dry_run=dry_run, fixed=fixed,
-                progress=progress,
+                progress=progress, threshold=config.memory_threshold,
             )
-            memory = Memory.from_catalogs(
-                (CatalogInfo(n, lang, config.locale_dir) for n in domains(config)),
-                config.review, loaded={info.domain: cat for info, cat in cats},
-            )
-            for unit in load_memory(config, lang):  # imported TMX, after our own reviews
-                memory.add(unit.source, unit.target, unit.origin)
+            # Reviewed entries of every page, then imported TMX pairs.
+            memory = project_memory(config, lang, {info.domain: cat for info, cat in cats})
             todo = {info.domain: _todo(cat, report) for info, cat in cats}
             run.total = sum(len(t) for t in todo.values())
             for info, cat in cats:
                 run.fill(cat, info, todo[info.domain], memory)
+            report.findings = draft_findings(config, lang, run.drafted, dry_run)
     finally:
         if own_cache and cache is not None:
             cache.close()
     return report
+
+
+def draft_findings(config: Config, lang: Language,
+                   drafted: Sequence[tuple[CatalogInfo, polib.POEntry]],
+                   dry_run: bool = False) -> list[Finding]:
+    """The QA checks' findings on this run's new drafts, so a draft that lost a negation or a
+    number is named now, not at review (``mt`` → ``qa``: see ARCHITECTURE.md)."""
+    from pipeline.qa.checks import check_entry
+    from pipeline.qa.findings import Context
+
+    ctx = Context(lang, load_glossary(config.glossary_path), signoff=config.require_signoff)
+    found: list[Finding] = []
+    by_path: dict[Path, list[polib.POEntry]] = {}
+    for info, entry in drafted:
+        by_path.setdefault(info.po_path, []).append(entry)
+    for path, entries in by_path.items():
+        where = path.relative_to(config.root).as_posix() \
+            if path.is_relative_to(config.root) else str(path)
+        # Read back as saved, so each finding names the draft's line in the file.
+        keys = {(e.msgctxt, e.msgid) for e in entries}
+        saved = [e for e in load_catalog(path).entries() if (e.msgctxt, e.msgid) in keys] \
+            if path.exists() and not dry_run else entries
+        for entry in saved:
+            found += check_entry(entry, ctx, where)
+    return found
 
 
 def _todo(cat: Catalog, report: TranslateReport) -> list[polib.POEntry]:

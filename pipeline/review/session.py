@@ -31,6 +31,7 @@ from pipeline.catalog.pofile import load_catalog, save_catalog
 from pipeline.config import Config, Language
 from pipeline.errors import ConfigError, LockedError
 from pipeline.fs import locked
+from pipeline.mt.memory import Match, Memory, project_memory
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import ERROR, Context, Finding
 from pipeline.review.roles import role_refusal, signing_refusal
@@ -65,6 +66,7 @@ class Card:
     after: str | None
     previous: str | None = None
     state: str | None = None  # with require_signoff: why a non-fuzzy entry is unsigned
+    matches: tuple[Match, ...] = ()  # translation memory's best matches, best first
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -82,6 +84,7 @@ class Card:
             lines.append("Hidden:  the text holds characters a screen does not show; each is "
                          "named above in ⟨ ⟩")
         lines.append(f"From:    {self.provenance}")
+        lines += match_lines(self.matches)
         if self.findings:
             lines += [f"QA:      {f.severity}: {f.check}: {f.message}" for f in self.findings]
         else:
@@ -89,6 +92,19 @@ class Card:
         if self.after is not None:
             lines.append(f"   after:  {short(visible(self.after))}")
         return visible("\n".join(lines))
+
+
+def match_lines(matches: Sequence[Match]) -> list[str]:
+    """Memory's best matches: percentage and origin, the remembered English as a word diff
+    against this English (``[-its words-]{+this one's+}``), its translation, and what the
+    two English texts differ in that changes meaning."""
+    lines = []
+    for m in matches:
+        lines.append(f"Memory:  {m.percent}% match from {m.origin}")
+        lines.append(f"   English: {visible(m.diff)}")
+        lines.append(f"   Was:     {visible(m.translation)}")
+        lines += [f"   Check:   the English differs in {d}" for d in m.differences]
+    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +183,7 @@ class Review:
     quit: bool = False
     role: str = entry_state.REVISER
     _ctx: Context | None = None
+    _memory: Memory | None = None
 
     @classmethod
     def start(cls, config: Config, lang: Language, *, reviewer: str,
@@ -230,7 +247,17 @@ class Review:
             before=live[i - 1].msgid if i > 0 else None,
             after=live[i + 1].msgid if i + 1 < len(live) else None,
             previous=entry.previous_msgid,
+            matches=self._matches(item, entry),
         )
+
+    def _matches(self, item: Item, entry: polib.POEntry) -> tuple[Match, ...]:
+        """Memory's three best matches for the entry (not the entry itself)."""
+        if entry.msgid_plural:
+            return ()
+        if self._memory is None:
+            self._memory = project_memory(self.config, self.lang)
+        found = self._memory.best(entry.msgid, 3, self.config.memory_threshold)
+        return tuple(m for m in found if not (m.percent == 100 and m.origin == item.domain))
 
     def _change(self, card: Card, change: Callable[[polib.POEntry], None]) -> str | None:
         """Apply ``change`` to the entry on disk and save; a reason when it could not."""

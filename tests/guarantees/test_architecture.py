@@ -15,7 +15,9 @@ LAYERS = ("catalog", "mt", "qa", "review", "site", "cli")
 FORBIDDEN = {
     ("core", "catalog"), ("core", "mt"), ("core", "qa"), ("core", "review"), ("core", "site"),
     ("catalog", "mt"), ("catalog", "qa"), ("catalog", "review"), ("catalog", "site"),
-    ("mt", "qa"), ("mt", "site"), ("mt", "review"),
+    # mt -> qa is allowed on purpose: translate reports the checks' findings on its new
+    # drafts (an engine answer that lost a negation is named at once); qa never imports mt.
+    ("mt", "site"), ("mt", "review"),
     ("qa", "mt"), ("qa", "site"), ("qa", "review"),
     ("site", "mt"), ("site", "review"),
     # the library never imports the command line (style.md: thin CLI, real library)

@@ -13,10 +13,19 @@ from hypothesis import strategies as st
 
 from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.errors import SourceError
-from pipeline.mt.protect import Protected, RestoreError, placeholders_of, protect, restore
+from pipeline.mt.protect import (
+    Protected,
+    RestoreError,
+    bent_stand_ins,
+    placeholders_of,
+    protect,
+    restore,
+)
 
 GLOSSARY = load_glossary(REPO / "locale" / "glossary.csv")
-TERMS = GLOSSARY.for_language("es")
+# The page's own terms; the sourced medical seed (TICO-19 rows) would make every "symptoms"
+# in these examples a glossary term too.
+TERMS = [t for t in GLOSSARY.for_language("es") if "TICO-19" not in t.note]
 DNT = [t for t in TERMS if t.translation is None]
 """Do-not-translate terms: the only glossary entries an identity engine gives back unchanged."""
 TOKEN = re.compile(r"zx(\d+)qz", re.I)
@@ -128,10 +137,24 @@ def test_markup_links_phones_and_names_become_placeholders() -> None:
     prot = protect(text, TERMS)
     assert Counter(prot.values) == Counter([
         "**", "**", "[", "1-888-226-4343", "](tel:+18882264343)", "referral@stjude.org",
-        "`code`", "10 mg", "1:3", "%(date)s", "St. Jude Children’s Research Hospital",
+        "`code`", "10 mg", "%(date)s", "St. Jude Children’s Research Hospital",
     ])
     for piece in ("1-888", "tel:", "@", "**", "St. Jude", "%("):
         assert piece not in prot.text
+    # A ratio travels as it is, so the words around it are translated as words ("about 1:3"
+    # is "aproximadamente 1:3", not "sobre zx0qz"), and must come back unchanged.
+    assert "about `code`" not in prot.text and " 1:3 and" in prot.text
+    assert prot.kept == ("1:3",)
+
+
+def test_a_ratio_or_a_number_that_changed_is_refused() -> None:
+    prot = protect("The ratio is about 1:3 on 2 units.")
+    assert restore("La proporción es de aproximadamente 1:3 en 2 unidades.", prot).endswith(
+        "1:3 en 2 unidades.")
+    with pytest.raises(RestoreError, match="'1:3' did not survive"):
+        restore("La proporción es de aproximadamente 1 a 3 en 2 unidades.", prot)
+    with pytest.raises(RestoreError, match="numbers changed"):
+        restore("La proporción es de aproximadamente 1:3 en 4 unidades.", prot)
 
 
 def test_glossary_translation_replaces_the_term_with_the_source_case() -> None:
@@ -199,3 +222,11 @@ def test_glossary_file_has_stand_ins_and_rejects_bad_rows(tmp_path: Path) -> Non
     bad.write_text("term,lang,translation\n,es,x\n", "utf-8")
     with pytest.raises(SourceError, match="term"):
         load_glossary(bad)
+
+
+def test_only_the_stand_ins_that_bent_are_named_for_the_retry() -> None:
+    prot = protect("Paraspinal sarcoma symptoms at St. Jude", TERMS, ["lymphoma", "boston"])
+    renderings = {"lymphoma": "linfoma", "boston": "Boston"}
+    assert bent_stand_ins("Síntomas de linfomas en Boston", prot, renderings) == {"lymphoma"}
+    assert bent_stand_ins("Síntomas de linfoma en Boston", prot, renderings) == set()
+    assert bent_stand_ins("Síntomas de linfoma", prot, {"lymphoma": "linfoma"}) == {"boston"}

@@ -209,7 +209,7 @@ def test_roster_lookups() -> None:
 
 def test_the_browser_workbench_signs_through_the_same_rule(site: Path) -> None:
     from pipeline.config import load_config
-    from pipeline.review.workbench import Decision, decide
+    from pipeline.review.serve.workbench import Decision, decide
 
     config, es = load_config(site), parse_language("es")
     first = load_catalog(site / "locale" / "es" / "LC_MESSAGES" / f"{PAGE}.po").entries()[0]

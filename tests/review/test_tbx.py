@@ -47,7 +47,8 @@ def test_export_read_by_translate_toolkit_and_round_trip(site: Path, run: RunCli
     assert pairs["chemotherapy"] == "quimioterapia"
     # into an empty glossary: the same rows come back (do-not-translate, notes, stand-ins)
     glossary(site).write_text(HEADER, encoding="utf-8")
-    config = replace(load_config(site), languages=tuple(map(parse_language, ("es", "ca", "gl"))))
+    langs = ("es", "ca", "gl", "fr")  # every language the glossary has rows for
+    config = replace(load_config(site), languages=tuple(map(parse_language, langs)))
     done = import_tbx(config, out)
     assert not done.conflicts
     assert sorted(load_glossary(glossary(site)).terms, key=_order) == sorted(ours, key=_order)

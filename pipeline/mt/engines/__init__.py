@@ -46,6 +46,13 @@ def _apertium(config: Config) -> Engine:
     return Apertium()
 
 
+def _openai(config: Config) -> Engine:
+    from pipeline.mt.engines.chat import OpenAIEngine
+
+    return OpenAIEngine(config.online, glossary_path=config.glossary_path,
+                        phrases_path=config.phrases_path)
+
+
 def _online(provider: str) -> Callable[[Config], Engine]:
     def make(config: Config) -> Engine:
         from pipeline.mt.engines.online import OnlineEngine
@@ -57,6 +64,7 @@ def _online(provider: str) -> Callable[[Config], Engine]:
 
 ENGINES: dict[str, Callable[[Config], Engine]] = {
     "apertium": _apertium,
+    "openai": _openai,
     "google": _online("google"),
     "deepl": _online("deepl"),
     "libre": _online("libre"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -118,6 +119,24 @@ def _known_codes(provider: str) -> frozenset[str]:
     from deep_translator import constants
 
     return frozenset(getattr(constants, _TABLES[provider]).values())
+
+
+def connection_reason(exc: BaseException) -> str:
+    """A failed connection in a few words: the host and the last cause, not urllib3's
+    nested retry report (which also quotes the page text in its URL).
+
+    >>> connection_reason(OSError("HTTPSConnectionPool(host='x.org', port=443): Max retries "
+    ...     "exceeded (Caused by NewConnectionError('...: Failed to establish a new "
+    ...     "connection: [Errno 111] Connection refused'))"))
+    'cannot connect to x.org ([Errno 111] Connection refused)'
+    """
+    text = " ".join(str(exc).split())
+    host = re.search(r"host='([^']+)'", text)
+    if host is None:
+        return f"{type(exc).__name__}: {text}"[:200]
+    tail = re.sub(r"['\")\s]+$", "", text)  # the closing quotes and parentheses
+    cause = re.split(r": (?=[^:]*$)", tail)[-1].strip(" '\"")
+    return f"cannot connect to {host.group(1)} ({cause[:120]})"
 
 
 class OnlineEngine:
@@ -308,6 +327,8 @@ class OnlineEngine:
         """One line naming the provider and the error, with the API key masked."""
         if self.name == "microsoft" and isinstance(exc, AttributeError) and "NoneType" in str(exc):
             text = "request failed (deep-translator hides the network error)"
+        elif self._kind(exc) == "network":
+            text = connection_reason(exc)
         else:
             text = " ".join(f"{type(exc).__name__}: {exc}".split())
         for secret in self._secrets:
