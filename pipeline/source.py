@@ -6,17 +6,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from pipeline.errors import SourceError
 from pipeline.visible import is_control
 from pipeline.visible import name as char_name
+
+if TYPE_CHECKING:  # markdown-it and PyYAML load when a page is parsed, not at start-up
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 MAX_SEGMENT_CHARS = 10_000
 MAX_META_CHARS = 1_000
@@ -35,12 +36,13 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel", ""})
 """Link schemes a translation may carry (``""``: a page of the site, an anchor)."""
 
 
-def make_markdown(*, html: bool) -> MarkdownIt:
-    """CommonMark plus GFM tables and strikethrough; ``html`` only for trusted source."""
+@cache
+def markdown(*, html: bool) -> MarkdownIt:
+    """CommonMark plus GFM tables and strikethrough; ``html`` only for trusted source (the
+    pages themselves). One parser of each kind per process, made on first use."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": html}).enable(["table", "strikethrough"])
-
-
-SOURCE_MD = make_markdown(html=True)
 
 
 def fold(text: str) -> str:
@@ -164,6 +166,8 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str
             "front matter is not closed; add a line '---' after it", path=path, line=1
         ) from None
     raw = "\n".join(lines[1:end])
+    import yaml
+
     try:
         meta = yaml.safe_load(raw) or {}
     except RecursionError:  # PyYAML composes nested lists and maps recursively
@@ -254,7 +258,7 @@ def parse_page(text: str, path: Path) -> Document:
         raise SourceError("the page is empty; add front matter and content", path=path)
     meta, key_lines, body, offset = _split_front_matter(text, path)
     env: dict[str, Any] = {}
-    tokens = SOURCE_MD.parse(body, env)
+    tokens = markdown(html=True).parse(body, env)
     segments = [
         Segment(fold(str(meta[key])), key, key_lines.get(key, 2))
         for key in META_KEYS
