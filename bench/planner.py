@@ -19,6 +19,7 @@ import cProfile
 import importlib.util
 import io
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -78,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--langs", type=int, help="target languages (10)")
     parser.add_argument("--repeat", type=int, help="no-op runs per size (median; 5)")
     parser.add_argument("--top", type=int, default=15, help="profile rows printed")
+    parser.add_argument("--work", type=Path, help="keep the sites here (reused when present)")
+    parser.add_argument("--no-profile", action="store_true", help="skip the cProfile run")
     args = parser.parse_args(argv)
     run = bench_run()
     site = run.bench_module("site")
@@ -86,16 +89,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     repeat = args.repeat or (2 if args.tiny else 5)
     print(run.machine())
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = str(args.work or scratch)
         version = [run.measure([*run.PIPELINE, "--version"]) for _ in range(repeat)]
         start_wall = statistics.median(r.seconds for r in version)
         start_cpu = statistics.median(r.cpu for r in version)
         roots = []
         for pages in sizes:
             built = time.perf_counter()
-            made = site.generate(Path(tmp) / f"site-{pages}", pages, langs, formats=["html"],
-                                 min_reviewed=0)
-            publish = [*run.PIPELINE, "--root", str(made.root), "-q", "publish", "--all"]
+            root = Path(tmp) / f"site-{pages}-{langs}"
+            if not (root / "output").is_dir():
+                shutil.rmtree(root, ignore_errors=True)
+                site.generate(root, pages, langs, formats=["html"], min_reviewed=0)
+            publish = [*run.PIPELINE, "--root", str(root), "-q", "publish", "--all"]
             first = run.measure(publish, timeout=3600)
             if first.code != 0:
                 raise SystemExit(first.err[-3000:])
@@ -103,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             noop = [run.measure(publish) for _ in range(repeat)]
             rows.append((pages, statistics.median(r.seconds for r in noop),
                          statistics.median(r.cpu for r in noop), built))
-            roots.append(made.root)
+            roots.append(root)
         print(f"sites: bench/site.py, HTML, {langs} languages + English; no-op = "
               f"publish --all with nothing to do, median of {repeat}")
         print(f"{'measure':40} {'files':>7} {'wall s':>8} {'CPU s':>7}  note")
@@ -112,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{start_cpu:7.3f}")
         for i, (pages, wall, cpu, built) in enumerate(rows):
             files = pages * (langs + 1)
-            note = f"site built and published first in {built:.0f} s"
+            note = f"site made (if new) and published first in {built:.0f} s"
             if i:
                 base = rows[0]
                 grown = (cpu - start_cpu) / max(base[2] - start_cpu, 1e-9)
@@ -120,8 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"(linear = {pages / base[0]:g}); " + note)
             print(f"  {f'no-op publish --all, {pages} pages':38} {files:7} {wall:8.3f} "
                   f"{cpu:7.3f}  {note}")
-        print()
-        print(profile_noop(roots[-1], args.top))
+        if not args.no_profile:
+            print()
+            print(profile_noop(roots[-1], args.top))
     return 0
 
 

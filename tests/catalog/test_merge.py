@@ -772,3 +772,30 @@ def test_a_catalog_saved_while_update_runs_is_merged_again_not_overwritten(
     assert "Parking is free!" in entries and "Parking is free." not in entries
     assert items[0].changed and items[0].kept == 2
     msgfmt_ok(po)
+
+
+def test_catalogs_past_the_memory_bound_are_merged_again_when_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A huge first update holds no more than HOLD_BYTES of merged catalogs: the rest are
+    merged again at write time, with the same result."""
+    import shutil
+
+    import pipeline.catalog.merge as merge_module
+
+    root = warm_project(tmp_path / "held")
+    for domain in ("a", "b"):
+        pot = root / "locale" / f"{domain}.pot"
+        pot.write_text(pot.read_text("utf-8").replace("Call the clinic.", "Call the clinic today."),
+                       encoding="utf-8")
+    shutil.copytree(root, tmp_path / "bounded")
+    held = update(load_config(root), [parse_language("es")])
+    monkeypatch.setattr(merge_module, "HOLD_BYTES", 0)
+    merged = merged_catalogs(monkeypatch)
+    bounded = update(load_config(tmp_path / "bounded"), [parse_language("es")])
+    assert merged == [("es", "a"), ("es", "b")] * 2  # read and merged, then again to write
+    assert [astuple_item(i) for i in bounded] == [astuple_item(i) for i in held]
+    assert all(i.changed and i.fuzzy == 1 for i in bounded)
+    for domain in ("a", "b"):
+        rel = Path("locale") / "es" / "LC_MESSAGES" / f"{domain}.po"
+        assert (tmp_path / "bounded" / rel).read_bytes() == (root / rel).read_bytes()
