@@ -316,7 +316,7 @@ def update(
         templates.digest(name)
     items = []
     with contextlib.ExitStack() as locks:
-        for lang in languages:
+        for lang in dict.fromkeys(languages):  # one lock per folder, taken once
             locks.enter_context(locked(CatalogInfo(names[0], lang, config.locale_dir).po_path))
         memos = {lang: Memo.load(config.cache_dir, lang.gettext) for lang in languages}
         steps: list[_Step] = []
