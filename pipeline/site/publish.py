@@ -126,7 +126,8 @@ def publish(
     check_request(config, request)
     check_preview_dir(config, request.preview_dir)
     publisher = Publisher(config, formats=request.formats, hashes=Hashes())
-    pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats))
+    pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats),
+                   preload=("weasyprint",) if "pdf" in request.formats else ())
     try:
         plan, manifests = _plan(publisher, request, pool)
         share = None
