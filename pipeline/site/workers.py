@@ -95,8 +95,7 @@ class Workers:
             else:
                 method = "spawn"
             if method == "fork":
-                for name in self.preload:
-                    importlib.import_module(name)
+                _preload(self.preload)
                 if self.job_factory is not None:
                     _WORKER = self.job_factory()
                 if threads() > 1:  # an import or the job started a thread: fork is unsafe now
@@ -137,10 +136,19 @@ def _start_worker(factory: Callable[[], Callable[[Any], Any]] | None = None,
                   preload: Sequence[str] = ()) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    for name in preload:  # already there when inherited from the fork server
-        importlib.import_module(name)
+    _preload(preload)  # already there when inherited from the fork server
     if factory is not None:
         _WORKER = factory()
+
+
+def _preload(names: Sequence[str]) -> None:
+    """Import ``names`` ahead of the job. One that fails to import (WeasyPrint without Pango)
+    is left to the job, which imports it again and reports the failure in its own words."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except (ImportError, OSError):
+            continue
 
 
 def _each(fn: Callable[[T], R], batch: list[T]) -> list[R]:
