@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import polib
 
 from pipeline import patterns
-from pipeline.catalog.entry import DRAFT_SOURCES, has_text, is_fuzzy, unsigned
+from pipeline.catalog.entry import DRAFT_SOURCES, has_text, is_draft, is_fuzzy, unsigned
 from pipeline.catalog.glossary import Glossary, load_glossary
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.plurals import check_plural_header
 from pipeline.catalog.pofile import load_catalog
-from pipeline.config import Config, Language
+from pipeline.config import Config, Language, ReviewPolicy
 from pipeline.qa.deception import ascii_digits, decoded, hidden, lookalike_numbers
 from pipeline.qa.findings import ERROR, WARNING, Context, EntryCheck, Finding
 from pipeline.qa.lexicon import ENGLISH, unspelled
@@ -257,10 +258,12 @@ def check_catalog(path: Path, lang: Language, glossary: Glossary,
     cat = load_catalog(path)
     shown = str(path.relative_to(root)) if root else str(path)
     ctx = Context(lang, glossary, signoff)
-    findings = [Finding(shown, 1, severity, "header", msg)
+    findings = [Finding(shown, 1, severity, "header", msg, lang=lang.gettext)
                 for severity, msg in check_header(cat.po, lang)]
+    policy = ReviewPolicy(signoff_required=signoff)
     for entry in cat.entries():
-        findings += check_entry(entry, ctx, shown)
+        findings += [replace(f, lang=lang.gettext, draft=is_draft(entry, policy))
+                     for f in check_entry(entry, ctx, shown)]
     return findings
 
 
