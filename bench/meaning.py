@@ -35,7 +35,8 @@ from pipeline.qa.findings import ERROR, Context, Finding  # noqa: E402
 PLANTS = REPO / "tests" / "data" / "meaning" / "planted.csv"
 PAIRS = REPO / "tests" / "data" / "meaning" / "pairs.csv"
 REVIEWED = ("es", "fr", "ar", "zh_Hans")
-MEANING = ("negation", "number-words", "sequence", "modality", "omission", "list-items")
+MEANING = ("negation", "number-words", "sequence", "modality", "omission", "list-items",
+           "anatomy", "polarity", "quantity", "hedges", "units", "terms", "safety")
 PAGE = "paraspinal-sarcoma-treatment"
 
 

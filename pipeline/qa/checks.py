@@ -19,6 +19,7 @@ from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, ReviewPolicy
 from pipeline.qa.deception import ascii_digits, decoded, hidden, lookalike_numbers
 from pipeline.qa.findings import ERROR, WARNING, Context, EntryCheck, Finding
+from pipeline.qa.kinds import check_anatomy, check_hedges, check_polarity, check_quantity
 from pipeline.qa.lexicon import ENGLISH, unspelled
 from pipeline.qa.meaning import (
     check_list_items,
@@ -232,6 +233,10 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "modality": (WARNING, check_modality),
     "omission": (ERROR, check_omission),
     "list-items": (WARNING, check_list_items),
+    "anatomy": (ERROR, check_anatomy),
+    "polarity": (ERROR, check_polarity),
+    "quantity": (ERROR, check_quantity),
+    "hedges": (WARNING, check_hedges),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 

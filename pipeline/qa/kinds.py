@@ -1,0 +1,192 @@
+"""Concepts named in a text, per language: body parts, quantifiers, hedging adverbs and
+opposite pairs (``meaning_kinds.toml``), and the checks that compare them.
+
+A concept is found when one of its words occurs whole (Chinese: as a substring; Arabic: with
+clitics and the article allowed in front); longer terms are matched first and consume their
+text. A check fires on a *disagreement* only: the English names a concept the translation
+lacks while the translation names one of the same kind the English lacks (a swap), or for
+opposites, one side of a pair lost and the other gained.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import polib
+
+from pipeline.qa.lexicon import ENGLISH, count, lexicon, normalise
+
+if TYPE_CHECKING:
+    from pipeline.qa.findings import Context
+
+_ARABIC_FRONT = "(?:[وفبلك]{0,2})"
+_ARABIC_BACK = "(?:ها|هم|هما|كم|نا|ه|ك|ي)?"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Concepts that are compared with one another, each with its compiled terms."""
+
+    name: str
+    terms: tuple[tuple[re.Pattern[str] | str, str], ...]
+    """(pattern, concept), longest term first; a plain string for Chinese (substring)."""
+    labels: dict[str, str]
+    """concept → the English word that names it in messages."""
+
+
+@cache
+def _data() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("meaning_kinds.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def base(lang: str) -> str:
+    """``zh_Hans`` → ``zh``, ``pt_BR`` → ``pt``."""
+    return lang.split("_")[0].split("-")[0]
+
+
+def _pattern(term: str, code: str) -> re.Pattern[str] | str:
+    term = normalise(term, code)
+    if code == "zh":
+        return term
+    words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
+             for w in term.split()]
+    body = r"\s+".join(words)
+    if code == "ar":
+        article = "" if term.startswith("ال") else "(?:ال|لل)?"
+        return re.compile(rf"(?<!\w){_ARABIC_FRONT}{article}{body}{_ARABIC_BACK}(?!\w)")
+    return re.compile(rf"(?<![\w·-]){body}(?![\w·])")
+
+
+def _group(name: str, concepts: dict[str, tuple[list[str], list[str]]], code: str) -> Group:
+    """``concepts``: concept → (English words, this language's words)."""
+    terms = sorted(((w, c) for c, (_, ws) in concepts.items() for w in ws),
+                   key=lambda t: -len(t[0]))
+    labels = {c: en[0].rstrip("*") if en else c for c, (en, _) in concepts.items()}
+    return Group(name, tuple((_pattern(w, code), c) for w, c in terms), labels)
+
+
+@cache
+def groups(kind: str, code: str) -> tuple[tuple[Group, Group], ...]:
+    """(English, language) groups of one kind: ``anatomy``, ``quantity``, ``frequency``
+    make one group each; ``polarity`` one per pair (concepts ``a`` and ``b``)."""
+    data = _data().get(kind, {})
+    sets: list[tuple[str, dict[str, tuple[list[str], list[str]]]]] = []
+    if kind == "polarity":
+        sets = [(name, {side: (pair.get(ENGLISH, {}).get(side, []), pair[code].get(side, []))
+                        for side in ("a", "b")})
+                for name, pair in sorted(data.items()) if code in pair]
+    else:
+        concepts = {c: (ws.get(ENGLISH, []), ws[code]) for c, ws in data.items() if code in ws}
+        sets = [(kind, concepts)] if concepts else []
+    return tuple((_group(name, {c: (en, en) for c, (en, _) in concepts.items()}, ENGLISH),
+                  _group(name, concepts, code)) for name, concepts in sets)
+
+
+def _plain(text: str, code: str) -> str:
+    text = normalise(text, code).replace("'", " ")
+    for skip in _data().get("except", {}).get(code, []):
+        text = text.replace(normalise(skip, code), "\x00")
+    return text
+
+
+def named(text: str, group: Group, code: str) -> Counter[str]:
+    """How often each concept of ``group`` is named in ``text``."""
+    text = _plain(text, code)
+    found: Counter[str] = Counter()
+    for pattern, concept in group.terms:
+        if isinstance(pattern, str):
+            hits = text.count(pattern)
+            text = text.replace(pattern, "\x00")
+        else:
+            hits = len(pattern.findall(text))
+            text = pattern.sub("\x00", text)
+        found[concept] += hits
+    return +found
+
+
+def _compare(entry: polib.POEntry, ctx: Context,
+             kind: str) -> Iterator[tuple[Group, Counter[str], Counter[str]]]:
+    code = base(ctx.lang.gettext)
+    if not entry.msgstr.strip() or lexicon(code) is None:
+        return
+    for ours, theirs in groups(kind, code):
+        yield theirs, named(entry.msgid, ours, ENGLISH), named(entry.msgstr, theirs, code)
+
+
+def _swap(kind: str, entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    for group, en, tr in _compare(entry, ctx, kind):
+        missing, extra = sorted(set(en) - set(tr)), sorted(set(tr) - set(en))
+        if missing and extra:
+            yield (f"the English says {_names(group, missing)} where the translation says "
+                   f"{_names(group, extra)}")
+
+
+def _names(group: Group, concepts: list[str]) -> str:
+    return " and ".join(f"'{group.labels[c]}'" for c in concepts)
+
+
+def check_anatomy(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A body part or organ of the English became another in the translation."""
+    yield from _swap("anatomy", entry, ctx)
+
+
+def check_quantity(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A quantifier changed (all, both, some, most, few, many): "some" became "all"."""
+    yield from _swap("quantity", entry, ctx)
+
+
+def check_polarity(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """One side of an opposite pair became the other (benign/malignant, high/low, more/less,
+    child/adult, increase/decrease, inside/outside, permanent/temporary …)."""
+    for group, en, tr in _compare(entry, ctx, "polarity"):
+        for one, other in (("a", "b"), ("b", "a")):
+            if tr[one] < en[one] and tr[other] > en[other]:
+                yield (f"the English says '{group.labels[one]}' where the translation says "
+                       f"'{group.labels[other]}'")
+                return
+
+
+# Arabic قد before a past verb affirms ("كان الورم قد انتشر": the tumour *has* spread).
+_AR_PAST_QAD = re.compile(r"(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,2}?قد(?!\w)")
+_SENTENCE_END = re.compile(r"[.!?。！？؟]\s*$")
+
+
+def check_hedges(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """A hedge is gone or added: "may", "can", "usually", "rarely" turned into a plain
+    statement, or a plain statement hedged. Compared over the whole entry, so sentences
+    merged or split in translation do not matter; "sometimes" and "may" stand for each
+    other."""
+    code = base(ctx.lang.gettext)
+    en_lex, tr_lex = lexicon(ENGLISH), lexicon(code)
+    if en_lex is None or tr_lex is None or not entry.msgstr.strip():
+        return
+    source, target = entry.msgid, entry.msgstr
+    if code == "ar":
+        target = _AR_PAST_QAD.sub("كان", normalise(target, code))
+    may_en = count(source, en_lex.possible, en_lex, en_lex.modal_except)
+    may_tr = count(target, tr_lex.possible, tr_lex, tr_lex.modal_except)
+    for group, en, tr in _compare(entry, ctx, "frequency"):
+        missing = sorted(set(en) - set(tr) - ({"sometimes"} if may_tr else set()))
+        extra = sorted(set(tr) - set(en) - ({"sometimes"} if may_en else set()))
+        if missing:
+            yield f"the English says {_names(group, missing)}; the translation does not"
+            return
+        if extra:
+            yield f"the translation says {_names(group, extra)}; the English does not"
+            return
+    must_tr = count(target, tr_lex.necessary, tr_lex, tr_lex.modal_except)
+    if may_en and not may_tr and not must_tr:
+        yield "the English hedges ('may', 'can'); the translation states it as a fact"
+    elif may_tr and not may_en and _SENTENCE_END.search(source):
+        # A list item ("Stomach problems, if …") inherits its lead-in's "may include".
+        must_en = count(source, en_lex.necessary, en_lex, en_lex.modal_except)
+        if not must_en:
+            yield "the translation hedges ('may', 'can') what the English states as a fact"
