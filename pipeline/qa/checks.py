@@ -21,6 +21,7 @@ from pipeline.qa.deception import ascii_digits, decoded, hidden, lookalike_numbe
 from pipeline.qa.findings import ERROR, WARNING, Context, EntryCheck, Finding
 from pipeline.qa.kinds import check_anatomy, check_hedges, check_polarity, check_quantity
 from pipeline.qa.lexicon import ENGLISH, unspelled
+from pipeline.qa.units import check_units
 from pipeline.qa.meaning import (
     check_list_items,
     check_modality,
@@ -237,6 +238,7 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "polarity": (ERROR, check_polarity),
     "quantity": (ERROR, check_quantity),
     "hedges": (WARNING, check_hedges),
+    "units": (ERROR, check_units),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 

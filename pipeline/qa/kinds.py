@@ -62,7 +62,7 @@ def _pattern(term: str, code: str) -> re.Pattern[str] | str:
     if code == "ar":
         article = "" if term.startswith("ال") else "(?:ال|لل)?"
         return re.compile(rf"(?<!\w){_ARABIC_FRONT}{article}{body}{_ARABIC_BACK}(?!\w)")
-    return re.compile(rf"(?<![\w·-]){body}(?![\w·])")
+    return re.compile(rf"(?<![\w·]){body}(?![\w·])")
 
 
 def _group(name: str, concepts: dict[str, tuple[list[str], list[str]]], code: str) -> Group:

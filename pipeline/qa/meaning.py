@@ -21,6 +21,7 @@ from pipeline.qa.lexicon import (
     Lexicon,
     count,
     lexicon,
+    may_be_one,
     normalise,
     number_values,
     sentences,
@@ -101,6 +102,11 @@ def check_number_words(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     if not en_words and not tr_words:
         return
     english, translation = en_digits | en_words, tr_digits | tr_words
+    # A 1 is answered by an article on the other side: "one dose" ↔ "una dosis".
+    if may_be_one(entry.msgstr, tr):
+        translation.add(1)
+    if may_be_one(entry.msgid, en):
+        english.add(1)
     missing = sorted(v for v in english - translation if v in en_words)
     extra = sorted(v for v in translation - english if v in tr_words)
     if missing or extra:
