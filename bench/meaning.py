@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 import polib  # noqa: E402
 
 from pipeline.catalog.entry import is_reviewed  # noqa: E402
-from pipeline.catalog.glossary import load_glossary  # noqa: E402
+from pipeline.catalog.glossary import load_glossary, load_phrases  # noqa: E402
 from pipeline.catalog.pofile import load_catalog  # noqa: E402
 from pipeline.config import ReviewPolicy, parse_language  # noqa: E402
 from pipeline.qa.checks import check_entry  # noqa: E402
@@ -69,7 +69,8 @@ def plants() -> list[Plant]:
 
 
 def _context(lang: str) -> Context:
-    return Context(parse_language(lang), load_glossary(REPO / "locale" / "glossary.csv"))
+    return Context(parse_language(lang), load_glossary(REPO / "locale" / "glossary.csv"),
+                   phrases=load_phrases(REPO / "locale" / "phrases.csv"))
 
 
 def _catalog(lang: str, domain: str = PAGE) -> Path:

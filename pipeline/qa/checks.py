@@ -12,7 +12,7 @@ import polib
 
 from pipeline import patterns
 from pipeline.catalog.entry import DRAFT_SOURCES, has_text, is_draft, is_fuzzy, unsigned
-from pipeline.catalog.glossary import Glossary, load_glossary
+from pipeline.catalog.glossary import Glossary, SafetyPhrase, load_glossary, load_phrases
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.plurals import check_plural_header
 from pipeline.catalog.pofile import load_catalog
@@ -21,7 +21,6 @@ from pipeline.qa.deception import ascii_digits, decoded, hidden, lookalike_numbe
 from pipeline.qa.findings import ERROR, WARNING, Context, EntryCheck, Finding
 from pipeline.qa.kinds import check_anatomy, check_hedges, check_polarity, check_quantity
 from pipeline.qa.lexicon import ENGLISH, unspelled
-from pipeline.qa.units import check_units
 from pipeline.qa.meaning import (
     check_list_items,
     check_modality,
@@ -30,6 +29,8 @@ from pipeline.qa.meaning import (
     check_omission,
     check_sequence,
 )
+from pipeline.qa.terms import check_glossary, check_safety
+from pipeline.qa.units import check_units
 from pipeline.visible import refusal
 
 # Every pattern here runs on untrusted text: linear on any input (see ``patterns``).
@@ -119,19 +120,6 @@ def check_dnt(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     for term in ctx.glossary.do_not_translate:
         if term in entry.msgid and entry.msgid.count(term) > entry.msgstr.count(term):
             yield f"'{term}' must stay as it is (glossary: do not translate)"
-
-
-def check_glossary(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
-    """A glossary term's preferred translation is missing."""
-    text, out = entry.msgid.casefold(), entry.msgstr.casefold()
-    seen: list[str] = []
-    for term in sorted(ctx.glossary.for_language(ctx.lang.gettext), key=lambda t: -len(t.term)):
-        if term.translation is None or any(term.term.casefold() in s for s in seen):
-            continue
-        if re.search(rf"(?<!\w){re.escape(term.term.casefold())}(?!\w)", text):
-            seen.append(term.term.casefold())
-            if term.translation.casefold() not in out:
-                yield f"'{term.term}' is usually '{term.translation}'"
 
 
 def check_untranslated(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
@@ -239,6 +227,7 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "quantity": (ERROR, check_quantity),
     "hedges": (WARNING, check_hedges),
     "units": (ERROR, check_units),
+    "safety": (ERROR, check_safety),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 
@@ -260,11 +249,12 @@ def check_header(po: polib.POFile, lang: Language) -> Iterator[tuple[str, str]]:
 
 
 def check_catalog(path: Path, lang: Language, glossary: Glossary,
-                  root: Path | None = None, *, signoff: bool = False) -> list[Finding]:
+                  root: Path | None = None, *, signoff: bool = False,
+                  phrases: tuple[SafetyPhrase, ...] = ()) -> list[Finding]:
     """Every finding in one catalog, in file order."""
     cat = load_catalog(path)
     shown = str(path.relative_to(root)) if root else str(path)
-    ctx = Context(lang, glossary, signoff)
+    ctx = Context(lang, glossary, signoff, phrases)
     findings = [Finding(shown, 1, severity, "header", msg, lang=lang.gettext)
                 for severity, msg in check_header(cat.po, lang)]
     policy = ReviewPolicy(signoff_required=signoff)
@@ -289,6 +279,7 @@ def run_checks(config: Config, languages: Sequence[Language],
                pages: Sequence[str] | None = None) -> list[Finding]:
     """Findings for every existing catalog of the languages (header checks included)."""
     glossary = load_glossary(config.glossary_path)
+    phrases = load_phrases(config.phrases_path)
     names = select_domains(config, pages)
     findings: list[Finding] = []
     for lang in languages:
@@ -296,5 +287,5 @@ def run_checks(config: Config, languages: Sequence[Language],
             info = CatalogInfo(name, lang, config.locale_dir)
             if info.po_path.exists():
                 findings += check_catalog(info.po_path, lang, glossary, config.root,
-                                          signoff=config.require_signoff)
+                                          signoff=config.require_signoff, phrases=phrases)
     return findings

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import polib
 
-from pipeline.catalog.glossary import Glossary
+from pipeline.catalog.glossary import Glossary, SafetyPhrase
 from pipeline.config import Language
 
 ERROR, WARNING = "error", "warning"
@@ -44,6 +44,7 @@ class Context:
     lang: Language
     glossary: Glossary
     signoff: bool = False  # [tool.pipeline] require_signoff
+    phrases: tuple[SafetyPhrase, ...] = ()  # locale/phrases.csv
 
 
 def blocking(findings: list[Finding], preview_only: frozenset[str], *,
