@@ -20,7 +20,7 @@ from pipeline.config import Config, Language, ReviewPolicy
 from pipeline.qa.deception import ascii_digits, decoded, hidden, lookalike_numbers
 from pipeline.qa.findings import ERROR, WARNING, Context, EntryCheck, Finding
 from pipeline.qa.kinds import check_anatomy, check_hedges, check_polarity, check_quantity
-from pipeline.qa.lexicon import ENGLISH, unspelled
+from pipeline.qa.lexicon import ENGLISH, lexicon, unspelled
 from pipeline.qa.meaning import (
     check_list_items,
     check_modality,
@@ -85,6 +85,13 @@ def check_numbers(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     # "three" ↔ "3": a number written in words on the other side agrees by value.
     missing = unspelled(missing, entry.msgstr, ctx.lang.base)
     extra = unspelled(extra, entry.msgid, ENGLISH)
+    # A ratio written out ("1:3" ↔ "每3名患者配备1名护士") keeps its parts as numbers.
+    for ratio in [m for m in missing if ":" in m]:
+        parts = ratio.split(":")
+        if all(p in extra for p in parts):
+            missing.remove(ratio)
+            for p in parts:
+                extra.remove(p)
     if missing or extra:
         yield f"numbers differ: missing {missing or '-'}, extra {extra or '-'}"
 
@@ -174,7 +181,10 @@ def check_sentences(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """Fewer sentences than the English: one may have been left out."""
     src = len(_SENTENCE_END.findall(entry.msgid.strip()))
     dst = len(_SENTENCE_END.findall(entry.msgstr.strip()))
-    if src >= 2 and dst < src:
+    lex = lexicon(ctx.lang.base)
+    usual = (lex.ratio if lex else 1.0) * len(entry.msgid)
+    # Sentences merged in translation keep their length: only a short text lost one.
+    if src >= 2 and dst < src and len(entry.msgstr) < 0.95 * usual:
         yield f"{dst} sentences where the English has {src}; is one missing?"
 
 

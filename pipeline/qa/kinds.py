@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import polib
 
-from pipeline.qa.lexicon import ENGLISH, count, lexicon, normalise
+from pipeline.qa.lexicon import ENGLISH, count, lexicon, normalise, sentences
 
 if TYPE_CHECKING:
     from pipeline.qa.findings import Context
@@ -117,8 +117,17 @@ def _compare(entry: polib.POEntry, ctx: Context,
     code = base(ctx.lang.gettext)
     if not entry.msgstr.strip() or lexicon(code) is None:
         return
+    source, target = _without_names(entry.msgid, ctx), _without_names(entry.msgstr, ctx)
     for ours, theirs in groups(kind, code):
-        yield theirs, named(entry.msgid, ours, ENGLISH), named(entry.msgstr, theirs, code)
+        yield theirs, named(source, ours, ENGLISH), named(target, theirs, code)
+
+
+def _without_names(text: str, ctx: Context) -> str:
+    """The text without do-not-translate names ("St. Jude Children’s Research Hospital"
+    names no child)."""
+    for name in sorted(ctx.glossary.do_not_translate, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
 
 
 def _swap(kind: str, entry: polib.POEntry, ctx: Context) -> Iterator[str]:
@@ -148,7 +157,9 @@ def check_polarity(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     child/adult, increase/decrease, inside/outside, permanent/temporary …)."""
     for group, en, tr in _compare(entry, ctx, "polarity"):
         for one, other in (("a", "b"), ("b", "a")):
-            if tr[one] < en[one] and tr[other] > en[other]:
+            # "b" gained where "a" was lost, or "a or b" became "b" alone.
+            if tr[one] < en[one] and (tr[other] > en[other]
+                                      or (not tr[one] and tr[other] and en[other])):
                 yield (f"the English says '{group.labels[one]}' where the translation says "
                        f"'{group.labels[other]}'")
                 return
@@ -173,6 +184,17 @@ def check_hedges(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
         target = _AR_PAST_QAD.sub("كان", normalise(target, code))
     may_en = count(source, en_lex.possible, en_lex, en_lex.modal_except)
     may_tr = count(target, tr_lex.possible, tr_lex, tr_lex.modal_except)
+    src, dst = sentences(source), sentences(target)
+    if len(src) == len(dst) > 1:  # same sentences: a hedge lost in one of them shows
+        often = groups("frequency", code)
+        for s, d in zip(src, dst, strict=True):
+            if often and "sometimes" in named(d, often[0][1], code):
+                continue  # "peut ne … pas" ↔ "ne … parfois pas"
+            if (count(s, en_lex.possible, en_lex, en_lex.modal_except)
+                    and not count(d, tr_lex.possible, tr_lex, tr_lex.modal_except)
+                    and not count(d, tr_lex.necessary, tr_lex, tr_lex.modal_except)):
+                yield "the English hedges ('may', 'can'); the translation states it as a fact"
+                return
     for group, en, tr in _compare(entry, ctx, "frequency"):
         missing = sorted(set(en) - set(tr) - ({"sometimes"} if may_tr else set()))
         extra = sorted(set(tr) - set(en) - ({"sometimes"} if may_en else set()))

@@ -263,6 +263,8 @@ def number_values(text: str, lex: Lexicon) -> tuple[set[int], set[int]]:
     while i < len(tokens):
         for size in range(min(longest, len(tokens) - i), 0, -1):
             value = table.get(tuple(tokens[i:i + size]))
+            if value == 1 and tokens[i + size:i + size + 1] in (["of"], ["de"], ["des"]):
+                value = None  # "one of the doctors" picks one out; it counts nothing
             if value is not None:
                 spelled.add(value)
                 i += size

@@ -99,10 +99,10 @@ def _value_before(head: str, lex: Lexicon | None) -> int | None:
     if token[-1:] in _ZH_NUMERALS:
         values = number_values(token[-4:], lex)[1] if lex is not None else set()
         return max(values) if values else (1 if token[-1] == "一" else None)
-    if lex is not None:
-        values = number_values(token, lex)[1]
-        if len(values) == 1:
-            return next(iter(values))
+    if lex is not None:  # "vingt-quatre heures": the words just before, read together
+        values = number_values(" ".join(re.findall(r"[^\W\d_]+", head)[-3:]), lex)[1]
+        if values:
+            return max(values)
     return None
 
 
