@@ -42,7 +42,8 @@ class Group:
 
 
 @cache
-def _data() -> dict[str, Any]:
+def kinds_data() -> dict[str, Any]:
+    """``meaning_kinds.toml``, read once."""
     text = resources.files(__package__).joinpath("meaning_kinds.toml").read_text("utf-8")
     return tomllib.loads(text)
 
@@ -52,7 +53,7 @@ def base(lang: str) -> str:
     return lang.split("_")[0].split("-")[0]
 
 
-def _pattern(term: str, code: str) -> re.Pattern[str] | str:
+def term_regex(term: str, code: str) -> re.Pattern[str] | str:
     term = normalise(term, code)
     if code == "zh":
         return term
@@ -70,14 +71,14 @@ def _group(name: str, concepts: dict[str, tuple[list[str], list[str]]], code: st
     terms = sorted(((w, c) for c, (_, ws) in concepts.items() for w in ws),
                    key=lambda t: -len(t[0]))
     labels = {c: en[0].rstrip("*") if en else c for c, (en, _) in concepts.items()}
-    return Group(name, tuple((_pattern(w, code), c) for w, c in terms), labels)
+    return Group(name, tuple((term_regex(w, code), c) for w, c in terms), labels)
 
 
 @cache
 def groups(kind: str, code: str) -> tuple[tuple[Group, Group], ...]:
     """(English, language) groups of one kind: ``anatomy``, ``quantity``, ``frequency``
     make one group each; ``polarity`` one per pair (concepts ``a`` and ``b``)."""
-    data = _data().get(kind, {})
+    data = kinds_data().get(kind, {})
     sets: list[tuple[str, dict[str, tuple[list[str], list[str]]]]] = []
     if kind == "polarity":
         sets = [(name, {side: (pair.get(ENGLISH, {}).get(side, []), pair[code].get(side, []))
@@ -92,7 +93,7 @@ def groups(kind: str, code: str) -> tuple[tuple[Group, Group], ...]:
 
 def _plain(text: str, code: str) -> str:
     text = normalise(text, code).replace("'", " ")
-    for skip in _data().get("except", {}).get(code, []):
+    for skip in kinds_data().get("except", {}).get(code, []):
         text = text.replace(normalise(skip, code), "\x00")
     return text
 

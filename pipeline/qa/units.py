@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from pipeline.qa.kinds import _data, _pattern, base
+from pipeline.qa.kinds import base, kinds_data, term_regex
 from pipeline.qa.lexicon import ENGLISH, Lexicon, lexicon, normalise, number_values
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def unit_terms(code: str) -> tuple[tuple[str, str], ...]:
                 word = re.sub(r"[\d\s\u00a0\u202f.,]+", " ", word).strip()
                 if len(word) >= 2 or (code == "zh" and word):
                     found.setdefault(normalise(word, code), name)
-    for name, words in _data().get("units", {}).items():
+    for name, words in kinds_data().get("units", {}).items():
         for word in words.get(code, []):
             found.setdefault(normalise(word, code), name)
     return tuple(sorted(found.items(), key=lambda t: -len(t[0])))
@@ -61,7 +61,7 @@ def unit_terms(code: str) -> tuple[tuple[str, str], ...]:
 
 @cache
 def _compiled(code: str) -> tuple[tuple[re.Pattern[str] | str, str], ...]:
-    return tuple((_pattern(w, code), unit) for w, unit in unit_terms(code))
+    return tuple((term_regex(w, code), unit) for w, unit in unit_terms(code))
 
 
 _NUMBER_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?|[^\W\d_]+)[\s\u00a0\u202f-]*[个個]?$")
