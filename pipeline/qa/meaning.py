@@ -27,7 +27,6 @@ from pipeline.qa.lexicon import (
     sentences,
     words,
 )
-
 from pipeline.qa.units import units_named
 
 if TYPE_CHECKING:

@@ -67,7 +67,8 @@ def _english(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term.casefold())}(?!\w)")
 
 
-def _said(text: str, forms: tuple[str, ...], code: str) -> bool:
+def said(text: str, forms: tuple[str, ...], code: str) -> bool:
+    """Whether ``text`` holds one of ``forms`` or an inflection of it."""
     plain = _plain(text, code)
     return any(term_pattern(form, code).search(plain) for form in forms if form)
 
@@ -89,7 +90,7 @@ def check_glossary(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
             continue
         if _english(key).search(text):
             seen.append(key)
-            if not _said(entry.msgstr, (term.translation, *term.variants), code):
+            if not said(entry.msgstr, (term.translation, *term.variants), code):
                 yield f"'{term.term}' is usually '{term.translation}'"
 
 
@@ -99,7 +100,7 @@ def check_safety(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     code = ctx.lang.base
     text = _english_text(entry.msgid)
     for phrase in phrases_for(ctx.phrases, ctx.lang.gettext):
-        if _english(phrase.phrase).search(text) and not _said(
+        if _english(phrase.phrase).search(text) and not said(
                 entry.msgstr, (phrase.translation, *phrase.variants), code):
             yield (f"safety phrase '{phrase.phrase}' must read '{phrase.translation}'"
                    + (f" (or {', '.join(repr(v) for v in phrase.variants)})"
