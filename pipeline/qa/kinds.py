@@ -144,13 +144,27 @@ def _names(group: Group, concepts: list[str]) -> str:
 
 
 def check_anatomy(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
-    """A body part or organ of the English became another in the translation."""
-    yield from _swap("anatomy", entry, ctx)
+    """A body part, organ or body function of the English became another in the
+    translation: one named less often than in the English, and one the English never
+    names appears (a page naming the spine four times still shows "vertebra" → "rib")."""
+    for group, en, tr in _compare(entry, ctx, "anatomy"):
+        fewer = sorted(c for c in en if tr[c] < en[c])
+        new = sorted(set(tr) - set(en))
+        if fewer and new:
+            yield (f"the English says {_names(group, fewer)} where the translation says "
+                   f"{_names(group, new)}")
 
 
 def check_quantity(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
-    """A quantifier changed (all, both, some, most, few, many): "some" became "all"."""
-    yield from _swap("quantity", entry, ctx)
+    """A quantifier changed (all, both, some, most, few, many): "some" became "all", or
+    the translation has none where the English has one ("some patients" → "patients")."""
+    for group, en, tr in _compare(entry, ctx, "quantity"):
+        missing, extra = sorted(set(en) - set(tr)), sorted(set(tr) - set(en))
+        if missing and extra:
+            yield (f"the English says {_names(group, missing)} where the translation says "
+                   f"{_names(group, extra)}")
+        elif missing and not tr:
+            yield f"the English says {_names(group, missing)}; the translation has no quantifier"
 
 
 def check_polarity(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
