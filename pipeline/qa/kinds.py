@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,8 @@ class Group:
     """(pattern, concept), longest term first; a plain string for Chinese (substring)."""
     labels: dict[str, str]
     """concept → the English word that names it in messages."""
+    either: bool = False
+    """(Opposite pairs) the two are alternatives: "a or b" → "b" alone is a flip."""
 
 
 @cache
@@ -87,8 +89,10 @@ def groups(kind: str, code: str) -> tuple[tuple[Group, Group], ...]:
     else:
         concepts = {c: (ws.get(ENGLISH, []), ws[code]) for c, ws in data.items() if code in ws}
         sets = [(kind, concepts)] if concepts else []
+    either = {name for name, pair in data.items() if kind == "polarity" and pair.get("either")}
     return tuple((_group(name, {c: (en, en) for c, (en, _) in concepts.items()}, ENGLISH),
-                  _group(name, concepts, code)) for name, concepts in sets)
+                  replace(_group(name, concepts, code), either=name in either))
+                 for name, concepts in sets)
 
 
 def _plain(text: str, code: str) -> str:
@@ -173,8 +177,8 @@ def check_polarity(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     for group, en, tr in _compare(entry, ctx, "polarity"):
         for one, other in (("a", "b"), ("b", "a")):
             # "b" gained where "a" was lost, or "a or b" became "b" alone.
-            if tr[one] < en[one] and (tr[other] > en[other]
-                                      or (not tr[one] and tr[other] and en[other])):
+            alone = group.either and not tr[one] and tr[other] and en[other]
+            if tr[one] < en[one] and (tr[other] > en[other] or alone):
                 yield (f"the English says '{group.labels[one]}' where the translation says "
                        f"'{group.labels[other]}'")
                 return
