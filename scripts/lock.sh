@@ -2,10 +2,15 @@
 # Refresh the hash-pinned locks from pyproject.toml's ranges (needs uv: pip install uv).
 #   scripts/lock.sh            after editing pyproject.toml: keep every pin that still fits
 #   scripts/lock.sh --upgrade  move every pin to the newest release the ranges allow
-#   scripts/lock.sh --check    exit 1 if a lock no longer matches pyproject.toml
+#   scripts/lock.sh --check    exit 1 if a lock no longer matches pyproject.toml: decided
+#                              offline from the files (scripts/lock_check.py), no network
+#   scripts/lock.sh --check-online   the same by re-resolving with uv over the network, with
+#                              the system's certificate store (as apt and pip use)
 # One lock serves Python 3.11, 3.12 and 3.13 (universal resolution, markers where they differ).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# uv trusts the system's certificate store (an organisation's CA that apt and pip trust)
+export UV_NATIVE_TLS=1
 upgrade=()
 [ "${1:-}" = --upgrade ] && upgrade=(--upgrade)
 compile() {  # OUTPUT EXTRA...
@@ -17,6 +22,9 @@ compile() {  # OUTPUT EXTRA...
     --custom-compile-command "scripts/lock.sh" ${upgrade[@]+"${upgrade[@]}"} -o "$out"
 }
 if [ "${1:-}" = --check ]; then
+  exec "${PYTHON:-python3}" scripts/lock_check.py
+fi
+if [ "${1:-}" = --check-online ]; then
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   stale=0
   for pair in "runtime:" "test:test" "bench:test bench"; do

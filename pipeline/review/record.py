@@ -3,9 +3,9 @@ where it came from, who translated and who approved it — as JSON and as an HTM
 
 Everything is read from the catalogs and the English pages as they are now: provenance
 comments (``machine translation: …``, ``translation memory: …``, ``XLIFF import: …``),
-``translated-by`` and ``reviewed-by`` lines (:mod:`pipeline.entry`), ``qa-at-signoff`` and the
-English page's ``updated`` date and bytes. A sign-off whose hash no longer matches is
-reported as such, never as a review.
+``translated-by`` and ``reviewed-by`` lines (:mod:`pipeline.catalog.entry`),
+``qa-at-signoff`` and the English page's ``updated`` date and bytes. A sign-off whose hash
+no longer matches is reported as such, never as a review.
 """
 
 from __future__ import annotations

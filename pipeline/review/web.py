@@ -6,7 +6,7 @@ uses) and kept until a file they depend on changes; nothing is written under ``o
 and is pushed to the browsers as a server-sent event, and a page that shows a changed
 language or page reloads itself. Draft previews (``/drafts/<lang>/<page>.html``) carry the
 review panel (``static/review.js``), whose decisions go through
-:func:`pipeline.workbench.decide` — the same :class:`~pipeline.review.Review` calls as
+:func:`pipeline.review.workbench.decide` — the same :class:`~pipeline.review.Review` calls as
 ``pipeline review``.
 
 Safety: the server answers only requests whose ``Host`` is the address it listens on

@@ -2,7 +2,7 @@
 the decisions it sends back — made through :class:`pipeline.review.Review`, as in the
 terminal, so every save is locked, atomic and refused when the entry changed on disk.
 
-The web layer (:mod:`pipeline.serve`) only moves these values to and from JSON.
+The web layer (:mod:`pipeline.review.web`) only moves these values to and from JSON.
 """
 
 from __future__ import annotations

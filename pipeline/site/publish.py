@@ -1,8 +1,8 @@
 """``publish``: reviewed catalogs + parsed pages → the public site under ``output/``, and
 machine drafts → private previews under ``output/drafts/`` (or ``preview_dir``).
 
-A run is a short sequence of steps over a :class:`~pipeline.plan.Plan` decided before
-anything is written (:mod:`pipeline.plan`: the gate once per language, the pages of each
+A run is a short sequence of steps over a :class:`~pipeline.site.plan.Plan` decided before
+anything is written (:mod:`pipeline.site.plan`: the gate once per language, the pages of each
 tree, what to render and remove from content hashes): parse the pages, check fonts and
 layout, remove what the site must no longer show, write the pages (rendered by a pool of
 processes, written here in a fixed order), the indexes and sitemap, and last the manifest.
@@ -116,7 +116,7 @@ def publish(
 
     ``jobs`` processes render (default: one per core; 1: all in this process). The files,
     their bytes and the order of ``progress`` calls are the same whatever ``jobs`` is.
-    ``shard``: render only that share of the files (:mod:`pipeline.shard`); every site-level
+    ``shard``: render only that share of the files (:mod:`pipeline.site.shard`); every site-level
     file and the manifest are written as by an unsharded run.
     """
     sweep(config.output_dir, recursive=True)  # partial files of a killed run

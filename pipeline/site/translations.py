@@ -55,7 +55,7 @@ class Translations:
     """Lookup over one language's page and site catalogs.
 
     ``lookup`` serves the body, which checks each translation itself (see
-    :func:`~pipeline.render.render_body`); ``gettext`` and ``template_gettext`` serve the
+    :func:`~pipeline.site.render.render_body`); ``gettext`` and ``template_gettext`` serve the
     title, description and template strings, and check them here: a translation that
     :func:`~pipeline.qa.deception.deceptive` refuses shows the English, with one warning.
     """

@@ -18,6 +18,9 @@ FORBIDDEN = {
     ("mt", "qa"), ("mt", "site"), ("mt", "review"),
     ("qa", "mt"), ("qa", "site"), ("qa", "review"),
     ("site", "mt"), ("site", "review"),
+    # the library never imports the command line (style.md: thin CLI, real library)
+    ("core", "cli"), ("catalog", "cli"), ("mt", "cli"), ("qa", "cli"), ("review", "cli"),
+    ("site", "cli"),
 }
 SITE_MAY_USE_FROM_QA = {"pipeline.qa.deception"}
 
