@@ -15,28 +15,29 @@ import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import polib
 
 from pipeline.qa.lexicon import ENGLISH, count, lexicon, normalise, sentences
+from pipeline.qa.matcher import Terms
 
 if TYPE_CHECKING:
     from pipeline.qa.findings import Context
 
-_ARABIC_FRONT = "(?:[وفبلك]{0,2})"
-_ARABIC_BACK = "(?:ها|هم|هما|كم|نا|ه|ك|ي)?"
 
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Concepts that are compared with one another, each with its compiled terms."""
+    """Concepts that are compared with one another, found in one pass of one pattern."""
 
     name: str
-    terms: tuple[tuple[re.Pattern[str] | str, str], ...]
-    """(pattern, concept), longest term first; a plain string for Chinese (substring)."""
+    terms: Terms
+    """Every word of every concept, longest first, matched in one pass."""
+    concepts: tuple[str, ...]
+    """The concept of each term, in the same order."""
     labels: dict[str, str]
     """concept → the English word that names it in messages."""
     either: bool = False
@@ -55,25 +56,12 @@ def base(lang: str) -> str:
     return lang.split("_")[0].split("-")[0]
 
 
-def term_regex(term: str, code: str) -> re.Pattern[str] | str:
-    term = normalise(term, code)
-    if code == "zh":
-        return term
-    words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
-             for w in term.split()]
-    body = r"\s+".join(words)
-    if code == "ar":
-        article = "" if term.startswith("ال") else "(?:ال|لل)?"
-        return re.compile(rf"(?<!\w){_ARABIC_FRONT}{article}{body}{_ARABIC_BACK}(?!\w)")
-    return re.compile(rf"(?<![\w·]){body}(?![\w·])")
-
-
 def _group(name: str, concepts: dict[str, tuple[list[str], list[str]]], code: str) -> Group:
     """``concepts``: concept → (English words, this language's words)."""
     terms = sorted(((w, c) for c, (_, ws) in concepts.items() for w in ws),
                    key=lambda t: -len(t[0]))
     labels = {c: en[0].rstrip("*") if en else c for c, (en, _) in concepts.items()}
-    return Group(name, tuple((term_regex(w, code), c) for w, c in terms), labels)
+    return Group(name, Terms([w for w, _ in terms], code), tuple(c for _, c in terms), labels)
 
 
 @cache
@@ -95,6 +83,7 @@ def groups(kind: str, code: str) -> tuple[tuple[Group, Group], ...]:
                  for name, concepts in sets)
 
 
+@lru_cache(maxsize=16)  # one text is read by every group of a kind
 def _plain(text: str, code: str) -> str:
     text = normalise(text, code).replace("'", " ")
     for skip in kinds_data().get("except", {}).get(code, []):
@@ -104,17 +93,10 @@ def _plain(text: str, code: str) -> str:
 
 def named(text: str, group: Group, code: str) -> Counter[str]:
     """How often each concept of ``group`` is named in ``text``."""
-    text = _plain(text, code)
     found: Counter[str] = Counter()
-    for pattern, concept in group.terms:
-        if isinstance(pattern, str):
-            hits = text.count(pattern)
-            text = text.replace(pattern, "\x00")
-        else:
-            hits = len(pattern.findall(text))
-            text = pattern.sub("\x00", text)
-        found[concept] += hits
-    return +found
+    for _, index in group.terms.finditer(_plain(text, code)):
+        found[group.concepts[index]] += 1
+    return found
 
 
 def _compare(entry: polib.POEntry, ctx: Context,

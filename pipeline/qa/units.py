@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from pipeline.qa.kinds import base, kinds_data, term_regex
+from pipeline.qa.kinds import base, kinds_data
 from pipeline.qa.lexicon import ENGLISH, Lexicon, lexicon, normalise, number_values
+from pipeline.qa.matcher import Terms
 
 if TYPE_CHECKING:
     from pipeline.qa.findings import Context
@@ -60,8 +61,9 @@ def unit_terms(code: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
-def _compiled(code: str) -> tuple[tuple[re.Pattern[str] | str, str], ...]:
-    return tuple((term_regex(w, code), unit) for w, unit in unit_terms(code))
+def _compiled(code: str) -> tuple[Terms, tuple[tuple[str, str], ...]]:
+    terms = unit_terms(code)
+    return Terms([w for w, _ in terms], code), terms
 
 
 _NUMBER_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?|[^\W\d_]+)[\s\u00a0\u202f-]*[个個]?$")
@@ -72,25 +74,22 @@ def units_named(text: str, code: str) -> list[tuple[str, int | None]]:
     before it (digits or words), else None."""
     text = normalise(text, code)
     lex = lexicon(code)
-    found: list[tuple[int, str, int | None]] = []
-    for pattern, unit in _compiled(code):
-        spans = ([m.span() for m in re.finditer(re.escape(pattern), text)]
-                 if isinstance(pattern, str) else [m.span() for m in pattern.finditer(text)])
-        for start, _ in spans:
-            value = _value_before(text[:start], lex)
-            # A one-character Chinese unit (天, 年, 分) is a unit only after a number.
-            if value is not None or not isinstance(pattern, str) or len(pattern) > 1:
-                found.append((start, unit, value))
-        for start, end in spans:
-            text = text[:start] + "\x00" * (end - start) + text[end:]
-    return [(unit, value) for _, unit, value in sorted(found)]
+    matcher, terms = _compiled(code)
+    found: list[tuple[str, int | None]] = []
+    for start, index in matcher.finditer(text):
+        word, unit = terms[index]
+        value = _value_before(text[max(0, start - 24):start], lex)
+        # A one-character Chinese unit (天, 年, 分) is a unit only after a number.
+        if value is not None or code != "zh" or len(word) > 1:
+            found.append((unit, value))
+    return found
 
 
 _ZH_NUMERALS = "一二两三四五六七八九十百千万"
 
 
 def _value_before(head: str, lex: Lexicon | None) -> int | None:
-    m = _NUMBER_BEFORE.search(head[-24:])
+    m = _NUMBER_BEFORE.search(head)
     if m is None:
         return None
     token = m.group(1)
