@@ -30,6 +30,9 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _ARABIC_PREFIXES = ("و", "ف", "ب", "ل", "ك")
 
 
+_ARABIC_ALLA = re.compile(r"(?<!\w)([وف]?)ألا(?!\w)")
+
+
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 
@@ -87,6 +90,8 @@ def normalise(text: str, code: str) -> str:
     text = unicodedata.normalize("NFC", text).lower().replace("’", "'")
     if code == "ar":
         text = _ARABIC_MARKS.sub("", text)
+        # ألا is أن + لا ("that … not"); once the alefs are one, it would read as إلا "except".
+        text = _ARABIC_ALLA.sub(r"\1ان لا", text)
         text = re.sub("[أإآٱ]", "ا", text).replace("ة", "ه").replace("ى", "ي")
     return text
 
@@ -131,7 +136,7 @@ def lexicon(base: str) -> Lexicon | None:
         one=words("one"),
         one_weak=words("one_weak"),
         ratio=float(raw.get("ratio", 1.0)),
-        known=known | {word for key in numbers for word in key},
+        known=known | {word for key in numbers for word in key} | set(words("whole")),
     )
 
 

@@ -233,3 +233,26 @@ def test_english_differences_for_fuzzy_memory() -> None:
     assert english_differences("Take 5 mg.", "Take 50 mg.")
     assert english_differences("Wait three days.", "Wait 3 weeks.")
     assert english_differences("Wait three days.", "Wait 3 days.") == []
+
+
+@pytest.mark.parametrize(("text", "negative"), [
+    ("كلا الجانبين", False),                 # "both sides": كلا is one word, not ك + لا
+    ("علاج", False), ("التبوّل اللاإرادي", False),  # لا inside a word negates nothing
+    ("ولا يؤثر", True), ("فلا تتوقف", True),  # و / ف + لا: a negation
+    ("يجب ألا تتوقف", True),                 # ألا is أن + لا
+])
+def test_the_arabic_clitic_rule(text: str, negative: bool) -> None:
+    from pipeline.qa.lexicon import count, lexicon
+
+    ar = lexicon("ar")
+    assert ar is not None
+    assert bool(count(text, ar.negation, ar, ar.negation_except)) is negative
+
+
+def test_a_megabyte_through_the_concept_checks_is_one_scan() -> None:
+    import time
+
+    text = "nervios y columna " * 60_000
+    began = time.perf_counter()
+    found("es", "nerves", text)
+    assert time.perf_counter() - began < 20
