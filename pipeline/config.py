@@ -18,6 +18,7 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "languages": list,
     "engines": dict,
     "min_reviewed": (int, float),
+    "keep_public_above": (int, float),
     "formats": list,
     "page_size": str,
     "site_name": str,
@@ -31,8 +32,13 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 OUTDATED_POLICIES = ("english", "withdraw")
-"""``outdated``: what a public page shows for reviewed translations whose English changed —
-the current English (marked ``lang="en"``), or nothing (the language is withdrawn)."""
+"""``outdated``: what an already public page shows once its English changed — the current
+English of the changed blocks (marked ``lang="en"``, with a notice), or, per page, a short
+page in the reader's language pointing to the English (``withdraw``)."""
+KEEP_PUBLIC_ABOVE = 75.0
+"""Default ``keep_public_above``: a public page stays a full page while at least three in
+four of its current entries are reviewed; below that the reader meets more English than
+their language, and a short page pointing to the English is the honest answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,7 @@ class Config:
     languages: tuple[Language, ...] = ()
     engines: dict[str, str] = field(default_factory=dict)
     min_reviewed: float = 100.0
+    keep_public_above: float = KEEP_PUBLIC_ABOVE
     formats: tuple[str, ...] = ("html", "pdf")
     page_size: str = "A4"
     site_name: str = ""
@@ -208,6 +215,10 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
     min_reviewed = float(settings.get("min_reviewed", 100))
     if not 0 <= min_reviewed <= 100:
         raise ConfigError("[tool.pipeline] min_reviewed must be 0..100 (percent)", path=path)
+    keep_public_above = float(settings.get("keep_public_above", KEEP_PUBLIC_ABOVE))
+    if not 0 <= keep_public_above <= 100:
+        raise ConfigError("[tool.pipeline] keep_public_above must be 0..100 (percent)",
+                          path=path)
     page_size = str(settings.get("page_size", "A4"))
     if page_size not in ("A4", "Letter"):
         raise ConfigError(f"[tool.pipeline] page_size '{page_size}': use A4 or Letter", path=path)
@@ -236,6 +247,7 @@ def load_config(root: Path | None = None, *, cwd: Path | None = None) -> Config:
         languages=languages,
         engines=engines,
         min_reviewed=min_reviewed,
+        keep_public_above=keep_public_above,
         formats=formats,
         page_size=page_size,
         site_name=str(settings.get("site_name", "")),

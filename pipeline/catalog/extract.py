@@ -28,6 +28,7 @@ class ExtractItem:
     path: Path
     messages: int
     changed: bool
+    removed: bool = False  # the template of a page that no longer exists
 
 
 def page_template(docs: Iterable[Document], root: Path) -> polib.POFile:
@@ -146,7 +147,8 @@ def render_template(pot: polib.POFile, domain: str, stamp: str) -> str:
 
 
 def extract(config: Config, *, progress: Callable[[str], None] | None = None) -> list[ExtractItem]:
-    """Parse every page (all before writing anything) and write the templates."""
+    """Parse every page (all before writing anything), write the templates, and remove
+    those of pages that no longer exist (their catalogs stay on disk, orphaned)."""
     pages = list_pages(config.pages_dir)
     if not pages:
         raise SourceError("no pages (*.md) to extract; add one", path=config.pages_dir)
@@ -166,4 +168,9 @@ def extract(config: Config, *, progress: Callable[[str], None] | None = None) ->
         if progress:
             progress(domain)
         items.append(ExtractItem(domain, path, len(pot), changed))
+    for path in sorted(config.locale_dir.glob("*.pot")):
+        # its page was deleted: the catalogs stay (nothing reviewed is lost), gating nothing
+        if path.stem not in names and path.stem != SITE_DOMAIN:
+            path.unlink()
+            items.append(ExtractItem(path.stem, path, 0, True, removed=True))
     return items

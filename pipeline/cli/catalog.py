@@ -30,6 +30,10 @@ def extract(state: State) -> None:
 
     items = run(state.config)
     for item in items:
+        if item.removed:
+            state.say(f"removed   {shown_path(state, item.path)} (its page is gone; its "
+                      "catalogs are kept and count for nothing)")
+            continue
         mark = "wrote" if item.changed else "unchanged"
         state.say(f"{mark:9} {shown_path(state, item.path)} ({item.messages} messages)")
 
@@ -85,9 +89,9 @@ def update(state: State, langs: tuple[str, ...]) -> None:
               metavar="FILE", help="Also write a status page with progress bars and QA errors.")
 @pass_state
 def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path | None) -> None:
-    """Reviewed / machine (fuzzy) / untranslated counts per language and page."""
-    from pipeline.catalog.status import language_total
-    from pipeline.catalog.status import status as run
+    """Per language and page: reviewed / machine / outdated / new / untranslated, and what
+    publish will do with the page (the same gate)."""
+    from pipeline.site.continuity import status_rows
 
     languages = chosen_languages(state, langs)
     if html_path is not None:
@@ -95,21 +99,29 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
 
         changed = write_status_html(state.config, languages, html_path)
         state.note(f"{'wrote' if changed else 'unchanged'} {shown_path(state, html_path)}")
-    stats = run(state.config, languages)
+    rows = status_rows(state.config, languages)
     if as_json:
-        click.echo(json.dumps([s.as_dict() for s in stats], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([r.as_dict() for r in rows if r.stats.domain != "(all)"],
+                              indent=2, ensure_ascii=False))
         return
-    click.echo(f"{'lang':8} {'catalog':34} {'reviewed':>14} {'machine':>9} {'untransl.':>9} "
-               f"{'obsolete':>8}")
-    for lang in languages:
-        rows = [s for s in stats if s.lang == lang.gettext]
-        for s in [*rows, language_total(rows, lang.gettext)]:
-            bar = progress_bar(s.reviewed_percent)
-            name = s.domain + (" (no .po)" if s.missing else "")
-            click.echo(
-                f"{s.lang:8} {name:34} {s.reviewed:>4} {s.reviewed_percent:5.1f}% {bar} "
-                f"{s.machine:>9} {s.untranslated:>9} {s.obsolete:>8}"
-            )
+    signoff = state.config.require_signoff
+    click.echo(f"{'lang':8} {'catalog':34} {'reviewed':>14} {'machine':>8} "
+               f"{'outdated':>8} {'new':>4} {'untransl.':>9} "
+               + (f"{'unsigned':>8} " if signoff else "") + f"{'obsolete':>8}  publish")
+    for row in rows:
+        s, v = row.stats, row.verdict
+        name = s.domain + (" (no .po)" if s.missing else "") + (
+            " (orphaned)" if s.orphaned else "")
+        verdict = (v.fate + (" (first)" if v.fate == "public" and not v.was_public else "")
+                   if v is not None else "counts for nothing" if s.orphaned
+                   else "English until reviewed" if s.domain == "site" else "")
+        if s.stale:
+            verdict += "; template older than page: run pipeline extract"
+        click.echo(
+            f"{s.lang:8} {name:34} {s.reviewed:>4} {s.reviewed_percent:5.1f}% "
+            f"{progress_bar(s.reviewed_percent)} {s.machine:>8} {s.outdated:>8} {s.new:>4} "
+            f"{s.untranslated:>9} " + (f"{s.unsigned:>8} " if signoff else "")
+            + f"{s.obsolete:>8}  {verdict}".rstrip())
 
 
 @cli.command()

@@ -88,9 +88,11 @@ def publish(state: State, langs: tuple[str, ...], all_langs: bool, formats: tupl
     for decision in report.withdrawn:
         click.echo(f"withdrawn: {decision.problem}", err=True)
     for decision in report.decisions:
+        for verdict in decision.stubs:
+            click.echo(f"short page: {verdict.problem}", err=True)
         if decision.left_out:
             click.echo(f"left out: {decision.lang.bcp47}: {', '.join(decision.left_out)} "
-                       "(these pages do not pass their own review gate)", err=True)
+                       "(not ready for their first publication)", err=True)
     refused = report.not_ready
     if len(refused) == 1 and not all_langs:
         raise NotReadyError(refused[0].problem + (
@@ -129,3 +131,24 @@ def check_union_folder(state: State, languages: list[Language], folder: Path, *,
                             "them (or remove the extra files) before deploying", path=None)
     state.say(f"complete: {shown_path(state, folder)} holds all {report.expected} files, "
               "each current, nothing extra")
+
+
+@cli.command()
+@click.option("--reviewer", required=True, metavar="NAME",
+              help="The person who attests that the current reviews were made before "
+              "sign-off was required.")
+@lang_option
+@pass_state
+def adopt(state: State, reviewer: str, langs: tuple[str, ...]) -> None:
+    """Adopt require_signoff: sign today's reviewed, unsigned entries as *adopted* (an
+    attested earlier review, never shown as a fresh one)."""
+    from pipeline.catalog.adopt import adopt as run
+
+    items = run(state.config, chosen_languages(state, langs), reviewer)
+    for item in items:
+        if item.adopted:
+            state.say(f"adopted   {shown_path(state, item.path)}: {item.adopted} reviewed "
+                      f"entries signed as adopted by {reviewer}")
+    total = sum(item.adopted for item in items)
+    state.note(f"{total} entries adopted" + ("" if state.config.require_signoff else
+               "; require_signoff is off: turn it on in [tool.pipeline] to require sign-off"))

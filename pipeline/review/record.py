@@ -46,6 +46,7 @@ class EntryRecord:
     reviewed_on: str | None
     qa_at_signoff: str | None
     qa_now: tuple[str, ...]
+    adopted: bool = False  # the sign-off attests a review made before sign-off (adopt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ def _entry(e: polib.POEntry, where: str, last_translator: str, ctx: Context,
         reviewed_on=mark.date if signed and mark else None,
         qa_at_signoff=entry_state.qa_at_signoff(e) if signed else None,
         qa_now=tuple(f"{f.severity} {f.check}: {f.message}" for f in check_entry(e, ctx)),
+        adopted=bool(signed and mark and mark.adopted),
     )
 
 
@@ -146,7 +148,19 @@ def build_record(config: Config, lang: Language, *, today: str | None = None) ->
                                    "four_eyes": config.four_eyes,
                                    "min_reviewed": config.min_reviewed}
     record = Record(lang.bcp47, today or dt.date.today().isoformat(), settings, pages)
-    return Record(record.lang, record.generated, settings, pages, _summary(record, lang))
+    summary = _summary(record, lang)
+    summary["gate"] = _gate(config, lang)
+    return Record(record.lang, record.generated, settings, pages, summary)
+
+
+def _gate(config: Config, lang: Language) -> dict[str, dict[str, object]]:
+    """Per page, what publish decides (the one gate): its verdict and reviewed share."""
+    from pipeline.site.continuity import verdicts
+
+    found = verdicts(config, [lang]).get(lang.gettext, {})
+    return {page: {"verdict": v.fate, "reviewed_percent": round(v.share, 1),
+                   "reviewed": v.counts.reviewed, "strings": v.counts.total}
+            for page, v in found.items()}
 
 
 def _summary(record: Record, lang: Language) -> dict[str, object]:
@@ -155,6 +169,7 @@ def _summary(record: Record, lang: Language) -> dict[str, object]:
     entries = [e for p in record.pages for e in p.entries]
     reviewed = [e for e in entries if e.state == "reviewed"]
     reviewers = sorted({e.reviewer for e in reviewed if e.reviewer})
+    adopted = [e for e in reviewed if e.adopted]
     translators = sorted({e.translator for e in entries if e.translator})
     engines = sorted({o.split(",")[0] for e in entries for o in e.origin
                       if o.startswith("machine translation:")})
@@ -166,6 +181,9 @@ def _summary(record: Record, lang: Language) -> dict[str, object]:
         f"{name} ({lang.bcp47}) translation of {len(record.pages)} catalog(s): "
         f"{len(reviewed)} of {len(entries)} strings reviewed"
         + (f" and signed off by named reviewers ({', '.join(reviewers)})" if reviewers else "")
+        + (f"; {len(adopted)} of these sign-offs are adopted: reviews made before sign-off "
+           f"was required, attested by {', '.join(sorted({e.reviewer or '' for e in adopted}))}"
+           ", not fresh reviews" if adopted else "")
         + ". "
         + (f"Drafts came from {', '.join(engines)}" if engines
            else "No machine-translation provenance is recorded")
@@ -179,7 +197,8 @@ def _summary(record: Record, lang: Language) -> dict[str, object]:
            if record.settings["four_eyes"] else "Independent revision is not enforced. ")
         + f"Open QA errors: {open_errors}."
     )
-    return {"strings": len(entries), "reviewed": len(reviewed), "reviewers": reviewers,
+    return {"strings": len(entries), "reviewed": len(reviewed), "adopted": len(adopted),
+            "reviewers": reviewers,
             "translators": translators, "engines": engines, "open_qa_errors": open_errors,
             "independently_reviewed": independent, "text": text}
 
@@ -220,7 +239,8 @@ td.en{max-width:28em}</style></head><body>
 <td>{{ e.origin | join("; ") or "typed by a person" }}</td>
 <td>{{ e.translator or "unknown" }}{% if e.translator_known_from %}<br><small>
 {{ e.translator_known_from }}</small>{% endif %}</td>
-<td>{{ e.reviewer or "—" }}{% if e.reviewed_on %}, {{ e.reviewed_on }}{% endif %}</td>
+<td>{{ e.reviewer or "—" }}{% if e.reviewed_on %}, {{ e.reviewed_on }}{% endif %}
+{%- if e.adopted %} (adopted: an earlier review attested){% endif %}</td>
 <td>{{ e.qa_at_signoff or "—" }}</td><td>{{ e.qa_now | join("; ") or "none" }}</td></tr>
 {% endfor %}</table>
 {% endfor %}

@@ -16,9 +16,10 @@ from markupsafe import Markup
 
 from pipeline.catalog.extract import SITE_DOMAIN
 from pipeline.config import Language
-from pipeline.site.layout import Publisher, native_name, template_errors
+from pipeline.site.layout import Publisher, native_name
 from pipeline.site.manifest import digest
 from pipeline.site.plan import TreePlan
+from pipeline.site.templating import template_errors
 
 ROOT, LANGUAGE, SITEMAP = "root", "language", "sitemap"
 
@@ -58,7 +59,8 @@ def index_files(publisher: Publisher, tree: TreePlan,
 def _pages_by_language(tree: TreePlan) -> dict[Language, list[str]]:
     found: dict[Language, list[str]] = {lang: [] for lang in tree.languages}
     for out in tree.pages:
-        found[out.lang].append(out.page.stem)
+        if not out.stub:  # a short page pointing to the English is listed nowhere
+            found[out.lang].append(out.page.stem)
     return found
 
 
@@ -131,6 +133,8 @@ def sitemap(base_url: str, tree: TreePlan) -> bytes:
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     source = tree.languages[0] if tree.languages else None
     for out in tree.pages:
+        if out.stub:
+            continue
         name = f"{out.page.stem}.html"
         lines.append(f"<url><loc>{escape(f'{base_url}{out.lang.gettext}/{name}')}</loc>")
         alternates = [(x.bcp47, x) for x in out.languages]

@@ -8,12 +8,10 @@ English marked ``lang="en"``; only a preview's page text may show machine drafts
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-import traceback
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -26,11 +24,11 @@ from pipeline.catalog.extract import SITE_DOMAIN
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, parse_language
-from pipeline.errors import PublishError
 from pipeline.fs import atomic_write
 from pipeline.site import manifest
 from pipeline.site.manifest import Hashes, digest
-from pipeline.site.render import render_body
+from pipeline.site.render import Rendered, render_body
+from pipeline.site.templating import css_string, environment, template_errors
 from pipeline.site.translations import (
     PUBLIC_LINE,
     PUBLIC_LINE_UNDATED,
@@ -48,72 +46,6 @@ def native_name(lang: Language) -> str:
     return name[:1].upper() + name[1:]
 
 
-def css_string(text: str) -> str:
-    """A CSS string literal; safe inside <style> whatever a translator wrote."""
-    out = []
-    for ch in text:
-        if ch in '"\\<>&' or ord(ch) < 32:
-            out.append(f"\\{ord(ch):x} ")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def environment(config: Config) -> Any:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(config.templates_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=False,
-    )
-    return env
-
-
-@contextlib.contextmanager
-def template_errors(folder: Path, provides: Sequence[str] = ()) -> Iterator[None]:
-    """Jinja2's errors as one :class:`PublishError` naming the template file and line and
-    what to do (``provides``: the variables the template may use); the layout is the
-    publisher's own input, and a mistake in it is not a bug of the pipeline."""
-    import jinja2
-
-    try:
-        yield
-    except jinja2.TemplateError as exc:
-        raise _template_error(exc, folder, provides) from exc
-
-
-def _template_error(exc: Exception, folder: Path, provides: Sequence[str]) -> PublishError:
-    import jinja2
-
-    path: str | Path | None = None
-    line: int | None = None
-    inside = os.path.join(os.fspath(folder), "")
-    for frame in traceback.extract_tb(exc.__traceback__):  # Jinja maps frames to templates
-        if frame.filename.startswith(inside):
-            path, line = frame.filename, frame.lineno
-    message = " ".join(str(getattr(exc, "message", None) or exc).split()).rstrip(".")
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        path, line = exc.filename or path, exc.lineno
-        what = f"template syntax error: {message}; correct the template"
-    elif isinstance(exc, jinja2.TemplateNotFound):
-        if path is None:
-            path = folder / str(exc.name)
-            what = ("template missing; publish needs page.html, index.html and pages.html "
-                    "in this folder: restore it (from version control or a fresh copy of the "
-                    "project)")
-        else:
-            what = f"template {str(exc.name)!r} not found in {folder}; add it or correct the name"
-    elif isinstance(exc, jinja2.UndefinedError):
-        known = f" ({', '.join(sorted(provides))})" if provides else ""
-        what = f"{message}; use only the variables publish provides{known}"
-    else:
-        what = f"template error: {message}; correct the template"
-    return PublishError(what, path=path or folder, line=line)
-
-
 @dataclass(frozen=True, slots=True)
 class RenderTask:
     """One page in one language, in the formats that are out of date, for one tree:
@@ -126,6 +58,7 @@ class RenderTask:
     languages: tuple[Language, ...]
     preview: bool
     root: Path
+    stub: bool = False  # the short page pointing to the English (see stub_html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +74,8 @@ class RenderedFile:
 
 DRAFT_WORD = "Draft"
 TEMPLATES = ("page.html", "index.html", "pages.html")
+STUB_TEMPLATE = "stub.html"  # needed once a page is too out of date to stay
+NOTICE = "Parts of this page were updated in English on %(date)s and are being translated."
 WATERMARK = "assets/watermark.svg"  # served to WeasyPrint from memory, never written
 
 
@@ -240,11 +175,11 @@ class Publisher:
         return digest(*parts)
 
     def digests(self, page: Path, lang: Language, *, preview: bool,
-                languages: Sequence[Language]) -> dict[str, str]:
+                languages: Sequence[Language], stub: bool = False) -> dict[str, str]:
         """Per format, the hash of everything ``<tree>/<lang>/<page>.<format>`` is made of."""
         base = digest(self.shared_digest(), str(preview), page.name, self.hashes(page),
                       self.catalog_digest(lang, page.stem, SITE_DOMAIN),
-                      ",".join(x.gettext for x in languages))
+                      ",".join(x.gettext for x in languages), *(["stub"] if stub else []))
         return {fmt: digest(base, fmt) for fmt in self.formats}
 
     def _links(self, name: str, lang: Language, languages: Sequence[Language],
@@ -296,6 +231,8 @@ class Publisher:
         line = PUBLIC_LINE if review_date else PUBLIC_LINE_UNDATED
         # an English line (no reviewed translation of it) gets English dates
         dates_in = (lang if source_date and tr.gettext(line) != line else self.source_lang).gettext
+        adopted = tr.adopted_date() if source_date else None
+        notice_in = (lang if tr.gettext(NOTICE) != NOTICE else self.source_lang).gettext
         context = {
             "lang": lang,
             "title": title,
@@ -318,6 +255,9 @@ class Publisher:
             "review_date": format_date(date.fromisoformat(review_date), "long",
                                        locale=dates_in) if review_date else "",
             "fallback": translating and body.fallback > 0,
+            "notice_date": format_date(updated, "long", locale=notice_in) if updated else "",
+            "adopted_date": format_date(date.fromisoformat(adopted), "long", locale=dates_in)
+            if adopted else "",
             "for_pdf": for_pdf,
             "pdf": f"{doc.name}.pdf" if "pdf" in self.config.formats and not for_pdf else "",
             "page_size": self.config.page_size,
@@ -327,6 +267,30 @@ class Publisher:
             page = env.get_template("page.html").render(context)
         body.warnings.extend(tr.warnings)
         return page, body
+
+    def render_stub(self, doc: Document, lang: Language, *, for_pdf: bool = False) -> str:
+        """The short page that stands at the address of a page too out of date to stay:
+        reviewed text of ``lang`` (else English, marked), a link to the current English
+        page, ``noindex``; in no sitemap and no page's alternates."""
+        tr = self.translations(lang, doc.name, drafts=False)
+        self.env.install_gettext_callables(tr.template_gettext, tr.template_ngettext,
+                                           newstyle=True)
+        title = tr.gettext(doc.title)
+        english = f"{self.source_lang.gettext}/{doc.name}.html"
+        base = self.config.base_url
+        context = {
+            "lang": lang, "english": self.source_lang,
+            "title": title if title != doc.title else Markup(
+                '<span lang="{}">{}</span>').format(self.source_lang.bcp47, title),
+            "site_name": self.config.site_name,
+            "home_name": self.config.site_name or native_name(lang),
+            "assets": "../assets", "for_pdf": for_pdf, "page_size": self.config.page_size,
+            "english_href": f"{base}{english}" if base else f"../{english}",
+            "english_address": f"{base}{english}" if base else english,
+        }
+        with template_errors(self.config.templates_dir, provides=list(context)):
+            page = self.env.get_template(STUB_TEMPLATE).render(context)
+        return str(page)
 
     def check_templates(self) -> None:
         """Compile the layout: a missing template or a syntax error stops the run before
@@ -353,8 +317,12 @@ class Publisher:
         seen: set[str] = set()  # the HTML and the PDF of a page find the same problems
         out = []
         for fmt in task.formats:
-            html, body = self.render_html(task.doc, task.lang, task.languages,
-                                          preview=task.preview, for_pdf=fmt == "pdf")
+            if task.stub:
+                html, body = self.render_stub(task.doc, task.lang, for_pdf=fmt == "pdf"), \
+                    Rendered("")
+            else:
+                html, body = self.render_html(task.doc, task.lang, task.languages,
+                                              preview=task.preview, for_pdf=fmt == "pdf")
             if fmt == "html":
                 data = html.encode("utf-8")
             else:

@@ -20,7 +20,8 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.catalog import pofile as catalogs
-from pipeline.catalog.paths import CatalogInfo, domains
+from pipeline.catalog import status
+from pipeline.catalog.paths import CatalogInfo
 from pipeline.config import Config, Language
 from pipeline.errors import CatalogError, PublishError
 from pipeline.site import gate
@@ -28,17 +29,17 @@ from pipeline.site.gate import Counts, count_catalog
 from pipeline.site.workers import Workers
 
 MANIFEST = ".manifest.json"
-MANIFEST_FORMAT = 3
+MANIFEST_FORMAT = 4  # 4: review counts of the page's current English (six states)
 PACKAGE = Path(__file__).resolve().parent.parent
 # The package's own modules whose code decides the bytes of a published file (or whether
 # it is rewritten): a fix in any of them must re-render pages that were "up to date".
 # Paths under ``pipeline/``; a test checks each names a file.
 OUTPUT_CODE = ("config", "source", "patterns", "visible",
                "catalog/pofile", "catalog/syntax", "catalog/paths", "catalog/entry",
-               "qa/checks", "qa/deception", "qa/findings",
-               "site/gate", "site/plan", "site/translations", "site/render", "site/layout",
-               "site/pdf", "site/indexes", "site/manifest", "site/workers", "site/publish",
-               "site/shard")
+               "catalog/status", "qa/checks", "qa/deception", "qa/findings",
+               "site/gate", "site/continuity", "site/plan", "site/translations", "site/render",
+               "site/layout", "site/templating", "site/pdf", "site/indexes", "site/manifest",
+               "site/workers", "site/publish", "site/shard")
 
 
 def digest(*parts: bytes | str) -> str:
@@ -139,14 +140,14 @@ class Manifest:
                                                  and not isinstance(row.get(f), bool)
                                                  for f in fields)
 
-        counts = ("reviewed", "machine", "outdated", "untranslated")
+        counts = tuple(Counts.__dataclass_fields__)
         langs = data.get("languages")
         return cls(
             outputs={k: v for k, v in table("outputs").items() if isinstance(v, str)},
             languages=[x for x in langs if isinstance(x, str)] if isinstance(langs, list) else [],
             pages={k: PageFact(v["key"], v["title"]) for k, v in table("pages").items()
                    if fact(v, ("key", "title"), str)},
-            catalogs={k: CatalogFact(v["key"], Counts(*(v[c] for c in counts)))
+            catalogs={k: CatalogFact(v["key"], Counts(**{c: v[c] for c in counts}))
                       for k, v in table("catalogs").items()
                       if fact(v, ("key",), str) and fact(v, counts, int)
                       and all(v[c] >= 0 for c in counts)},
@@ -156,9 +157,8 @@ class Manifest:
         data = {
             "format": MANIFEST_FORMAT, "outputs": self.outputs, "languages": self.languages,
             "pages": {k: {"key": v.key, "title": v.title} for k, v in self.pages.items()},
-            "catalogs": {k: {"key": v.key, "reviewed": v.counts.reviewed,
-                             "machine": v.counts.machine, "outdated": v.counts.outdated,
-                             "untranslated": v.counts.untranslated}
+            "catalogs": {k: {"key": v.key, **{c: getattr(v.counts, c)
+                                              for c in Counts.__dataclass_fields__}}
                          for k, v in self.catalogs.items()},
         }
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -182,16 +182,25 @@ class CountKey:
 
 def _count_keys(config: Config, lang: Language, names: Sequence[str],
                 hashes: Hashes) -> list[CountKey]:
-    code = hashes.code(gate, catalogs) + (":signoff" if config.require_signoff else "")
-    locale = os.fspath(config.locale_dir)
+    code = hashes.code(gate, catalogs, status) + (":signoff" if config.require_signoff else "")
+    locale, pages = os.fspath(config.locale_dir), os.fspath(config.pages_dir)
     keys = []
-    for name in names:
+    for name in names:  # the page as it is now, and its catalog
+        page = hashes(f"{pages}/{name}.md")
         po = hashes(f"{locale}/{lang.gettext}/LC_MESSAGES/{name}.po")
-        if po != "-":
-            keys.append(CountKey(name, f"{code}:po:{po}", False))
-        else:
-            keys.append(CountKey(name, f"{code}:pot:{hashes(f'{locale}/{name}.pot')}", True))
+        keys.append(CountKey(name, f"{code}:{page}:{po}", po == "-"))
     return keys
+
+
+def page_names(config: Config) -> list[str]:
+    """The pages the gate counts: ``source/pages/`` as it is now (a deleted page's catalogs
+    count for nothing, whatever ``locale/`` still holds)."""
+    from pipeline.source import list_pages
+
+    names = [p.stem for p in list_pages(config.pages_dir)]
+    if not names:
+        raise CatalogError("no pages (*.md) to publish; add one", path=config.pages_dir)
+    return names
 
 
 def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Hashes,
@@ -200,12 +209,7 @@ def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Has
     """Each language's counts per domain; only catalogs whose bytes were not counted
     before (in this process or in ``known``, from a manifest) are parsed, in parallel
     when ``workers`` are given."""
-    names = domains(config)
-    if not names:
-        # without templates every language would show a vacuous "100 % reviewed"
-        raise CatalogError(
-            "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
-        )
+    names = page_names(config)
     for fact in known.values():
         _COUNTS.setdefault(fact.key, fact.counts)
     keys = {lang: _count_keys(config, lang, names, hashes) for lang in languages}
@@ -215,7 +219,7 @@ def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Has
             if row.key not in _COUNTS and row.key not in todo:
                 todo[row.key] = CatalogInfo(row.domain, lang, config.locale_dir)
     work = list(todo.values())
-    count = functools.partial(count_catalog, policy=config.review)
+    count = functools.partial(count_catalog, policy=config.review, pages_dir=config.pages_dir)
     counted = workers.map(count, work, least=16, chunk=8) if workers else map(count, work)
     for key, counts in zip(todo, counted, strict=True):
         _COUNTS[key] = counts
@@ -225,7 +229,7 @@ def count_catalogs(config: Config, languages: Sequence[Language], *, hashes: Has
 def catalog_facts(config: Config, languages: Sequence[Language], *,
                   hashes: Hashes) -> dict[str, CatalogFact]:
     """``"lang/domain" → fact`` for the manifest, from counts already made this run."""
-    names = domains(config)
+    names = page_names(config)
     return {f"{lang.gettext}/{row.domain}": CatalogFact(row.key, _COUNTS[row.key])
             for lang in languages for row in _count_keys(config, lang, names, hashes)
             if row.key in _COUNTS}

@@ -1,24 +1,26 @@
 """What one ``publish`` run will do, decided before anything is written: the gate once per
-language, then per tree (the public site, the private previews) which languages and pages
-it holds, which files to render (from content hashes) and which to remove.
+page and language (:mod:`pipeline.site.gate`), then per tree (the public site, the private
+previews) which languages and pages it holds, which files to render (from content hashes)
+and which to remove.
 
-The public tree holds only languages and pages that pass their gate; previews live in their
-own tree and are linked from no public page. A run that publishes (not ``--draft``) brings
-the whole public tree in line: a language published before is refreshed if it still passes,
-withdrawn if it does not, removed if it is no longer configured.
+The public tree holds the pages that pass their first publication and every page that did
+before (``locale/published.toml``): in full, or as a short page pointing to the English when
+too out of date. Previews live in their own tree and are linked from no public page. A run
+that publishes (not ``--draft``) brings the whole public tree in line; a language leaves it
+only when it is no longer configured.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.catalog.extract import SITE_DOMAIN
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.site.gate import Counts, Verdict, judge
+from pipeline.site.gate import NOT_READY, STUB, Counts, PageVerdict, judge, page_verdicts
 from pipeline.site.layout import Publisher
 from pipeline.site.manifest import Manifest
 
@@ -43,10 +45,10 @@ class Decision:
     """One language's fate in this run.
 
     ``fate``: ``public`` (in the public tree), ``preview`` (in the preview tree),
-    ``refused`` (asked to be public, not ready: exit 1), ``withdrawn`` (was public, no
-    longer passes its gate: removed from the public tree), ``removed`` (no longer
-    configured, or now ``preview_only``). ``problem`` says why, in one line; ``left_out``
-    names pages of a public language that do not pass their own gate.
+    ``refused`` (asked to be public, no page ready: exit 1), ``withdrawn`` (held by the
+    public tree, but none of its pages ever passed its gate), ``removed`` (no longer
+    configured, or now ``preview_only``). ``problem`` says why, in one line; ``pages``: the
+    gate's verdict on each page (a public language only).
     """
 
     lang: Language
@@ -54,19 +56,31 @@ class Decision:
     problem: str = ""
     asked: bool = False
     was_public: bool = False
-    left_out: tuple[str, ...] = ()
+    pages: tuple[PageVerdict, ...] = ()
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Pages not ready for their first publication."""
+        return tuple(v.page for v in self.pages if v.fate == NOT_READY)
+
+    @property
+    def stubs(self) -> tuple[PageVerdict, ...]:
+        """Pages replaced by a short page pointing to the English."""
+        return tuple(v for v in self.pages if v.fate == STUB)
 
 
 @dataclass(frozen=True, slots=True)
 class PageOutput:
     """One page in one language in one tree: the languages it exists in there, the inputs
-    digest per format, and the formats to render (out of date or missing)."""
+    digest per format, and the formats to render (out of date or missing); ``stub``: the
+    short page pointing to the English stands at the page's address."""
 
     lang: Language
     page: Path
     languages: tuple[Language, ...]
     digests: tuple[tuple[str, str], ...]
     todo: tuple[str, ...]
+    stub: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +135,10 @@ def held_languages(root: Path, manifest: Manifest, *, skip: Sequence[Path] = ())
 
 def decide(config: Config, request: Request, counts: Mapping[Language, Mapping[str, Counts]],
            *, public_before: Sequence[str], previews_before: Sequence[str],
-           pages: Sequence[Path]) -> tuple[Decision, ...]:
-    """The gate, once per language that the run publishes, previews, keeps or removes."""
+           published: Mapping[str, Iterable[str]]) -> tuple[Decision, ...]:
+    """The gate, once per page of each language that the run publishes, previews, keeps or
+    removes (``published``: the pages of each language that passed their first
+    publication)."""
     source = parse_language(config.source_language)
     configured = {x.gettext: x for x in config.languages}
     decisions: dict[str, Decision] = {}
@@ -140,12 +156,13 @@ def decide(config: Config, request: Request, counts: Mapping[Language, Mapping[s
                 decisions[lang.gettext] = Decision(lang, REMOVED, f"{lang.bcp47}: {why}",
                                                    was_public=was)
                 continue
-            verdict = language_verdict(config, lang, counts[lang])
+            verdicts = page_verdicts(config, lang, counts[lang],
+                                     published.get(lang.gettext, ()))
+            verdict = judge(config, lang, verdicts)
             if verdict.passes:
-                left = tuple(p.stem for p in pages
-                             if not _page_verdict(config, lang, counts[lang], p.stem).passes)
                 decisions[lang.gettext] = Decision(lang, PUBLIC, asked=lang in asked,
-                                                   was_public=was, left_out=left)
+                                                   was_public=was,
+                                                   pages=tuple(verdicts.values()))
             else:
                 fate = REFUSED if lang in asked else WITHDRAWN
                 decisions[lang.gettext] = Decision(lang, fate, verdict.problem,
@@ -169,26 +186,15 @@ def _lang(code: str) -> Language:
     return parse_language(code)
 
 
-def language_verdict(config: Config, lang: Language, counts: Mapping[str, Counts]) -> Verdict:
-    total = Counts()
-    for c in counts.values():
-        total = total + c
-    return judge(config, lang, total)
-
-
-def _page_verdict(config: Config, lang: Language, counts: Mapping[str, Counts],
-                  page: str) -> Verdict:
-    if page not in counts:
-        return Verdict(Counts(), f"{lang.bcp47} ({page}): no template; run 'pipeline extract'")
-    return judge(config, lang, counts[page], what=page)
-
-
 def plan_tree(config: Config, publisher: Publisher, request: Request, manifest: Manifest, *,
               root: Path, preview: bool, languages: Sequence[Language],
               pages_of: Mapping[Language, Sequence[Path]], held: Sequence[str],
-              skip: Sequence[Path] = ()) -> TreePlan:
-    """The files of one tree: each page in each of ``languages`` (``pages_of``), which of
-    them to render, and which files found there (or listed by ``manifest``) to remove."""
+              skip: Sequence[Path] = (),
+              stubs: Mapping[Language, Collection[str]] | None = None) -> TreePlan:
+    """The files of one tree: each page in each of ``languages`` (``pages_of``; ``stubs``:
+    those standing as a short page), which of them to render, and which files found there
+    (or listed by ``manifest``) to remove. A stub is in no other page's alternates."""
+    stubs = stubs or {}
     outputs = []
     kept_formats = tuple(dict.fromkeys([*config.formats, *request.formats]))
     keep = {"index.html"} | ({"sitemap.xml"} if config.base_url and not preview else set())
@@ -196,15 +202,19 @@ def plan_tree(config: Config, publisher: Publisher, request: Request, manifest: 
     for lang in languages:
         keep.add(f"{lang.gettext}/index.html")
         for page in pages_of[lang]:
-            where = tuple(x for x in languages if page in pages_of[x])
-            digests = publisher.digests(page, lang, preview=preview, languages=where)
+            stub = page.stem in stubs.get(lang, ())
+            where = tuple(x for x in languages
+                          if page in pages_of[x] and page.stem not in stubs.get(x, ()))
+            digests = publisher.digests(page, lang, preview=preview, languages=where,
+                                        stub=stub)
             name = f"{lang.gettext}/{page.stem}"
             keep.update(f"{name}.{fmt}" for fmt in kept_formats)
             todo = tuple(fmt for fmt in request.formats
                          if manifest.outputs.get(f"{name}.{fmt}") != digests[fmt]
                          or not os.path.exists(f"{out}/{name}.{fmt}"))
             outputs.append(PageOutput(lang, page, where,
-                                      tuple((f, digests[f]) for f in request.formats), todo))
+                                      tuple((f, digests[f]) for f in request.formats), todo,
+                                      stub))
     found = set(manifest.outputs) | _files_on_disk(root, held, skip)
     remove = tuple(sorted(name for name in found - keep
                           if os.path.exists(f"{out}/{name}")))
@@ -233,9 +243,15 @@ def tree_languages(config: Config, decisions: Sequence[Decision], *,
     return langs if preview else [parse_language(config.source_language), *langs]
 
 
+def stubs_for(decisions: Sequence[Decision]) -> dict[Language, set[str]]:
+    """Each public language's pages that stand as a short page pointing to the English."""
+    return {d.lang: {v.page for v in d.stubs} for d in decisions if d.fate == PUBLIC}
+
+
 def pages_for(decisions: Sequence[Decision], languages: Sequence[Language],
               pages: Sequence[Path]) -> dict[Language, list[Path]]:
-    """Each language's pages in the tree: all, less those left out by their own gate."""
+    """Each language's pages in the tree: all, less those not ready for their first
+    publication."""
     left = {d.lang.gettext: set(d.left_out) for d in decisions if d.fate == PUBLIC}
     return {lang: [p for p in pages if p.stem not in left.get(lang.gettext, set())]
             for lang in languages}
@@ -244,6 +260,5 @@ def pages_for(decisions: Sequence[Decision], languages: Sequence[Language],
 __all__ = [
     "PREVIEW", "PUBLIC", "REFUSED", "REMOVED", "WITHDRAWN", "Decision", "PageOutput", "Plan",
     "Request", "SITE_DOMAIN", "TreePlan", "check_request", "decide", "held_languages",
-    "language_verdict",
-    "pages_for", "plan_tree", "tree_languages",
+    "pages_for", "plan_tree", "stubs_for", "tree_languages",
 ]

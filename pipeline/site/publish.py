@@ -22,7 +22,8 @@ from pipeline.catalog.paths import domains
 from pipeline.config import Config, Language
 from pipeline.errors import CatalogError, NotReadyError, PublishError
 from pipeline.fs import atomic_write, sweep
-from pipeline.site.gate import Counts, Verdict
+from pipeline.site.continuity import public_before, save_published
+from pipeline.site.gate import STUB, Counts, Verdict, judge, page_verdicts, unsigned_problem
 from pipeline.site.indexes import index_files, render_index
 from pipeline.site.layout import Publisher, RenderTask, make_renderer, native_name
 from pipeline.site.manifest import (
@@ -46,9 +47,9 @@ from pipeline.site.plan import (
     check_request,
     decide,
     held_languages,
-    language_verdict,
     pages_for,
     plan_tree,
+    stubs_for,
     tree_languages,
 )
 from pipeline.site.shard import Shard, UnionReport, claim, compare, restrict
@@ -147,6 +148,8 @@ def publish(
             claim(plan, manifests)
         _write_indexes(publisher, plan, manifests, titles)
         _save_manifests(publisher, plan, manifests)
+        if not request.draft:
+            save_published(config, published_now(plan.decisions))
     finally:
         pool.close()
     return PublishReport(tuple(items), plan.decisions, tuple(removed))
@@ -179,12 +182,20 @@ def gate(config: Config, lang: Language, *, draft: bool = False) -> Verdict:
     ``draft`` false a :class:`NotReadyError` naming the counts and the ways forward."""
     if lang.gettext == config.source_language:
         return Verdict(Counts())
-    known = Manifest.load(config.output_dir / MANIFEST).catalogs
-    counts = count_catalogs(config, [lang], hashes=Hashes(), known=known)[lang]
-    verdict = language_verdict(config, lang, counts)
+    manifest = Manifest.load(config.output_dir / MANIFEST)
+    counts = count_catalogs(config, [lang], hashes=Hashes(), known=manifest.catalogs)[lang]
+    public = public_before(config, manifest).get(lang.gettext, ())
+    verdict = judge(config, lang, page_verdicts(config, lang, counts, public))
     if not draft and not verdict.passes:
         raise NotReadyError(verdict.problem)
     return verdict
+
+
+def published_now(decisions: Sequence[Decision]) -> dict[str, list[str]]:
+    """What ``locale/published.toml`` says after a run: each public language's pages on
+    the public site, in full or as a short page (a removed language or page drops out)."""
+    return {d.lang.gettext: sorted(v.page for v in d.pages if v.fate in (PUBLIC, STUB))
+            for d in decisions if d.fate == PUBLIC}
 
 
 # --- the plan -------------------------------------------------------------------------------
@@ -197,27 +208,34 @@ def _plan(publisher: Publisher, request: Request, pool: Workers, *,
     public_root, preview_root = public_root or config.output_dir, request.preview_dir
     manifests = {root: Manifest.load(root / MANIFEST) for root in (public_root, preview_root)}
     touch_public, touch_previews = not request.draft, request.draft or request.every
-    public_before = held_languages(public_root, manifests[public_root], skip=[preview_root]) \
+    published = public_before(config, manifests[public_root]) if touch_public else {}
+    held = held_languages(public_root, manifests[public_root], skip=[preview_root]) \
         if touch_public else []
+    public_langs = list(dict.fromkeys([*held, *published]))
     previews_before = held_languages(preview_root, manifests[preview_root]) \
         if touch_previews else []
     configured = {x.gettext: x for x in config.languages}
     asked = list(request.languages) if request.languages else (
         [x for x in config.languages if x not in config.preview_only] if request.every else [])
     to_count = list(dict.fromkeys(
-        x for x in [*asked, *(configured.get(c) for c in public_before)]
+        x for x in [*asked, *(configured.get(c) for c in public_langs)]
         if x is not None and x.gettext != config.source_language)) if touch_public else []
     known = {**manifests[preview_root].catalogs, **manifests[public_root].catalogs}
     counts = count_catalogs(config, to_count, hashes=publisher.hashes, known=known,
                             workers=pool) if to_count else {}
+    if touch_public:
+        problem = unsigned_problem(config, {lang: sum(c.unsigned for c in by_page.values())
+                                            for lang, by_page in counts.items()})
+        if problem:  # turning sign-off on never empties the site
+            raise NotReadyError(problem)
     pages = list_pages(config.pages_dir)
-    decisions = decide(config, request, counts, public_before=public_before,
-                       previews_before=previews_before, pages=pages)
+    decisions = decide(config, request, counts, public_before=public_langs,
+                       previews_before=previews_before, published=published)
     # no preview tree is made for a run that previews nothing and had none before
     touch_previews = touch_previews and (bool(previews_before) or any(
         d.fate == PREVIEW for d in decisions))
     trees = []
-    for root, preview, touched, held in ((public_root, False, touch_public, public_before),
+    for root, preview, touched, held in ((public_root, False, touch_public, public_langs),
                                          (preview_root, True, touch_previews, previews_before)):
         if not touched:
             continue
@@ -225,7 +243,8 @@ def _plan(publisher: Publisher, request: Request, pool: Workers, *,
         trees.append(plan_tree(config, publisher, request, manifests[root], root=root,
                                preview=preview, languages=langs,
                                pages_of=pages_for(decisions, langs, pages), held=held,
-                               skip=[] if preview else [preview_root]))
+                               skip=[] if preview else [preview_root],
+                               stubs=None if preview else stubs_for(decisions)))
     return Plan(decisions, tuple(trees)), manifests
 
 
@@ -291,7 +310,7 @@ def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
                  share: frozenset[tuple[bool, str]] | None = None) -> list[PublishItem]:
     outputs = [(tree, out) for tree in plan.trees for out in tree.pages]
     tasks = [RenderTask(out.lang, docs[out.page], out.todo, out.languages, tree.preview,
-                        tree.root) for tree, out in outputs if out.todo]
+                        tree.root, out.stub) for tree, out in outputs if out.todo]
     items: list[PublishItem] = []
     first = True
     results = pool.map(run_job, tasks, local=publisher.render)

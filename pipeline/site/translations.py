@@ -71,6 +71,8 @@ class Translations:
     # review dates (ISO) of the page's reviewed entries, and the msgids shown reviewed
     reviewed_on: dict[str, str] = field(default_factory=dict)
     shown: set[str] = field(default_factory=set)
+    # msgids whose review is an *adopted* sign-off (attested, not a fresh review)
+    adopted: dict[str, str] = field(default_factory=dict)
 
     def add(self, po: polib.POFile, path: str = "", *, drafts: bool = False,
             dated: bool = False) -> None:
@@ -86,7 +88,10 @@ class Translations:
             if entry_state.is_reviewed(e, self.policy):
                 self.entries[key] = (e.msgstr, False)
                 day = entry_state.review_date(e) if dated else None
-                if day:
+                mark = entry_state.signoff(e) if dated else None
+                if mark is not None and mark.adopted and day:
+                    self.adopted[key] = day
+                elif day:
                     self.reviewed_on[key] = day
             elif (drafts and entry_state.is_draft(e, self.policy)
                   and not is_stale(e) and key not in self.entries):
@@ -113,6 +118,11 @@ class Translations:
         """The latest review date among the page's entries shown reviewed so far."""
         return max((self.reviewed_on[k] for k in self.shown if k in self.reviewed_on),
                    default=None)
+
+    def adopted_date(self) -> str | None:
+        """The latest date an adopted sign-off (``pipeline adopt``) attested a review of an
+        entry shown on the page, or None: the page says so apart from fresh reviews."""
+        return max((self.adopted[k] for k in self.shown if k in self.adopted), default=None)
 
     def gettext(self, msgid: str) -> str:
         """The translation of ``msgid``, or ``msgid`` when there is none or it is deceptive."""

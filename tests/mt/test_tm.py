@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import DATA, GETTEXT, REPO, RunCli
+from conftest import DATA, GETTEXT, REPO, RunCli, without_site_drafts
 from translate.storage import tmx as tt_tmx
 
 from pipeline.catalog.entry import is_draft as is_machine
@@ -26,7 +26,7 @@ ES = parse_language("es")
 
 @pytest.fixture
 def site(project: Path) -> Path:
-    shutil.copytree(REPO / "locale", project / "locale")
+    without_site_drafts(shutil.copytree(REPO / "locale", project / "locale"))
     return project
 
 

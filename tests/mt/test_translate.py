@@ -483,7 +483,7 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     before = tree_digest(root)
     run = cli(root, "translate", "--lang", "ca", "--dry-run", "--page", "site")
     assert run.exit_code == 0, run.output
-    assert "ca: would fill 0 from memory, 10 from apertium" in run.stdout
+    assert "ca: would fill 0 from memory, 15 from apertium" in run.stdout
     assert tree_digest(root) == before
 
 
@@ -513,11 +513,11 @@ def test_progress_counts_over_the_whole_run(tmp_path: Path) -> None:
     report = translate(load_config(root), CA, engine=engine, batch=30,
                        progress=lambda d, t: seen.append((d, t)))
     total = report.from_engine + len(report.failed)
-    assert total == 76 and len(report.failed) == 4
+    assert total == 81 and len(report.failed) == 4
     assert [t for _, t in seen] == [total] * len(seen)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert seen[-1] == (total, total)
-    assert len(seen) == 2 + 1  # 66 page entries: 30, then 36 (no short tail); the site's 10
+    assert len(seen) == 2 + 1  # 66 page entries: 30, then 36 (no short tail); the site's 15
 
 
 def test_benchmark_runs_at_tiny_size() -> None:

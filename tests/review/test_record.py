@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-from conftest import REPO
+from conftest import REPO, without_site_drafts
 
 from pipeline.catalog.entry import mark_translated, sign
 from pipeline.catalog.pofile import load_catalog, save_catalog
@@ -29,8 +29,9 @@ def site(project: Path) -> Path:
     (project / "pyproject.toml").write_text(
         '[tool.pipeline]\nlanguages = ["es"]\nrequire_signoff = true\nfour_eyes = true\n',
         "utf-8")
-    shutil.copytree(REPO / "locale", project / "locale",
-                    ignore=shutil.ignore_patterns("ar", "fr", "zh_Hans", "ca", "gl"))
+    without_site_drafts(shutil.copytree(
+        REPO / "locale", project / "locale",
+        ignore=shutil.ignore_patterns("ar", "fr", "zh_Hans", "ca", "gl")))
     path = project / "locale" / "es" / "LC_MESSAGES" / f"{DOMAIN}.po"
     cat = load_catalog(path)
     for i, e in enumerate(cat.entries()):

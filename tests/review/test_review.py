@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from conftest import REPO, msgfmt_ok
+from conftest import REPO, msgfmt_ok, without_site_drafts
 
 from pipeline.catalog.entry import Mark, is_signed, signoff, text_hash
 from pipeline.catalog.pofile import load_catalog, save_catalog
@@ -30,7 +30,7 @@ def site(project: Path) -> Path:
     """The reviewed Spanish catalogs with five drafts in the page catalog: entries 1–2
     machine translations, 3 from memory, 4 a changed English string (``#|``), 5 a machine
     draft with a wrong number (a QA error)."""
-    shutil.copytree(REPO / "locale", project / "locale")
+    without_site_drafts(shutil.copytree(REPO / "locale", project / "locale"))
     path = project / "locale" / "es" / "LC_MESSAGES" / f"{DOMAIN}.po"
     cat = load_catalog(path)
     live = cat.entries()

@@ -241,7 +241,8 @@ def test_starts_fast_and_writes_no_output(server: Server) -> None:
     status, html = server.get(f"/drafts/es/{PAGE}.html")
     assert status == 200 and 'class="machine"' in html and "noindex" in html
     status, html = server.get(f"/es/{PAGE}.html")
-    assert status == 404 and "strings reviewed" in html  # es is below its review gate
+    # es was public (locale/published.toml): it keeps its address, its drafts in English
+    assert status == 200 and 'class="machine"' not in html and 'lang="en"' in html
     assert server.get("/assets/screen.css")[0] == 200
     assert server.get("/drafts/assets/screen.css")[0] == 200
     assert not (server.root / "output").exists()

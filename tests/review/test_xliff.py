@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import Result
-from conftest import REPO, msgfmt_ok
+from conftest import REPO, msgfmt_ok, without_site_drafts
 from translate.storage import xliff as tt_xliff
 
 from pipeline.catalog.pofile import load_catalog, save_catalog
@@ -26,7 +26,7 @@ Q = f"{{{NS}}}"
 
 @pytest.fixture
 def site(project: Path) -> Path:
-    shutil.copytree(REPO / "locale", project / "locale")
+    without_site_drafts(shutil.copytree(REPO / "locale", project / "locale"))
     return project
 
 

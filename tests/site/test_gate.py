@@ -10,7 +10,7 @@ import pytest
 from pipeline.catalog.entry import is_outdated, is_stale
 from pipeline.config import Config, load_config, parse_language
 from pipeline.errors import ConfigError
-from pipeline.site.gate import Counts, judge
+from pipeline.site.gate import NOT_READY, PUBLIC, STUB, Counts, judge_page, unsigned_problem
 
 ES = parse_language("es")
 
@@ -53,19 +53,34 @@ def config(**settings: object) -> Config:
     return Config(root=Path("."), languages=(ES,), **settings)  # type: ignore[arg-type]
 
 
-def test_min_reviewed_counts_content_never_reviewed_not_outdated_entries() -> None:
-    counts = Counts(reviewed=9, outdated=1)
-    assert judge(config(), ES, counts).passes
-    verdict = judge(config(), ES, Counts(reviewed=9, machine=1))
-    assert not verdict.passes and "9 of 10 strings reviewed" in verdict.problem
-    withdraw = judge(config(outdated="withdraw"), ES, counts)
-    assert not withdraw.passes and "1 reviewed translations are outdated" in withdraw.problem
-    assert not judge(config(), ES, Counts(outdated=3)).passes  # nothing reviewed to show
-    assert judge(config(min_reviewed=80.0), ES, Counts(reviewed=8, untranslated=2)).passes
+def test_first_publication_keep_public_above_and_withdraw() -> None:
+    first = judge_page(config(), ES, "p", Counts(reviewed=9, machine=1), was_public=False)
+    assert first.fate == NOT_READY and "9 of 10 strings reviewed (90.0%)" in first.problem
+    assert "1 machine drafts" in first.problem and "min_reviewed is 100%" in first.problem
+    assert judge_page(config(), ES, "p", Counts(reviewed=10), was_public=False).fate == PUBLIC
+    kept = judge_page(config(), ES, "p", Counts(reviewed=8, outdated=1, new=1), was_public=True)
+    assert kept.fate == PUBLIC and kept.english == 2  # 80 % ≥ keep_public_above 75 %
+    low = judge_page(config(), ES, "p", Counts(reviewed=7, new=3), was_public=True)
+    assert low.fate == STUB and "keep_public_above is 75%" in low.problem
+    withdraw = config(outdated="withdraw")
+    assert judge_page(withdraw, ES, "p", Counts(reviewed=9, outdated=1),
+                      was_public=True).fate == STUB
+    assert judge_page(withdraw, ES, "p", Counts(reviewed=10), was_public=True).fate == PUBLIC
+    assert judge_page(config(), ES, "p", Counts(), was_public=False).fate != PUBLIC
+
+
+def test_unsigned_is_named_unsigned_not_machine_drafts() -> None:
+    verdict = judge_page(config(require_signoff=True), ES, "p", Counts(unsigned=66),
+                         was_public=False)
+    assert "66 unsigned" in verdict.problem and "machine" not in verdict.problem
+    line = unsigned_problem(config(require_signoff=True), {ES: 66})
+    assert "66 reviewed translations are unsigned" in line and "pipeline adopt" in line
+    assert unsigned_problem(config(), {ES: 66}) == ""
 
 
 @pytest.mark.parametrize(("line", "message"), [
     ('outdated = "hide"', "outdated 'hide': use \"english\" or \"withdraw\""),
+    ("keep_public_above = 120", "keep_public_above must be 0..100 (percent)"),
     ('preview_only = ["gl"]', "preview_only lists gl, which is not in languages"),
     ('base_url = "example.org"', "base_url 'example.org': use the site's absolute address"),
     ('base_url = "ftp://example.org/"', "base_url 'ftp://example.org/'"),
