@@ -38,7 +38,8 @@ DEV = REPO / "tests" / "data" / "meaning" / "dev2.csv"
 BASES = REPO / "tests" / "data" / "meaning" / "heldout_bases.csv"
 REVIEWED = ("es", "fr", "ar", "zh_Hans")
 MEANING = ("negation", "number-words", "sequence", "modality", "omission", "list-items",
-           "anatomy", "polarity", "quantity", "hedges", "units", "terms", "safety")
+           "anatomy", "polarity", "quantity", "quantity-dropped", "hedges", "units", "glossary",
+           "safety")
 PAGE = "paraspinal-sarcoma-treatment"
 
 

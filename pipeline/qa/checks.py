@@ -19,7 +19,13 @@ from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, ReviewPolicy
 from pipeline.qa.deception import ascii_digits, decoded, hidden, lookalike_numbers
 from pipeline.qa.findings import ERROR, WARNING, Context, EntryCheck, Finding
-from pipeline.qa.kinds import check_anatomy, check_hedges, check_polarity, check_quantity
+from pipeline.qa.kinds import (
+    check_anatomy,
+    check_hedges,
+    check_polarity,
+    check_quantity,
+    check_quantity_dropped,
+)
 from pipeline.qa.lexicon import ENGLISH, lexicon, unspelled
 from pipeline.qa.meaning import (
     check_list_items,
@@ -235,6 +241,7 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "anatomy": (ERROR, check_anatomy),
     "polarity": (ERROR, check_polarity),
     "quantity": (ERROR, check_quantity),
+    "quantity-dropped": (WARNING, check_quantity_dropped),
     "hedges": (WARNING, check_hedges),
     "units": (ERROR, check_units),
     "safety": (ERROR, check_safety),

@@ -142,15 +142,15 @@ def check_anatomy(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
 
 
 def check_quantity(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
-    """A quantifier changed (all, both, some, most, few, many): "some" became "all", or
-    the translation has none where the English has one ("some patients" → "patients")."""
+    """A quantifier changed (all, both, some, most, few, many): "some" became "all"."""
+    yield from _swap("quantity", entry, ctx)
+
+
+def check_quantity_dropped(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
+    """The English has a quantifier and the translation none ("some patients" → "patients")."""
     for group, en, tr in _compare(entry, ctx, "quantity"):
-        missing, extra = sorted(set(en) - set(tr)), sorted(set(tr) - set(en))
-        if missing and extra:
-            yield (f"the English says {_names(group, missing)} where the translation says "
-                   f"{_names(group, extra)}")
-        elif missing and not tr:
-            yield f"the English says {_names(group, missing)}; the translation has no quantifier"
+        if en and not tr:
+            yield f"the English says {_names(group, sorted(en))}; the translation has no quantifier"
 
 
 def check_polarity(entry: polib.POEntry, ctx: Context) -> Iterator[str]:

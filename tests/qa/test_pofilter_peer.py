@@ -75,7 +75,8 @@ def test_we_flag_every_planted_fault_pofilter_misses_eight(tables: tuple[Table, 
                       # round 2: organ, opposite, quantifier, hedge, unit, safety phrase
                       msgid_of("Tumors can press"), "Some patients may require surgery.",
                       msgid_of("It does not usually"),
-                      msgid_of("Take the medicine"), msgid_of("Do not stop")}
+                      msgid_of("Take the medicine"), msgid_of("Do not stop"),
+                      msgid_of("Some children need")}
 
 
 def test_pofilter_counts_substrings_so_5_mg_to_50_mg_passes(
