@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 
-from pipeline.cli import (
+from pipeline.cli.common import (
     State,
     chosen_languages,
-    cli,
     json_option,
     lang_option,
     pass_state,
@@ -22,7 +21,7 @@ from pipeline.cli import (
 from pipeline.config import parse_language
 
 
-@cli.command()
+@click.command()
 @pass_state
 def extract(state: State) -> None:
     """Extract English strings from source/ into locale/*.pot."""
@@ -38,7 +37,7 @@ def extract(state: State) -> None:
         state.say(f"{mark:9} {shown_path(state, item.path)} ({item.messages} messages)")
 
 
-@cli.command()
+@click.command()
 @lang_option
 @pass_state
 def init(state: State, langs: tuple[str, ...]) -> None:
@@ -59,7 +58,7 @@ def init(state: State, langs: tuple[str, ...]) -> None:
     run(state.config, languages, progress=show)
 
 
-@cli.command()
+@click.command()
 @lang_option
 @pass_state
 def update(state: State, langs: tuple[str, ...]) -> None:
@@ -82,7 +81,7 @@ def update(state: State, langs: tuple[str, ...]) -> None:
     run(state.config, chosen_languages(state, langs), progress=show)
 
 
-@cli.command()
+@click.command()
 @lang_option
 @json_option
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -132,7 +131,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
             click.echo(f"{code} {page} waits for: {note['waits_for']}", err=True)
 
 
-@cli.command()
+@click.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option(
     "--engine", "-e", metavar="NAME",
@@ -224,7 +223,7 @@ def _show_failures(failed: list[Any]) -> None:
         click.echo(f"  … and {len(causes) - 20} more causes", err=True)
 
 
-@cli.command()
+@click.command()
 @lang_option
 @pass_state
 def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybabel's name
@@ -235,7 +234,7 @@ def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybab
         state.say(f"compiled  {shown_path(state, path)} ({count} messages)")
 
 
-@cli.command()
+@click.command()
 @lang_option
 @click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page.")
 @json_option
@@ -266,3 +265,7 @@ def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json:
     if errors and not as_json:
         state.note(f"the {errors} errors are on machine drafts of preview-only languages; "
                    "they fail only with --strict")
+
+
+COMMANDS = (extract, init, update, status, translate, compile, check)
+"""The commands this module adds to ``pipeline`` (registered in :mod:`pipeline.cli`)."""
