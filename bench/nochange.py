@@ -21,7 +21,6 @@ Run: .venv/bin/python bench/nochange.py [--entries 5000] [--catalogs 6] [--repea
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import random
 import re
 import shutil
@@ -47,16 +46,7 @@ languages = [{langs}]
 """
 DATE = '"POT-Creation-Date: 2025-01-01 00:00+0000\\n"'
 
-
-def bench_run() -> ModuleType:
-    """``bench/run.py`` as a module (its launcher measures wall, CPU and peak RSS)."""
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("bench/run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from benchlib import bench_run  # noqa: E402
 
 
 def generated(root: Path, update: ModuleType, catalogs: int, entries: int) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib.util
 import io
 import pstats
 import shutil
@@ -26,22 +25,12 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
-
-def bench_run() -> ModuleType:
-    """``bench/run.py`` as a module (its launcher measures wall, CPU and peak RSS)."""
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("bench/run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from benchlib import bench_run  # noqa: E402
 
 
 def profile_noop(root: Path, top: int) -> str:

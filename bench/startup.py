@@ -15,7 +15,6 @@ Run: .venv/bin/python bench/startup.py [--repeat 15]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import shutil
 import statistics
@@ -24,11 +23,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
+
+from benchlib import bench_run  # noqa: E402
+
 HEAVY = ("weasyprint", "markdown_it", "yaml", "jinja2", "babel", "deep_translator", "polib",
          "xml", "urllib", "http", "ssl", "email")
 PROBE = """
@@ -42,15 +43,6 @@ print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
 """
 
 
-def bench_run() -> ModuleType:
-    """``bench/run.py`` as a module (its launcher measures wall, CPU and peak RSS)."""
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("bench/run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def main(argv: Sequence[str] | None = None) -> int:
