@@ -23,7 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -160,14 +160,18 @@ def fetch(url: str) -> tuple[int, str, bytes]:
 class Crawl:
     """What a reader reached: public addresses (relative to ``output/``) and the faults."""
 
-    reached: set[str] = field(default_factory=set)
+    reached: set[str] = field(default_factory=set)  # every address that answered 200
+    linked: set[str] = field(default_factory=set)  # of which reached by links from the index
     broken: list[str] = field(default_factory=list)
     drafts: list[str] = field(default_factory=list)
     noindex: set[str] = field(default_factory=set)
 
 
-def crawl(browser: Browser, out: Path, base_url: str = "") -> Crawl:
-    """Follow every link from ``out/index.html`` as served over HTTP, breadth-first."""
+def crawl(browser: Browser, out: Path, base_url: str = "",
+          bookmarks: Iterable[str] = ()) -> Crawl:
+    """Follow every link from ``out/index.html`` as served over HTTP, breadth-first; then
+    the same from each of ``bookmarks`` (addresses relative to ``out``) not yet reached, as
+    a reader arriving from a bookmark, a printed handout or a search result would."""
     result = Crawl()
     with serve(out) as root:
         def local(url: str) -> str | None:
@@ -178,16 +182,25 @@ def crawl(browser: Browser, out: Path, base_url: str = "") -> Crawl:
 
         start = root + "index.html"
         seen, queue = {start}, deque([(start, "(start)")])
-        while queue:
-            url, source = queue.popleft()
+        later = deque((root + path, "(bookmark)") for path in sorted(bookmarks))
+        while queue or later:
+            if not queue:
+                if not result.linked:
+                    result.linked = set(result.reached)
+                url, source = later.popleft()
+                if url in seen:
+                    continue
+                seen.add(url)
+            else:
+                url, source = queue.popleft()
             path = url[len(root):]
-            result.reached.add(path)
             if "drafts" in urlsplit(path).path.split("/"):
                 result.drafts.append(f"{source} → {path}")
             status, kind, body = fetch(url)
             if status != 200:
                 result.broken.append(f"{source} → {path}: {status or kind}")
                 continue
+            result.reached.add(path)
             if path.endswith(".pdf"):
                 if kind != "application/pdf" or not body.startswith(b"%PDF-"):
                     result.broken.append(f"{source} → {path}: not a PDF ({kind})")
@@ -204,4 +217,6 @@ def crawl(browser: Browser, out: Path, base_url: str = "") -> Crawl:
                 if target is not None and target not in seen:
                     seen.add(target)
                     queue.append((target, path))
+        if not result.linked:
+            result.linked = set(result.reached)
     return result
