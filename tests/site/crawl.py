@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -90,7 +90,8 @@ class Browser:
         if session:
             message["sessionId"] = session
         os.write(self._write, json.dumps(message).encode() + b"\0")
-        deadline, result, seen = time.monotonic() + timeout, None, until is None
+        deadline, seen = time.monotonic() + timeout, until is None
+        result: dict[str, Any] | None = None
         while result is None or not seen:
             reply = self._message(deadline)
             if reply.get("id") == self._id:
@@ -111,10 +112,8 @@ class Browser:
         return found
 
     def close(self) -> None:
-        try:
+        with suppress(OSError, RuntimeError, TimeoutError):
             self.call("Browser.close", timeout=10)
-        except (OSError, RuntimeError, TimeoutError):
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

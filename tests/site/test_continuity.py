@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from lxml import html as lxml_html
-
 from crawl import CHROMIUM, Browser, Crawl, crawl, fetch, serve
+from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -78,7 +78,7 @@ def broken_links(root: Path) -> list[str]:
 
 
 BASE = "https://example.org/care/"
-COUNTS: dict[str, tuple[int, int]] = {}  # story → public URLs a reader reached before, after
+COUNTS: dict[str, tuple[int, int, int]] = {}  # story → URLs before, still answering, all after
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +90,9 @@ def browser() -> Iterator[Browser]:
     chromium = Browser()
     yield chromium
     chromium.close()
-    print("\npublic URLs a reader reached, before → after each story:")
-    for story, (before, after) in COUNTS.items():
-        print(f"  {story}: {before} → {after}")
+    print("\npublic URLs: answering before → of those still answering after (all after):")
+    for story, (before, kept, after) in COUNTS.items():
+        print(f"  {story}: {before} → {kept} ({after})")
 
 
 # The test page visiting-hours.md links to ../policies/visitors.md, a file no project holds:
@@ -100,7 +100,7 @@ def browser() -> Iterator[Browser]:
 AUTHOR_LINK = "en/visiting-hours.html → policies/visitors.md: 404"
 
 
-def reader_crawl(browser: Browser, root: Path, bookmarks: set[str] = frozenset(),
+def reader_crawl(browser: Browser, root: Path, bookmarks: AbstractSet[str] = frozenset(),
                  author_links: tuple[str, ...] = ()) -> Crawl:
     """The crawl of ``root``'s public tree from its index, then from every public file and
     ``bookmarks`` as a reader arriving from outside: no link or bookmark answers anything
@@ -122,7 +122,8 @@ def survives(story: str, browser: Browser, root: Path, before: Crawl,
     after = reader_crawl(browser, root, before.reached - gone)
     with serve(root / "output") as base:
         assert {fetch(base + u)[0] for u in gone} <= {404}
-    COUNTS[story] = (len(before.reached), len(before.reached & after.reached))
+    COUNTS[story] = (len(before.reached), len(before.reached & after.reached),
+                     len(after.reached))
     return after
 
 
@@ -244,7 +245,8 @@ def test_below_keep_public_above_a_page_becomes_a_short_page(site: Path,
     survives("below keep_public_above = 99.5", browser, site, crawled)
 
 
-def test_skipping_extract_never_counts_the_old_template(tmp_path: Path) -> None:
+def test_skipping_extract_never_counts_the_old_template(tmp_path: Path,
+                                                       browser: Browser) -> None:
     site = make_site(tmp_path / "site")
     (site / "locale" / "published.toml").unlink()  # es has never been public
     page = site / "source" / "pages" / f"{PAGE}.md"
@@ -259,6 +261,10 @@ def test_skipping_extract_never_counts_the_old_template(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "65 of 66 strings reviewed" in result.output
     assert "1 new" in result.output
     assert not (site / "output" / "es").exists()
+    empty = Crawl()  # nothing was public before: the refused publish wrote no public page
+    after = survives("skipped extract (es never public)", browser, site, empty) \
+        if (site / "output" / "index.html").exists() else empty
+    assert not [u for u in after.reached if u.startswith("es/")]
 
 
 def test_a_deleted_page_stops_gating_and_its_files_go(site: Path, browser: Browser) -> None:
