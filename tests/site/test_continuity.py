@@ -1,5 +1,9 @@
 """Families keep their language: stories through the CLI, each ending with the count of
-public addresses that survived it (the target: all) and a link check of the public tree.
+public addresses that survived it (the target: all) and a link check of the public tree,
+then a reader's crawl in Debian's headless Chromium (``crawl.py``: ``output/`` served on
+127.0.0.1, every ``<a href>`` the DOM shows followed from the index, PDFs fetched): no link
+answers other than 200, no draft is reached, and every address a reader reached before the
+story still answers after it (a deleted page's own addresses are the only ones that may go).
 
 The seed project (es, fr, ar, zh_Hans public; ca, gl previewed) is copied whole, with its
 ``locale/published.toml``, as a fresh clone would see it.
@@ -9,11 +13,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner, Result
+from crawl import CHROMIUM, Browser, Crawl, crawl, fetch, serve
 from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,6 +77,56 @@ def broken_links(root: Path) -> list[str]:
     return bad
 
 
+BASE = "https://example.org/care/"
+COUNTS: dict[str, tuple[int, int, int]] = {}  # story → URLs before, still answering, all after
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the module's stories."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
+                    "(scripts/setup.sh installs it)")
+    chromium = Browser()
+    yield chromium
+    chromium.close()
+    print("\npublic URLs: answering before → of those still answering after (all after):")
+    for story, (before, kept, after) in COUNTS.items():
+        print(f"  {story}: {before} → {kept} ({after})")
+
+
+# The test page visiting-hours.md links to ../policies/visitors.md, a file no project holds:
+# publish passes it through, a reader's 404 (test_publish_never_links_to_a_missing_file).
+AUTHOR_LINK = "en/visiting-hours.html → policies/visitors.md: 404"
+
+
+def reader_crawl(browser: Browser, root: Path, bookmarks: AbstractSet[str] = frozenset(),
+                 author_links: tuple[str, ...] = ()) -> Crawl:
+    """The crawl of ``root``'s public tree from its index, then from every public file and
+    ``bookmarks`` as a reader arriving from outside: no link or bookmark answers anything
+    but 200 (but ``author_links``, known faults of a page's own text), no draft is
+    reached, and a public file no link reaches is a short page."""
+    found = crawl(browser, root / "output", BASE, urls(root) | bookmarks)
+    assert [b for b in found.broken if b not in author_links] == [] and found.drafts == []
+    assert found.reached == urls(root)  # what answers is exactly what publish wrote
+    unlinked = {u for u in urls(root) - found.linked if u.endswith(".html")}
+    assert unlinked <= found.noindex, sorted(unlinked - found.noindex)
+    return found
+
+
+def survives(story: str, browser: Browser, root: Path, before: Crawl,
+             may_go: str = "") -> Crawl:
+    """Crawl after the story: every URL that answered before still answers (``may_go``: a
+    page name whose own addresses are allowed to leave, and then must answer 404)."""
+    gone = {u for u in before.reached if may_go and may_go in u}
+    after = reader_crawl(browser, root, before.reached - gone)
+    with serve(root / "output") as base:
+        assert {fetch(base + u)[0] for u in gone} <= {404}
+    COUNTS[story] = (len(before.reached), len(before.reached & after.reached),
+                     len(after.reached))
+    return after
+
+
 def add_sentence(root: Path, *, extract: bool = True) -> None:
     page = root / "source" / "pages" / f"{PAGE}.md"
     page.write_text(page.read_text("utf-8").replace(ANCHOR, f"{ANCHOR}\n\n{ADDED}"), "utf-8")
@@ -101,7 +158,9 @@ def site(published: Path, tmp_path: Path) -> Path:
     return tmp_path / "site"
 
 
-def test_an_added_sentence_keeps_every_language_at_its_address(site: Path) -> None:
+def test_an_added_sentence_keeps_every_language_at_its_address(site: Path,
+                                                               browser: Browser) -> None:
+    crawled = reader_crawl(browser, site)
     before = urls(site)
     add_sentence(site)
     result = ok(run(site, "publish", "--all"))
@@ -118,9 +177,12 @@ def test_an_added_sentence_keeps_every_language_at_its_address(site: Path) -> No
     assert broken_links(site) == []
     sitemap = (site / "output" / "sitemap.xml").read_text("utf-8")
     assert all(f"/{lang}/{PAGE}.html" in sitemap for lang in PUBLIC)
+    survives("added sentence", browser, site, crawled)
 
 
-def test_the_notice_is_in_the_readers_language_once_reviewed(site: Path) -> None:
+def test_the_notice_is_in_the_readers_language_once_reviewed(site: Path,
+                                                             browser: Browser) -> None:
+    crawled = reader_crawl(browser, site)
     review_site_strings(site, "es")
     add_sentence(site)
     ok(run(site, "publish", "--lang", "es"))
@@ -128,12 +190,14 @@ def test_the_notice_is_in_the_readers_language_once_reviewed(site: Path) -> None
     (notice,) = tree.xpath("//p[@class='fallback-note']")
     assert notice.text_content() == ("Partes de esta página se actualizaron en inglés el 25 de "
                                      "noviembre de 2026 y se están traduciendo.")
+    survives("reviewed notice (es only)", browser, site, crawled)
 
 
 def test_withdraw_replaces_the_page_by_a_short_page_at_the_same_address(
-        tmp_path: Path) -> None:
+        tmp_path: Path, browser: Browser) -> None:
     site = make_site(tmp_path / "site", '["html", "pdf"]', 'outdated = "withdraw"\n')
     ok(run(site, "publish", "--all"))
+    crawled = reader_crawl(browser, site)
     before = urls(site)
     review_site_strings(site, "es")
     add_sentence(site)
@@ -163,9 +227,13 @@ def test_withdraw_replaces_the_page_by_a_short_page_at_the_same_address(
     assert broken_links(site) == []
     published = (site / "locale" / "published.toml").read_text("utf-8")
     assert f'es = ["{PAGE}"]' in published  # still public: back in full once reviewed
+    after = survives('outdated = "withdraw" (html, pdf)', browser, site, crawled)
+    assert f"es/{PAGE}.html" in after.noindex and f"es/{PAGE}.pdf" in after.reached
 
 
-def test_below_keep_public_above_a_page_becomes_a_short_page(site: Path) -> None:
+def test_below_keep_public_above_a_page_becomes_a_short_page(site: Path,
+                                                            browser: Browser) -> None:
+    crawled = reader_crawl(browser, site)
     with (site / "pyproject.toml").open("a", encoding="utf-8") as fh:
         fh.write("keep_public_above = 99.5\n")
     before = urls(site)
@@ -174,9 +242,11 @@ def test_below_keep_public_above_a_page_becomes_a_short_page(site: Path) -> None
     assert "keep_public_above is 99.5%" in result.stderr
     assert urls(site) >= before
     assert "noindex" in (site / "output" / "fr" / f"{PAGE}.html").read_text("utf-8")
+    survives("below keep_public_above = 99.5", browser, site, crawled)
 
 
-def test_skipping_extract_never_counts_the_old_template(tmp_path: Path) -> None:
+def test_skipping_extract_never_counts_the_old_template(tmp_path: Path,
+                                                       browser: Browser) -> None:
     site = make_site(tmp_path / "site")
     (site / "locale" / "published.toml").unlink()  # es has never been public
     page = site / "source" / "pages" / f"{PAGE}.md"
@@ -191,9 +261,13 @@ def test_skipping_extract_never_counts_the_old_template(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "65 of 66 strings reviewed" in result.output
     assert "1 new" in result.output
     assert not (site / "output" / "es").exists()
+    empty = Crawl()  # nothing was public before: the refused publish wrote no public page
+    after = survives("skipped extract (es never public)", browser, site, empty) \
+        if (site / "output" / "index.html").exists() else empty
+    assert not [u for u in after.reached if u.startswith("es/")]
 
 
-def test_a_deleted_page_stops_gating_and_its_files_go(site: Path) -> None:
+def test_a_deleted_page_stops_gating_and_its_files_go(site: Path, browser: Browser) -> None:
     shutil.copy(DATA / "pages" / "visiting-hours.md", site / "source" / "pages")
     ok(run(site, "extract"))
     ok(run(site, "update"))
@@ -201,6 +275,8 @@ def test_a_deleted_page_stops_gating_and_its_files_go(site: Path) -> None:
     assert (site / "output" / "en" / "visiting-hours.html").exists()
     assert (site / "output" / "drafts" / "ca" / "visiting-hours.html").exists()
     before = urls(site) - {"en/visiting-hours.html"}
+    crawled = reader_crawl(browser, site, author_links=(AUTHOR_LINK,))
+    assert "en/visiting-hours.html" in crawled.reached
     (site / "source" / "pages" / "visiting-hours.md").unlink()
     assert "removed   locale/visiting-hours.pot" in ok(run(site, "extract")).stdout
     result = ok(run(site, "publish", "--all"))
@@ -210,9 +286,12 @@ def test_a_deleted_page_stops_gating_and_its_files_go(site: Path) -> None:
     assert (site / "locale" / "es" / "LC_MESSAGES" / "visiting-hours.po").exists()
     assert "orphaned" in ok(run(site, "status", "--lang", "es")).stdout
     assert "left out" not in result.stderr
+    survives("deleted page", browser, site, crawled, may_go="visiting-hours")
 
 
-def test_require_signoff_keeps_the_site_and_adopt_brings_it_back(site: Path) -> None:
+def test_require_signoff_keeps_the_site_and_adopt_brings_it_back(site: Path,
+                                                                 browser: Browser) -> None:
+    crawled = reader_crawl(browser, site)
     before = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
     with (site / "pyproject.toml").open("a", encoding="utf-8") as fh:
         fh.write("require_signoff = true\n")
@@ -223,6 +302,7 @@ def test_require_signoff_keeps_the_site_and_adopt_brings_it_back(site: Path) -> 
     assert result.stderr.strip().count("\n") == 0  # one line
     after = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
     assert after == before  # the public tree exactly as it was
+    survives("require_signoff on", browser, site, crawled)
 
     adopted = ok(run(site, "adopt", "--reviewer", "Ana Pérez", "--lang", "es", "--lang", "fr",
                      "--lang", "ar", "--lang", "zh-Hans"))
@@ -233,9 +313,24 @@ def test_require_signoff_keeps_the_site_and_adopt_brings_it_back(site: Path) -> 
     assert sum(1 for e in po if (mark := signoff(e)) and mark.adopted) == 66
     ok(run(site, "publish", "--all"))
     assert {p for p in after} <= {p for p in (site / "output").rglob("*") if p.is_file()}
+    survives("require_signoff on, then pipeline adopt", browser, site, crawled)
     es = (site / "output" / "es" / f"{PAGE}.html").read_text("utf-8")
     assert "Reviews made before sign-off was required were attested on" in es
     record = ok(run(site, "record", "--lang", "es", "--output", str(site / "record.json")))
     assert record.exit_code == 0
     data = json.loads((site / "record.json").read_text("utf-8"))
     assert data["summary"]["adopted"] == 74 and "adopted" in data["summary"]["text"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "publish passes a page's relative link to a file that is not published "
+    "(visiting-hours.md: [visitor policy](../policies/visitors.md)) to the public page "
+    "unchanged and exits 0: en/visiting-hours.html links to policies/visitors.md, which "
+    "answers 404; neither extract nor publish reports it"))
+def test_publish_never_links_to_a_missing_file(site: Path, browser: Browser) -> None:
+    shutil.copy(DATA / "pages" / "visiting-hours.md", site / "source" / "pages")
+    ok(run(site, "extract"))
+    ok(run(site, "update"))
+    result = ok(run(site, "publish", "--all"))
+    found = crawl(browser, site / "output", BASE)
+    assert found.broken == [] or "visitors.md" in result.output, found.broken
