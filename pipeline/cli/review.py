@@ -292,9 +292,13 @@ def glossary_import(state: State, file: Path) -> None:
                    "one-time address printed here.")
 @click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
               help="Name recorded on accepted entries (default: $PIPELINE_REVIEWER, else $USER).")
+@click.option("--role", type=click.Choice(["reviser", "clinical"]), default="reviser",
+              show_default=True,
+              help="The role the panel signs in; clinical: the panel walks revised text of "
+                   "'review: clinical' pages (team.toml must give you the role).")
 @pass_state
 def serve(state: State, langs: tuple[str, ...], port: int, host: str, allow_remote: bool,
-          reviewer: str | None) -> None:
+          reviewer: str | None, role: str) -> None:
     """Serve the site and draft previews with live reload and in-context review."""
     from pipeline.errors import ConfigError
     from pipeline.review.serve.server import listen, missing_dependencies, run
@@ -311,12 +315,12 @@ def serve(state: State, langs: tuple[str, ...], port: int, host: str, allow_remo
     if listening.warning:
         click.echo(f"warning: {listening.warning}", err=True)
     click.echo(f"serving on {listening.url} (drafts: {listening.url}drafts/; reviewer: "
-               f"{name}; Ctrl-C stops)", err=True)
+               f"{name}, {role}; Ctrl-C stops)", err=True)
     if listening.start != listening.url:
         click.echo(f"open once to start the session: {listening.start}", err=True)
     run(state.config, languages, reviewer=name, listening=listening,
         on_error=lambda line: click.echo(f"error: {line}", err=True),
-        log_level="info" if state.verbose else "warning")
+        log_level="info" if state.verbose else "warning", role=role)
 
 
 COMMANDS = (review, record, export, import_, tm, glossary, serve)

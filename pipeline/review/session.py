@@ -109,10 +109,12 @@ def match_lines(matches: Sequence[Match]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What one action did. ``confirm`` asks for a second yes (accepting QA errors)."""
+    """What one action did. ``confirm`` asks for a second yes (accepting QA errors);
+    ``refused``: the text or the signer may not be signed (nothing written)."""
 
     message: str
     confirm: bool = False
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +286,8 @@ class Review:
             return Outcome("already reviewed")
         hidden = next((p for text in card.current if (p := refusal(text))), None)
         if hidden:
-            return Outcome(f"not accepted: {hidden}; edit it (the editor starts without it)")
+            return Outcome(f"not accepted: {hidden}; edit it (the editor starts without it)",
+                           refused=True)
         if card.errors and not confirmed:
             return Outcome(f"{len(card.errors)} QA error(s): accept anyway?", confirm=True)
 
@@ -295,7 +298,7 @@ class Review:
         refused = signing_refusal(self.config, found, self.reviewer, self.role,
                                   typed_by) if found is not None else None
         if refused:
-            return Outcome(refused)
+            return Outcome(refused, refused=True)
 
         def sign(entry: polib.POEntry) -> None:
             if typed_by and not entry_state.marks(entry, entry_state.TRANSLATOR):

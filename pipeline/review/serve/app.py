@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.catalog.entry import REVISER
 from pipeline.config import Config, Language
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.review.serve.guard import Access, ASGIApp, Guard
@@ -41,13 +42,14 @@ class ServeApp:
     puts it behind the :class:`~pipeline.review.serve.guard.Guard`."""
 
     def __init__(self, config: Config, *, languages: Iterable[Language], reviewer: str,
-                 access: Access, watch: bool = True,
+                 access: Access, watch: bool = True, role: str = REVISER,
                  on_change: Callable[[Change], None] | None = None,
                  on_error: Callable[[str], None] | None = None):
         self.config = config
         self.site = Site(config, languages)
         self.hub = Hub()
         self.reviewer = reviewer
+        self.role = role  # the role every sign-off of this server is made in
         self.access = access
         self.watching = watch
         self.on_change = on_change
@@ -216,7 +218,7 @@ class ServeApp:
         review = lang != self.site.source
         meta = {"mode": "draft", "lang": lang.gettext, "page": page, "review": review,
                 "token": self.access.page_token() if review else "",
-                "reviewer": self.reviewer}
+                "reviewer": self.reviewer, "role": self.role}
         return HTMLResponse(inject(text.replace("<head>", '<head><meta name="robots" '
                                                 'content="noindex">', 1), meta))
 
@@ -269,7 +271,7 @@ class ServeApp:
         try:
             lang = self._language(request.query_params.get("lang"))
             page = request.query_params.get("page", "")
-            found = await asyncio.to_thread(blocks, self.config, lang, page)
+            found = await asyncio.to_thread(blocks, self.config, lang, page, self.role)
         except PipelineError as exc:
             return JSONResponse({"error": self.where(exc)}, status_code=400)
         return JSONResponse({"blocks": [b.as_dict() for b in found],
@@ -288,7 +290,8 @@ class ServeApp:
                          seen_state=str(data["seen_state"]), action=str(data["action"]),
                          text=data.get("text"), note=str(data.get("note", "")),
                          confirmed=bool(data.get("confirmed", False)))
-            saved = await asyncio.to_thread(decide, self.config, lang, self.reviewer, d)
+            saved = await asyncio.to_thread(decide, self.config, lang, self.reviewer, d,
+                                            None, self.role)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             return JSONResponse({"error": f"bad request: {exc}"}, status_code=400)
         except PipelineError as exc:
@@ -329,12 +332,12 @@ class ServeApp:
 
 
 def create_app(config: Config, *, languages: Iterable[Language], reviewer: str,
-               access: Access, watch: bool = True,
+               access: Access, watch: bool = True, role: str = REVISER,
                on_change: Callable[[Change], None] | None = None,
                on_error: Callable[[str], None] | None = None) -> ASGIApp:
     """The application behind its guard (without the server around it)."""
     serve = ServeApp(config, languages=languages, reviewer=reviewer, access=access,
-                     watch=watch, on_change=on_change, on_error=on_error)
+                     watch=watch, role=role, on_change=on_change, on_error=on_error)
     return Guard(serve.starlette(), access)
 
 

@@ -7,6 +7,7 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from pipeline.catalog.entry import REVISER
 from pipeline.config import Config, Language
 from pipeline.errors import ConfigError
 from pipeline.review.serve.app import create_app
@@ -70,12 +71,14 @@ def listen(host: str, port: int, *, allow_remote: bool = False) -> Listening:
 
 
 def run(config: Config, languages: Iterable[Language], *, reviewer: str, listening: Listening,
-        log_level: str = "warning", on_error: Callable[[str], None] | None = None) -> None:
-    """Serve until interrupted (Ctrl-C); ``on_error`` gets one line per unreadable file."""
+        log_level: str = "warning", on_error: Callable[[str], None] | None = None,
+        role: str = REVISER) -> None:
+    """Serve until interrupted (Ctrl-C); ``on_error`` gets one line per unreadable file;
+    every sign-off is made in ``role``."""
     import uvicorn
 
     app = create_app(config, languages=languages, reviewer=reviewer, access=listening.access,
-                     on_error=on_error)
+                     on_error=on_error, role=role)
     server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on",
                                            timeout_graceful_shutdown=1))
     server.run(sockets=[listening.socket])

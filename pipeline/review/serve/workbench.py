@@ -16,17 +16,18 @@ from typing import Any
 
 import polib
 
-from pipeline.catalog.entry import add_note, is_outdated, is_reviewed, unsigned
+from pipeline.catalog.entry import CLINICAL, REVISER, add_note, is_outdated, is_reviewed, unsigned
 from pipeline.catalog.glossary import GlossaryTerm, load_glossary
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import load_catalog, save_catalog
 from pipeline.catalog.syntax import MAX_CATALOG_BYTES, MAX_FIELD_CHARS
+from pipeline.catalog.tiers import tier
 from pipeline.config import Config, Language
 from pipeline.errors import CatalogError, ConfigError, LockedError, SourceError
 from pipeline.fs import locked
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
-from pipeline.review.session import Item, Review, provenance
+from pipeline.review.session import Item, Review, provenance, waiting
 from pipeline.source import Document, list_pages, read_page
 from pipeline.source import markdown as parser
 from pipeline.visible import refusal
@@ -67,6 +68,7 @@ class Block:
     match: tuple[str, ...]  # the plain texts the page may show for it (translation, English)
     before: Neighbour | None = None
     after: Neighbour | None = None
+    waits: bool = False  # waits for a sign-off in the server's role (the panel's "next")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -155,9 +157,11 @@ def _terms(terms: Sequence[GlossaryTerm], english: str) -> tuple[tuple[str, str,
                   t.note or ("do not translate" if t.lang is None else "")) for t in shown)
 
 
-def blocks(config: Config, lang: Language, page: str) -> list[Block]:
-    """Every segment of ``page`` (title, description, body blocks) in page order."""
+def blocks(config: Config, lang: Language, page: str, role: str = REVISER) -> list[Block]:
+    """Every segment of ``page`` (title, description, body blocks) in page order; ``waits``
+    as :func:`waits_for` ``role``."""
     doc = _page(config, page)
+    clinical_page = tier(doc.meta, doc.path) == CLINICAL
     path = CatalogInfo(page, lang, config.locale_dir).po_path
     po = load_catalog(path).po if path.exists() else polib.POFile()
     glossary = load_glossary(config.glossary_path)
@@ -188,8 +192,18 @@ def blocks(config: Config, lang: Language, page: str) -> list[Block]:
                              if line.startswith(DISCUSS)) if e is not None else (),
             match=tuple(dict.fromkeys(p for p in (plain(translation), plain(seg.text)) if p)),
             before=_neighbour(before), after=_neighbour(after),
+            waits=waits_for(e, state, config, role, clinical_page),
         ))
     return out
+
+
+def waits_for(e: polib.POEntry | None, state: str, config: Config, role: str,
+              clinical_page: bool) -> bool:
+    """A reviser's panel walks every block not reviewed; a clinician's the revised entries
+    of a ``review: clinical`` page without a clinician's sign-off over their text."""
+    if role != CLINICAL:
+        return state != "reviewed"
+    return e is not None and clinical_page and waiting(e, config, CLINICAL)
 
 
 def _signed(e: polib.POEntry | None, config: Config) -> str:
@@ -224,21 +238,24 @@ class Decision:
 
 
 def decide(config: Config, lang: Language, reviewer: str, d: Decision,
-           today: str | None = None) -> Saved:
+           today: str | None = None, role: str = REVISER) -> Saved:
     """Apply one decision through :class:`Review` (edit, then accept) or add a discussion
-    note; any difference between what the panel showed and the disk is a conflict.
+    note, signing in ``role``; any difference between what the panel showed and the disk
+    is a conflict.
 
-    Everything the loader would refuse is refused before anything is written (raises)."""
+    Everything the loader would refuse is refused before anything is written (raises), and
+    so is a ``role`` the roster does not give ``reviewer`` in ``lang``."""
     path = CatalogInfo(d.page, lang, config.locale_dir).po_path
     check(config, d, path)
-    review = Review.start(config, lang, reviewer=reviewer,
-                          pages=[d.page], today=today)  # validates the page and the name
+    review = Review.start(config, lang, reviewer=reviewer, pages=[d.page], today=today,
+                          role=role)  # validates the page, the name and the role
     review.items = [Item(d.page, path, d.msgctxt, d.msgid)]
     card = review.card()
     if card is None:
         return _result(config, lang, d, "conflict", "the entry left the catalog (an update "
                        "ran); reload the page")
-    if card.current != (d.seen,) or card.reviewed != (d.seen_state == "reviewed"):
+    revised = card.reviewed if role != CLINICAL else _revised(config, path, d)
+    if card.current != (d.seen,) or revised != (d.seen_state == "reviewed"):
         return _result(config, lang, d, "conflict",
                        "the catalog changed on disk since you opened this block (an editor "
                        "saved it?); the file's text is shown — your text was not saved, "
@@ -261,9 +278,20 @@ def decide(config: Config, lang: Language, reviewer: str, d: Decision,
     outcome = review.accept(card, confirmed=d.confirmed)
     if outcome.confirm:
         return _result(config, lang, d, "confirm", outcome.message)
+    if outcome.refused:
+        return _result(config, lang, d, "refused", outcome.message)
     if review.accepted != 1 and not card.reviewed:
         return _result(config, lang, d, "conflict", outcome.message)
-    return _result(config, lang, d, "accepted", f"accepted, signed by {review.reviewer}")
+    return _result(config, lang, d, "accepted",
+                   f"accepted, signed by {review.reviewer}" + (" (clinical)" if role == CLINICAL
+                                                               else ""))
+
+
+def _revised(config: Config, path: Path, d: Decision) -> bool:
+    """Whether the block's entry is reviewed (revised) on disk now, whatever its clinical
+    sign-off (a clinician's card says "reviewed" only once signed clinically)."""
+    e = _entry(load_catalog(path).po, d.msgid, d.msgctxt)
+    return e is not None and is_reviewed(e, config.review)
 
 
 def check(config: Config, d: Decision, path: Path) -> None:

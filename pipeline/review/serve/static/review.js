@@ -246,7 +246,7 @@
 
   function nextIndex(from) {
     for (let i = from + 1; i < panel.blocks.length; i++) {
-      if (panel.blocks[i].state !== "reviewed") return i;
+      if (panel.blocks[i].waits) return i; // waits for a sign-off in the server's role
     }
     return from;
   }
@@ -256,6 +256,7 @@
                                "aria-label": "Review panel" },
       el("header", { class: "wb-head" },
         el("span", { class: "wb-where" }), el("span", { class: "wb-state" }),
+        el("span", { class: "wb-signer" }, (meta.reviewer || "") + " · " + (meta.role || "reviser")),
         el("button", { type: "button", class: "wb-prev", "aria-label": "Previous block" }, "◀"),
         el("button", { type: "button", class: "wb-next", "aria-label": "Next block" }, "▶"),
         el("button", { type: "button", class: "wb-close", "aria-label": "Close" }, "×")),
