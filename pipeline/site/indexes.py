@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from pipeline.catalog.extract import SITE_DOMAIN
 from pipeline.config import Language
+from pipeline.site.digests import Digests
 from pipeline.site.layout import Publisher, native_name
 from pipeline.site.manifest import digest
 from pipeline.site.plan import TreePlan
@@ -34,25 +35,25 @@ class IndexFile:
     lang: Language | None = None
 
 
-def index_files(publisher: Publisher, tree: TreePlan,
+def index_files(digests: Digests, tree: TreePlan,
                 titles: Mapping[str, str]) -> list[IndexFile]:
     """The tree's indexes (and sitemap), with the digests that decide a rewrite."""
-    shared = publisher.shared_digest()
+    shared = digests.shared()
     pages = _pages_by_language(tree)
     listing = [f"{lang.gettext}:{p}" for lang in tree.languages for p in pages[lang]]
     names = sorted({p for lang in tree.languages for p in pages[lang]})
     files = [IndexFile("index.html", ROOT, digest(shared, ROOT, str(tree.preview), *listing,
                                                    *(f"{n}\0{titles[n]}" for n in names)))]
     for lang in tree.languages:
-        parts = [f"{p}\0{titles[p]}\0{publisher.catalog_digest(lang, p, SITE_DOMAIN)}"
+        parts = [f"{p}\0{titles[p]}\0{digests.catalogs(lang, p, SITE_DOMAIN)}"
                  for p in pages[lang]]
         files.append(IndexFile(f"{lang.gettext}/index.html", LANGUAGE,
                                digest(shared, LANGUAGE, str(tree.preview), lang.gettext,
                                       ",".join(x.gettext for x in tree.languages), *parts),
                                lang))
-    if publisher.config.base_url and not tree.preview:
+    if digests.config.base_url and not tree.preview:
         files.append(IndexFile("sitemap.xml", SITEMAP,
-                               digest(shared, SITEMAP, publisher.config.base_url, *listing)))
+                               digest(shared, SITEMAP, digests.config.base_url, *listing)))
     return files
 
 
