@@ -64,7 +64,7 @@ def op_sample(root: str, pages: list[str], langs: list[str]) -> dict[str, Any]:
     from weasyprint import HTML
 
     from pipeline.config import load_config, parse_language
-    from pipeline.site.layout import Publisher, RenderTask
+    from pipeline.site.page_renderer import Publisher, RenderTask
     from pipeline.source import read_page
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from pipeline.catalog.extract import SITE_DOMAIN
 from pipeline.config import Language
 from pipeline.site.digests import Digests
-from pipeline.site.layout import Publisher, native_name
 from pipeline.site.manifest import digest
+from pipeline.site.page_renderer import Publisher, native_name
 from pipeline.site.plan import TreePlan
 from pipeline.site.templating import template_errors
 

@@ -25,7 +25,6 @@ from pipeline.site.continuity import public_before, save_published
 from pipeline.site.digests import Digests
 from pipeline.site.gate import STUB, Counts, Verdict, judge, page_verdicts, unsigned_problem
 from pipeline.site.indexes import index_files, render_index
-from pipeline.site.layout import Publisher, RenderTask, make_renderer, native_name
 from pipeline.site.manifest import (
     MANIFEST,
     Hashes,
@@ -34,6 +33,7 @@ from pipeline.site.manifest import (
     catalog_facts,
     count_catalogs,
 )
+from pipeline.site.page_renderer import Publisher, RenderTask, make_renderer, native_name
 from pipeline.site.plan import (
     PREVIEW,
     PUBLIC,

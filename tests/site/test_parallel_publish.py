@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 import pipeline.site.digests as digests_module
-import pipeline.site.layout as layout_module
 import pipeline.site.manifest as manifest_module
+import pipeline.site.page_renderer as page_renderer_module
 import pipeline.site.publish as publish_module
 from pipeline.config import Config, load_config, parse_language
 from pipeline.errors import PipelineError, PublishError
@@ -176,7 +176,7 @@ def test_noop_publish_reads_no_page_or_catalog_and_writes_nothing(
     monkeypatch.setattr(manifest_module, "_COUNTS", {})
     monkeypatch.setattr(publish_module, "read_page", forbidden)
     monkeypatch.setattr(manifest_module, "count_catalog", forbidden)
-    monkeypatch.setattr(layout_module, "load_catalog", forbidden)
+    monkeypatch.setattr(page_renderer_module, "load_catalog", forbidden)
     items = run(published, jobs=2)
     assert len(items) == 6 and not any(i.written for i in items)
     assert files(published) == before  # not even the manifest or the index is rewritten
@@ -336,7 +336,7 @@ def test_the_output_code_covers_the_modules_that_make_the_output(tmp_path: Path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(digests_module, "PACKAGE", copy)
         same = output_code(Hashes())
-        body = copy / "site" / "render.py"
+        body = copy / "site" / "body.py"
         body.write_text(body.read_text("utf-8") + "\n# a fix\n", encoding="utf-8")
         fixed = output_code(Hashes())
     assert same == output_code(Hashes()) and fixed != same

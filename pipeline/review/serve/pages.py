@@ -32,7 +32,7 @@ class Site:
         self.version = 0
 
     def _publisher(self, draft: bool) -> Any:
-        from pipeline.site.layout import Publisher
+        from pipeline.site.page_renderer import Publisher
 
         found = self._publishers.get(draft)
         if found is None:
@@ -68,7 +68,7 @@ class Site:
 
     def render_pdf(self, lang: Language, page: str, *, draft: bool) -> bytes:
         """The page's PDF as ``publish`` would write it (WeasyPrint; nothing is written)."""
-        from pipeline.site.layout import RenderTask
+        from pipeline.site.page_renderer import RenderTask
 
         key = (draft, lang.gettext, page)
         with self._lock:

@@ -27,7 +27,7 @@ from pipeline.fs import locked
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
 from pipeline.review.session import Item, Review, provenance
-from pipeline.site.render import SAFE_MD
+from pipeline.site.body import SAFE_MD
 from pipeline.source import Document, list_pages, read_page
 from pipeline.visible import refusal
 

@@ -25,8 +25,8 @@ from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, parse_language
 from pipeline.fs import atomic_write
 from pipeline.site.about import about_translation
+from pipeline.site.body import Rendered, render_body
 from pipeline.site.digests import find_assets
-from pipeline.site.render import Rendered, render_body
 from pipeline.site.templating import css_string, environment, template_errors
 from pipeline.site.translations import Translations
 from pipeline.source import Document
