@@ -1,5 +1,6 @@
-"""The Jinja2 layout around a rendered body: one page in one language as HTML (and PDF),
-with the localized title, alternates, language switcher, dates and draft marks.
+"""The page renderer: the Jinja2 layout around a rendered body (:mod:`pipeline.site.body`),
+one page in one language as HTML (and PDF), with the localized title, alternates, language
+switcher, dates and draft marks.
 
 Template strings and the page title are translations too, and as untrusted as the body.
 Template strings are always *reviewed* text (a draft preview's banner too), else the
@@ -76,13 +77,13 @@ WATERMARK = "assets/watermark.svg"  # served to WeasyPrint from memory, never wr
 
 
 def make_renderer(config: Config, formats: tuple[str, ...]) -> Any:
-    """A warm :meth:`Publisher.render` for a worker process (picklable by reference)."""
-    publisher = Publisher(config, formats=formats)
-    publisher.warm()
-    return publisher.render
+    """A warm :meth:`PageRenderer.render` for a worker process (picklable by reference)."""
+    renderer = PageRenderer(config, formats=formats)
+    renderer.warm()
+    return renderer.render
 
 
-class Publisher:
+class PageRenderer:
     """Renders pages for languages; one instance per ``publish`` call (and per worker)."""
 
     def __init__(self, config: Config, *, formats: Sequence[str],

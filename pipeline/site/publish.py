@@ -33,7 +33,7 @@ from pipeline.site.manifest import (
     catalog_facts,
     count_catalogs,
 )
-from pipeline.site.page_renderer import Publisher, RenderTask, make_renderer, native_name
+from pipeline.site.page_renderer import PageRenderer, RenderTask, make_renderer, native_name
 from pipeline.site.plan import (
     PREVIEW,
     PUBLIC,
@@ -61,7 +61,7 @@ from pipeline.source import Document, list_pages, read_page
 
 __all__ = [
     "MANIFEST", "PREVIEW", "PUBLIC", "REFUSED", "REMOVED", "WITHDRAWN", "Decision", "Hashes",
-    "Manifest", "PublishItem", "PublishReport", "Publisher", "RenderTask", "Translations",
+    "Manifest", "PageRenderer", "PublishItem", "PublishReport", "RenderTask", "Translations",
     "Shard", "TreePlan", "UnionReport", "Workers", "check_union", "gate", "native_name",
     "publish",
 ]
@@ -127,7 +127,7 @@ def publish(
     check_request(config, request)
     check_preview_dir(config, request.preview_dir)
     digests = Digests(config, formats=request.formats, hashes=Hashes())
-    publisher = Publisher(config, formats=request.formats, assets=digests.assets)
+    renderer = PageRenderer(config, formats=request.formats, assets=digests.assets)
     pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats))
     try:
         plan, manifests = _plan(digests, request, pool)
@@ -136,7 +136,7 @@ def publish(
             plan, share = restrict(plan, shard)
         check_trees(plan, manifests, public=config.output_dir)
         docs, titles = _parse_pages(digests, plan, manifests, pool)
-        _check_layout(publisher, plan)
+        _check_layout(renderer, plan)
         removed: list[Path] = []
 
         def make_room() -> None:  # once a first page is rendered: a bad layout changes nothing
@@ -144,13 +144,13 @@ def publish(
             removed.extend(_remove(plan))
             copy_assets(plan, manifests, digests.assets, digests.hashes)
 
-        items = _write_pages(publisher, plan, manifests, docs, pool, progress, make_room,
+        items = _write_pages(renderer, plan, manifests, docs, pool, progress, make_room,
                              share)
         if not any(item.written for item in items):
             make_room()
         if shard is not None:
             claim(plan, manifests)
-        _write_indexes(publisher, digests, plan, manifests, titles)
+        _write_indexes(renderer, digests, plan, manifests, titles)
         _save_manifests(digests, plan, manifests)
         if not request.draft:
             save_published(config, published_now(plan.decisions))
@@ -275,7 +275,7 @@ def _parse_pages(digests: Digests, plan: Plan, manifests: Mapping[Path, Manifest
     return docs, {name: fact.title for name, fact in facts.items()}
 
 
-def _check_layout(publisher: Publisher, plan: Plan) -> None:
+def _check_layout(renderer: PageRenderer, plan: Plan) -> None:
     """Fonts for every PDF to render and a layout that compiles, before any write."""
     todo = [out for tree in plan.trees for out in tree.pages if out.todo]
     if any("pdf" in out.todo for out in todo):
@@ -283,7 +283,7 @@ def _check_layout(publisher: Publisher, plan: Plan) -> None:
 
         for lang in dict.fromkeys(out.lang for out in todo if "pdf" in out.todo):
             check_fonts(lang)
-    publisher.check_templates()
+    renderer.check_templates()
 
 
 def _remove(plan: Plan) -> list[Path]:
@@ -307,7 +307,7 @@ def _remove(plan: Plan) -> list[Path]:
     return removed
 
 
-def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
+def _write_pages(renderer: PageRenderer, plan: Plan, manifests: Mapping[Path, Manifest],
                  docs: Mapping[Path, Document], pool: Workers,
                  progress: Callable[[PublishItem], None] | None,
                  before_first_write: Callable[[], None],
@@ -317,12 +317,12 @@ def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
                         tree.root, out.stub) for tree, out in outputs if out.todo]
     items: list[PublishItem] = []
     first = True
-    results = pool.map(run_job, tasks, local=publisher.render)
+    results = pool.map(run_job, tasks, local=renderer.render)
     with contextlib.closing(results):
         for tree, out in outputs:
             files = {f.format: f for f in next(results)} if out.todo else {}
             for fmt, inputs in out.digests:
-                target = publisher.target(tree.root, out.lang, out.page.stem, fmt)
+                target = renderer.target(tree.root, out.lang, out.page.stem, fmt)
                 done = files.get(fmt)
                 if done is None:
                     name = f"{out.lang.gettext}/{out.page.stem}.{fmt}"
@@ -345,13 +345,13 @@ def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
     return items
 
 
-def _write_indexes(publisher: Publisher, digests: Digests, plan: Plan,
+def _write_indexes(renderer: PageRenderer, digests: Digests, plan: Plan,
                    manifests: Mapping[Path, Manifest], titles: Mapping[str, str]) -> None:
     for tree in plan.trees:
         outputs = manifests[tree.root].outputs
         for file in index_files(digests, tree, titles):
             if outputs.get(file.name) != file.digest or not (tree.root / file.name).exists():
-                _write(tree.root / file.name, render_index(publisher, tree, titles, file))
+                _write(tree.root / file.name, render_index(renderer, tree, titles, file))
                 outputs[file.name] = file.digest
 
 
