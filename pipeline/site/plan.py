@@ -200,12 +200,18 @@ def plan_tree(config: Config, digests: Digests, request: Request, manifest: Mani
     keep = {"index.html"} | ({"sitemap.xml"} if config.base_url and not preview else set())
     keep.update(f"assets/{name}" for name in digests.assets)
     out = os.fspath(root)
+    # each page's languages, found once per page: sets, one pass per language
+    full = {x: {p.stem for p in pages_of[x]} - set(stubs.get(x, ())) for x in languages}
+    offered: dict[str, tuple[Language, ...]] = {}
     for lang in languages:
         keep.add(f"{lang.gettext}/index.html")
+        shown = stubs.get(lang, ())
         for page in pages_of[lang]:
-            stub = page.stem in stubs.get(lang, ())
-            where = tuple(x for x in languages
-                          if page in pages_of[x] and page.stem not in stubs.get(x, ()))
+            stub = page.stem in shown
+            where = offered.get(page.stem)
+            if where is None:
+                where = offered[page.stem] = tuple(x for x in languages
+                                                   if page.stem in full[x])
             inputs = digests.page(page, lang, preview=preview, languages=where, stub=stub)
             name = f"{lang.gettext}/{page.stem}"
             keep.update(f"{name}.{fmt}" for fmt in kept_formats)
