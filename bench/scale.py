@@ -18,7 +18,6 @@ Run: .venv/bin/python bench/scale.py [--pages 500] [--langs 12] [--target 500x12
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import random
@@ -37,20 +36,13 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
+from benchlib import bench_run  # noqa: E402
+
 from pipeline.site.shard import balance  # noqa: E402
 
 PHASES = ("full rebuild", "no-op", "one page edited", "one string edited")
 
 
-def bench_run() -> ModuleType:
-    """``bench/run.py`` as a module; its ``bench_module`` loads the other benchmark files."""
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("bench/run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- in a child process: per-render costs beside bare WeasyPrint ----------------------------

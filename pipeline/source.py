@@ -6,20 +6,21 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
 from pipeline.errors import SourceError
+from pipeline.frontmatter import META_KEYS, split_front_matter
 from pipeline.visible import is_control
 from pipeline.visible import name as char_name
 
+if TYPE_CHECKING:  # markdown-it and PyYAML load when a page is parsed, not at start-up
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 MAX_SEGMENT_CHARS = 10_000
-MAX_META_CHARS = 1_000
 """A page's title or description longer than this is refused."""
 MAX_PAGE_BYTES = 512 * 1024
 """A page larger than this is refused (the seed page is 6 KB; a 10 MB one took minutes to
@@ -30,17 +31,17 @@ _SOFT_BREAK = re.compile(r"(?<!\\)[ \t]*\n[ \t]*")
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)\n[ \t]*")
 COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 """An HTML comment: the one kind of raw HTML a page may hold (notes for its owner)."""
-META_KEYS = ("title", "description")
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel", ""})
 """Link schemes a translation may carry (``""``: a page of the site, an anchor)."""
 
 
-def make_markdown(*, html: bool) -> MarkdownIt:
-    """CommonMark plus GFM tables and strikethrough; ``html`` only for trusted source."""
+@cache
+def markdown(*, html: bool) -> MarkdownIt:
+    """CommonMark plus GFM tables and strikethrough; ``html`` only for trusted source (the
+    pages themselves). One parser of each kind per process, made on first use."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": html}).enable(["table", "strikethrough"])
-
-
-SOURCE_MD = make_markdown(html=True)
 
 
 def fold(text: str) -> str:
@@ -151,72 +152,6 @@ class Document:
         return value if isinstance(value, date) else None
 
 
-def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
-    """Return (meta, line of each meta key, body, body's first line offset)."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        raise SourceError(
-            "no YAML front matter; start the page with '---', a 'title:' line and '---'",
-            path=path,
-            line=1,
-        )
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
-    except StopIteration:
-        raise SourceError(
-            "front matter is not closed; add a line '---' after it", path=path, line=1
-        ) from None
-    raw = "\n".join(lines[1:end])
-    try:
-        meta = yaml.safe_load(raw) or {}
-    except RecursionError:  # PyYAML composes nested lists and maps recursively
-        raise SourceError("front matter nests too deeply; use plain 'key: value' lines",
-                          path=path, line=2) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise SourceError(f"front matter: {problem}; fix the YAML", path=path, line=line) from None
-    except ValueError as exc:  # a well-formed but impossible date: "updated: 2026-13-45"
-        line = next((i + 1 for i in range(1, end) if _bad_date(lines[i])), None)
-        raise SourceError(
-            f"front matter: {exc} (a date?); write dates as YYYY-MM-DD", path=path, line=line
-        ) from None
-    if not isinstance(meta, dict):
-        raise SourceError("front matter must be 'key: value' lines", path=path, line=2)
-    title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise SourceError("front matter has no 'title'; add 'title: …'", path=path, line=2)
-    for key in META_KEYS:
-        if key in meta and not isinstance(meta[key], str):
-            raise SourceError(f"front matter '{key}' must be text", path=path, line=2)
-        if key in meta and len(meta[key]) > MAX_META_CHARS:
-            raise SourceError(
-                f"front matter '{key}' has {len(meta[key]):,} characters (limit "
-                f"{MAX_META_CHARS:,}); shorten it",
-                path=path,
-                line=2,
-            )
-    key_lines: dict[str, int] = {}
-    for i in range(1, end):
-        m = re.match(r"([A-Za-z_]+)\s*:", lines[i])
-        if m and m.group(1) not in key_lines:
-            key_lines[m.group(1)] = i + 1
-    body = "\n".join(lines[end + 1 :])
-    return meta, key_lines, body, end + 1
-
-
-def _bad_date(line: str) -> bool:
-    m = re.match(r"\s*\w+\s*:\s*['\"]?(\d{4})-(\d\d?)-(\d\d?)\b", line)
-    if m is None:
-        return False
-    try:
-        date(*map(int, m.groups()))
-    except ValueError:
-        return True
-    return False
-
-
 def read_page(path: Path) -> Document:
     """Read and parse ``path``; raise :class:`SourceError` with file and line on bad input."""
     try:
@@ -255,9 +190,9 @@ def parse_page(text: str, path: Path) -> Document:
     """Parse page text (front matter + Markdown)."""
     if not text.strip():
         raise SourceError("the page is empty; add front matter and content", path=path)
-    meta, key_lines, body, offset = _split_front_matter(text, path)
+    meta, key_lines, body, offset = split_front_matter(text, path)
     env: dict[str, Any] = {}
-    tokens = SOURCE_MD.parse(body, env)
+    tokens = markdown(html=True).parse(body, env)
     segments = [
         Segment(fold(str(meta[key])), key, key_lines.get(key, 2))
         for key in META_KEYS

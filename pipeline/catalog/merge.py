@@ -7,9 +7,11 @@ removed strings become obsolete and come back, translation and all, if they retu
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polib
 
@@ -23,12 +25,20 @@ from pipeline.catalog.entry import (
 from pipeline.catalog.header import now_stamp, po_header
 from pipeline.catalog.match import Matcher
 from pipeline.catalog.paths import CatalogInfo
-from pipeline.catalog.pofile import Catalog, load_catalog, new_catalog, save_catalog
+from pipeline.catalog.pofile import (
+    Catalog,
+    encode_catalog,
+    load_catalog,
+    new_catalog,
+    parse_catalog,
+    read_catalog_bytes,
+)
 from pipeline.catalog.poformat import WRAP
+from pipeline.catalog.reads import Memo, Templates, digest
 from pipeline.catalog.syntax import MAX_NPLURALS
 from pipeline.config import Config, Language
 from pipeline.errors import CatalogError
-from pipeline.fs import locked
+from pipeline.fs import atomic_write, locked
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +192,8 @@ def merge(cat: Catalog, pot: polib.POFile) -> dict[str, int]:
                 # a previous plural or context alone is a syntax error for msgfmt
                 e.previous_msgid_plural = e.previous_msgctxt = None
             counts["obsolete"] += 1
-    obsolete = [e for e in cat.po if e.obsolete and _key(e) not in {_key(r) for r in result}]
+    merged = {_key(r) for r in result}  # once, not per obsolete entry
+    obsolete = [e for e in cat.po if e.obsolete and _key(e) not in merged]
     cat.po[:] = result + obsolete
     return counts
 
@@ -195,28 +206,95 @@ def _template(path: polib.POFile | None, info: CatalogInfo) -> polib.POFile:
     return load_catalog(info.pot_path).po  # other read errors: one line, not a traceback
 
 
+def _merged(info: CatalogInfo, template: polib.POFile, data: bytes | None,
+            ) -> tuple[bytes, dict[str, int]]:
+    """Merge ``template`` into the catalog whose bytes are ``data`` (None: a new catalog);
+    returns the bytes to write (``data`` itself when nothing changed) and the counts."""
+    pot_date = str(template.metadata.get("POT-Creation-Date", now_stamp()))
+    if data is None:
+        cat = new_catalog(info.po_path)
+        cat.po.metadata = po_header(info.lang, info.domain, pot_date)
+        cat.po.header = (
+            f"{info.lang.gettext} translation of l10n-pipeline '{info.domain}'.\n"
+            "Edit msgstr lines; remove the 'fuzzy' flag once a translation is reviewed."
+        )
+    else:
+        cat = parse_catalog(data, info.po_path)
+        if cat.po.metadata.get("POT-Creation-Date") != pot_date:
+            cat.po.metadata["POT-Creation-Date"] = pot_date
+    counts = merge(cat, template)
+    cat.po.wrapwidth = WRAP
+    return encode_catalog(cat)[0], counts
+
+
+def _read(path: Path) -> bytes | None:
+    return read_catalog_bytes(path) if path.exists() else None
+
+
 def update_one(info: CatalogInfo, pot: polib.POFile | None = None) -> UpdateItem:
     """Create or merge one catalog, atomically, under its lock."""
     template = _template(pot, info)
-    pot_date = str(template.metadata.get("POT-Creation-Date", now_stamp()))
-    path = info.po_path
-    with locked(path):
-        created = not path.exists()
-        if created:
-            cat = new_catalog(path)
-            cat.po.metadata = po_header(info.lang, info.domain, pot_date)
-            cat.po.header = (
-                f"{info.lang.gettext} translation of l10n-pipeline '{info.domain}'.\n"
-                "Edit msgstr lines; remove the 'fuzzy' flag once a translation is reviewed."
-            )
-        else:
-            cat = load_catalog(path)
-            if cat.po.metadata.get("POT-Creation-Date") != pot_date:
-                cat.po.metadata["POT-Creation-Date"] = pot_date
-        counts = merge(cat, template)
-        cat.po.wrapwidth = WRAP
-        changed = save_catalog(cat, path)
-    return UpdateItem(info.domain, info.lang.gettext, str(path), created, changed, **counts)
+    with locked(info.po_path):
+        old = _read(info.po_path)
+        new, counts = _merged(info, template, old)
+        changed = atomic_write(info.po_path, new)
+    return UpdateItem(info.domain, info.lang.gettext, str(info.po_path), old is None, changed,
+                      **counts)
+
+
+# Bytes of changed catalogs held between reading all and writing any; past it, a catalog is
+# merged again when it is written (a huge first update must not hold every file in memory).
+HOLD_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class _Step:
+    """One catalog of an update, read and merged, not yet written."""
+
+    info: CatalogInfo
+    pot: str  # digest of the template's bytes
+    read: str | None  # digest of the catalog's bytes as read (None: it did not exist)
+    write: bytes | None  # what to write (None: nothing, or merge again when writing)
+    again: bool  # changed, but its bytes were not held: merged again when written
+    counts: dict[str, int]
+
+
+def _step(info: CatalogInfo, templates: Templates, memo: Memo) -> _Step:
+    """Read and merge one catalog (or find its result in the memo); write nothing."""
+    pot = templates.digest(info.domain)
+    data = _read(info.po_path)
+    read = None if data is None else digest(data)
+    known = None if read is None else memo.counts(info.domain, pot, read)
+    if known is not None:
+        return _Step(info, pot, read, None, False, known)
+    new, counts = _merged(info, templates.po(info.domain), data)
+    return _Step(info, pot, read, None if new == data else new, False, counts)
+
+
+def _finish(step: _Step, templates: Templates, memo: Memo) -> UpdateItem:
+    """Write ``step``'s catalog (under its language's lock, held by the caller) and note in
+    the memo what a rerun may skip. A catalog someone saved since it was read is merged
+    again from what is on disk now: their edit is not overwritten."""
+    info, changed = step.info, False
+    if step.write is not None or step.again:
+        now = _read(info.po_path)
+        if step.again or (None if now is None else digest(now)) != step.read:
+            step.write, step.counts = _merged(info, templates.po(info.domain), now)
+            step.read = None if now is None else digest(now)
+        assert step.write is not None
+        changed = atomic_write(info.po_path, step.write)
+        step.write = None
+    if step.read is None or changed:
+        memo.forget(info.domain)
+    elif info.domain not in templates.parsed or _dated(templates.po(info.domain)):
+        memo.record(info.domain, step.pot, step.read, step.counts)
+    return UpdateItem(info.domain, info.lang.gettext, str(info.po_path), step.read is None,
+                      changed, **step.counts)
+
+
+def _dated(template: polib.POFile) -> bool:
+    """A template without a date makes a merge stamp the time: not the same result twice."""
+    return "POT-Creation-Date" in template.metadata
 
 
 def update(
@@ -226,7 +304,12 @@ def update(
     domains: Sequence[str] | None = None,
     progress: Callable[[UpdateItem], None] | None = None,
 ) -> list[UpdateItem]:
-    """Merge every template into every language's catalogs (creating missing ones)."""
+    """Merge every template into every language's catalogs (creating missing ones).
+
+    The languages' catalog folders are locked for the whole run. Each file is read once, and
+    every catalog is read and merged before any is written: one broken file leaves all
+    untouched. A catalog whose bytes and template's bytes are ones an earlier update found
+    already merged is not parsed again (:mod:`pipeline.catalog.reads`)."""
     from pipeline.catalog.paths import domains as all_domains
 
     names = list(domains) if domains is not None else all_domains(config)
@@ -234,25 +317,32 @@ def update(
         raise CatalogError(
             "no templates in locale/; run 'pipeline extract' first", path=config.locale_dir
         )
-    templates = {}
-    for name in names:
-        info = CatalogInfo(name, languages[0], config.locale_dir) if languages else None
-        if info is None:
-            break
-        templates[name] = _template(None, info)
-    # Read every existing catalog before writing any: one broken file leaves all untouched.
-    for lang in languages:
-        for name in names:
-            path = CatalogInfo(name, lang, config.locale_dir).po_path
-            if path.exists():
-                load_catalog(path)
+    if not languages:
+        return []
+    templates = Templates(config.locale_dir)
+    for name in names:  # a missing or unreadable template: nothing is read further
+        templates.digest(name)
     items = []
-    for lang in languages:
-        for name in names:
-            item = update_one(CatalogInfo(name, lang, config.locale_dir), templates[name])
+    with contextlib.ExitStack() as locks:
+        for lang in dict.fromkeys(languages):  # one lock per folder, taken once
+            locks.enter_context(locked(CatalogInfo(names[0], lang, config.locale_dir).po_path))
+        memos = {lang: Memo.load(config.cache_dir, lang.gettext) for lang in languages}
+        steps: list[_Step] = []
+        held = 0
+        for lang in languages:
+            for name in names:
+                step = _step(CatalogInfo(name, lang, config.locale_dir), templates, memos[lang])
+                held += len(step.write or b"")
+                if held > HOLD_BYTES and step.write is not None:
+                    step.write, step.again = None, True
+                steps.append(step)
+        for step in steps:
+            item = _finish(step, templates, memos[step.info.lang])
             if progress:
                 progress(item)
             items.append(item)
+        for memo in memos.values():
+            memo.save()
     return items
 
 

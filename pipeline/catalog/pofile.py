@@ -37,7 +37,7 @@ def fingerprint(entry: polib.POEntry) -> tuple[object, ...]:
         entry.msgid,
         entry.msgid_plural,
         entry.msgstr,
-        tuple(sorted(entry.msgstr_plural.items())),
+        tuple(sorted(entry.msgstr_plural.items())) if entry.msgstr_plural else (),
         tuple(entry.flags),
         tuple(entry.occurrences),
         entry.comment,
@@ -263,7 +263,8 @@ def parse_catalog(data: bytes, path: Path) -> Catalog:
             if entry.obsolete and "#~|" in chunk:
                 _read_obsolete_previous(entry, chunk)
         cat.remember(chunks)
-    cat.snapshot = cat.state()
+    cat.snapshot = (cat.header_fingerprint(), tuple(cat.raw[id(e)][0] for e in po)) if len(
+        cat.raw) == len(po) else cat.state()  # remember() took the fingerprints: not twice
     return cat
 
 
@@ -299,6 +300,11 @@ def _polib_parse(text: str) -> polib.POFile:
 
 
 def load_catalog(path: Path) -> Catalog:
+    return parse_catalog(read_catalog_bytes(path), path)
+
+
+def read_catalog_bytes(path: Path) -> bytes:
+    """A catalog file's bytes; a missing, unreadable or oversize one is a one-line error."""
     try:
         if path.stat().st_size > MAX_CATALOG_BYTES:  # before reading it all into memory
             raise CatalogError(
@@ -306,14 +312,13 @@ def load_catalog(path: Path) -> Catalog:
                 "catalog? split it",
                 path=path,
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise CatalogError(
             "catalog not found; run 'pipeline init' or 'update'", path=path
         ) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
-    return parse_catalog(data, path)
 
 
 def new_catalog(path: Path | None = None) -> Catalog:

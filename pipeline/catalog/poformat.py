@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import polib
 
+from pipeline.catalog.syntax import unescape
+
 WRAP = 79
 
 
@@ -56,6 +58,7 @@ def _str_field(
 # polib's own wrapping differs from msgcat's (it starts lines with the space it broke at);
 # catalogs written here should diff cleanly against files that gettext tools wrote.
 polib._BaseEntry._str_field = _str_field
+polib.unescape = unescape  # the same result; polib's compiles a pattern per call
 
 
 def render_header(po: polib.POFile, wrap: int = WRAP) -> str:

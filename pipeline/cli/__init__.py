@@ -1,81 +1,21 @@
-"""The ``pipeline`` command: parse options, call one library function, print its result."""
+"""The ``pipeline`` command: parse options, call one library function, print its result.
+
+The group is defined here and every command is registered on it explicitly, from the
+modules that hold them by audience (:mod:`pipeline.cli.catalog`, :mod:`pipeline.cli.review`,
+:mod:`pipeline.cli.site`); those import only :mod:`pipeline.cli.common`, never this module.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from pipeline import __version__
-from pipeline.config import Config, Language, load_config, parse_language
-from pipeline.errors import PipelineError
-
-
-@dataclass(slots=True)
-class State:
-    root: Path | None
-    verbose: int
-    quiet: bool
-    _config: Config | None = None
-
-    @property
-    def config(self) -> Config:
-        if self._config is None:
-            self._config = load_config(self.root)
-        return self._config
-
-    def say(self, message: str) -> None:
-        if not self.quiet:
-            click.echo(message)
-
-    def note(self, message: str) -> None:
-        """Progress and details: to stderr, silent with -q."""
-        if not self.quiet:
-            click.echo(message, err=True)
-
-
-class PipelineGroup(click.Group):
-    """Turns :class:`PipelineError` into one line on stderr and its exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PipelineError as exc:
-            state = ctx.find_object(State)
-            root = state._config.root if state is not None and state._config else (
-                state.root if state is not None else None)
-            click.echo(f"error: {exc.shown(root)}", err=True)
-            if state is not None and state.verbose and exc.__cause__ is not None:
-                click.echo(f"  caused by: {exc.__cause__!r}", err=True)
-            ctx.exit(exc.exit_code)
-
-
-def chosen_languages(state: State, codes: Sequence[str], *,
-                     all_if_empty: bool = True) -> list[Language]:
-    if codes:
-        seen: dict[str, Language] = {}
-        for code in codes:
-            lang = parse_language(code)
-            seen.setdefault(lang.gettext, lang)
-        return list(seen.values())
-    if not all_if_empty:
-        return []
-    langs = list(state.config.languages)
-    if not langs:
-        raise PipelineError("no languages configured; pass --lang or set [tool.pipeline] languages")
-    return langs
-
-
-lang_option = click.option(
-    "--lang", "-l", "langs", multiple=True, metavar="LANG",
-    help="Language code (es, pt-BR, zh-Hans); repeatable. Default: every configured language.",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-pass_state = click.make_pass_decorator(State)
+from pipeline.cli import catalog, review, site
+from pipeline.cli.common import PipelineGroup, State
 
 
 @click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,7 +31,8 @@ def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> Non
     """Translate and publish patient-information pages.
 
     \b
-    Translator:  pipeline update --lang es   (then edit locale/es/LC_MESSAGES/*.po)
+    Translator:  pipeline extract   (after any English change: the templates)
+                 pipeline update --lang es   (then edit locale/es/LC_MESSAGES/*.po)
                  pipeline translate --lang es   (machine drafts, marked fuzzy)
                  pipeline review --lang es   (accept or edit drafts one by one)
                  pipeline status --html reports/status.html
@@ -100,34 +41,10 @@ def cli(ctx: click.Context, root: Path | None, verbose: int, quiet: bool) -> Non
     ctx.obj = State(root, verbose, quiet)
 
 
-
-
-def progress_bar(percent: float, width: int = 4) -> str:
-    full = round(percent / 100 * width)
-    return "█" * full + "·" * (width - full)
-
-
-def relative_paths(state: State, text: str) -> str:
-    """A library message with the project folder's paths made relative to it (as every
-    other message names them)."""
-    root = state.config.root
-    for base in dict.fromkeys((str(root), str(root.resolve()))):
-        text = text.replace(base.rstrip("/") + "/", "")
-    return text
-
-
-def shown_path(state: State, path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(state.config.root))
-    except ValueError:
-        return str(path)
-
+for _command in (*catalog.COMMANDS, *review.COMMANDS, *site.COMMANDS):
+    cli.add_command(_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="pipeline")
-
-
-# The commands register themselves on `cli` when their modules are imported.
-from pipeline.cli import catalog, review, site  # noqa: E402, F401

@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 
-from pipeline.cli import (
+from pipeline.cli.common import (
     State,
     chosen_languages,
-    cli,
     json_option,
     lang_option,
     pass_state,
@@ -22,7 +21,7 @@ from pipeline.cli import (
 from pipeline.config import parse_language
 
 
-@cli.command()
+@click.command()
 @pass_state
 def extract(state: State) -> None:
     """Extract English strings from source/ into locale/*.pot."""
@@ -38,7 +37,7 @@ def extract(state: State) -> None:
         state.say(f"{mark:9} {shown_path(state, item.path)} ({item.messages} messages)")
 
 
-@cli.command()
+@click.command()
 @lang_option
 @pass_state
 def init(state: State, langs: tuple[str, ...]) -> None:
@@ -59,7 +58,7 @@ def init(state: State, langs: tuple[str, ...]) -> None:
     run(state.config, languages, progress=show)
 
 
-@cli.command()
+@click.command()
 @lang_option
 @pass_state
 def update(state: State, langs: tuple[str, ...]) -> None:
@@ -82,7 +81,7 @@ def update(state: State, langs: tuple[str, ...]) -> None:
     run(state.config, chosen_languages(state, langs), progress=show)
 
 
-@cli.command()
+@click.command()
 @lang_option
 @json_option
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -132,7 +131,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
             click.echo(f"{code} {page} waits for: {note['waits_for']}", err=True)
 
 
-@cli.command()
+@click.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option(
     "--engine", "-e", metavar="NAME",
@@ -224,7 +223,7 @@ def _show_failures(failed: list[Any]) -> None:
         click.echo(f"  … and {len(causes) - 20} more causes", err=True)
 
 
-@cli.command()
+@click.command()
 @lang_option
 @pass_state
 def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybabel's name
@@ -235,18 +234,19 @@ def compile(state: State, langs: tuple[str, ...]) -> None:  # noqa: A001 - pybab
         state.say(f"compiled  {shown_path(state, path)} ({count} messages)")
 
 
-@cli.command()
+@click.command()
 @lang_option
 @click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page.")
 @json_option
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1), and so do findings "
+              "on machine drafts of preview_only languages.")
 @pass_state
 def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json: bool,
           strict: bool) -> None:
     """QA checks on translations, compiler style: FILE:LINE: error|warning: CHECK: message."""
     from pipeline.errors import NotReadyError
     from pipeline.qa.checks import run_checks
-    from pipeline.qa.findings import ERROR
+    from pipeline.qa.findings import ERROR, blocking
 
     findings = run_checks(state.config, chosen_languages(state, langs), pages or None)
     if as_json:
@@ -258,5 +258,14 @@ def check(state: State, langs: tuple[str, ...], pages: tuple[str, ...], as_json:
     warnings = len(findings) - errors
     if not as_json:
         state.note(f"{errors} errors, {warnings} warnings")
-    if errors or (strict and warnings):
+    preview = frozenset(lang.gettext for lang in state.config.preview_only)
+    failing = blocking(findings, preview, strict=strict)
+    if failing:
         raise NotReadyError(f"{errors} errors, {warnings} warnings; fix them and check again")
+    if errors and not as_json:
+        state.note(f"the {errors} errors are on machine drafts of preview-only languages; "
+                   "they fail only with --strict")
+
+
+COMMANDS = (extract, init, update, status, translate, compile, check)
+"""The commands this module adds to ``pipeline`` (registered in :mod:`pipeline.cli`)."""

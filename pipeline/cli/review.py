@@ -9,10 +9,9 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli import (
+from pipeline.cli.common import (
     State,
     chosen_languages,
-    cli,
     lang_option,
     pass_state,
     shown_path,
@@ -82,7 +81,7 @@ def _prefilled(prompt: str, text: str) -> str | None:
         readline.set_startup_hook()
 
 
-@cli.command()
+@click.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option("--page", "pages", multiple=True, metavar="NAME", help="Only this page (repeatable).")
 @click.option("--reviewer", envvar="PIPELINE_REVIEWER", metavar="NAME",
@@ -114,7 +113,7 @@ def review(ctx: click.Context, state: State, lang: str, pages: tuple[str, ...],
         ctx.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="FILE.json and FILE.html to write (default: reports/record/LANG, "
@@ -133,7 +132,7 @@ def record(state: State, lang: str, output: Path | None) -> None:
               f"{done.summary['reviewed']} of {done.summary['strings']} strings reviewed")
 
 
-@cli.command()
+@click.command()
 @click.option("--lang", "-l", "lang", required=True, metavar="LANG", help="Target language.")
 @click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True,
               help="Exchange format (XLIFF 1.2).")
@@ -153,7 +152,7 @@ def export(state: State, lang: str, fmt: str, output: Path | None,
               f"reviewed, {done.fuzzy} fuzzy, {done.untranslated} untranslated")
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", "-l", "lang", metavar="LANG",
               help="Target language (default: the file's target-language).")
@@ -197,7 +196,7 @@ def import_(state: State, file: Path, lang: str | None, translator: str | None) 
         click.get_current_context().exit(1)
 
 
-@cli.group()
+@click.group()
 def tm() -> None:
     """Translation memory in TMX 1.4b: export reviewed pairs, import other tools' memories."""
 
@@ -243,7 +242,7 @@ def tm_import(state: State, file: Path, lang: str | None) -> None:
         state.note(f"ignored languages not configured: {', '.join(result.ignored_languages)}")
 
 
-@cli.group()
+@click.group()
 def glossary() -> None:
     """The glossary (locale/glossary.csv) in TBX for terminology tools."""
 
@@ -282,7 +281,7 @@ def glossary_import(state: State, file: Path) -> None:
         state.note(f"ignored languages not configured: {', '.join(result.ignored_languages)}")
 
 
-@cli.command()
+@click.command()
 @lang_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port (0: any free port).")
@@ -318,3 +317,7 @@ def serve(state: State, langs: tuple[str, ...], port: int, host: str, allow_remo
     run(state.config, languages, reviewer=name, listening=listening,
         on_error=lambda line: click.echo(f"error: {line}", err=True),
         log_level="info" if state.verbose else "warning")
+
+
+COMMANDS = (review, record, export, import_, tm, glossary, serve)
+"""The commands this module adds to ``pipeline`` (registered in :mod:`pipeline.cli`)."""

@@ -7,10 +7,9 @@ from typing import Any
 
 import click
 
-from pipeline.cli import (
+from pipeline.cli.common import (
     State,
     chosen_languages,
-    cli,
     lang_option,
     pass_state,
     relative_paths,
@@ -20,7 +19,7 @@ from pipeline.config import Language
 from pipeline.errors import PipelineError
 
 
-@cli.command()
+@click.command()
 @lang_option
 @click.option("--all", "all_langs", is_flag=True,
               help="Every configured language: those that pass their review gate are "
@@ -140,7 +139,7 @@ def check_union_folder(state: State, languages: list[Language], folder: Path, *,
               "each current, nothing extra")
 
 
-@cli.command()
+@click.command()
 @click.option("--reviewer", required=True, metavar="NAME",
               help="The person who attests that the current reviews were made before "
               "sign-off was required.")
@@ -159,3 +158,7 @@ def adopt(state: State, reviewer: str, langs: tuple[str, ...]) -> None:
     total = sum(item.adopted for item in items)
     state.note(f"{total} entries adopted" + ("" if state.config.require_signoff else
                "; require_signoff is off: turn it on in [tool.pipeline] to require sign-off"))
+
+
+COMMANDS = (publish, adopt)
+"""The commands this module adds to ``pipeline`` (registered in :mod:`pipeline.cli`)."""

@@ -19,7 +19,7 @@ from pipeline.catalog.entry import MEMORY, is_reviewed
 from pipeline.catalog.paths import CatalogInfo, domains
 from pipeline.catalog.pofile import Catalog, load_catalog
 from pipeline.config import Config, Language, ReviewPolicy
-from pipeline.mt.differences import english_differences
+from pipeline.qa.meaning import english_differences
 
 _WORD = re.compile(r"\w+|[^\w\s]+")
 MIN_WORDS = 5
@@ -128,7 +128,8 @@ class Memory:
             source, target, domain = self._items[keys[lo + at]]
             percent = 100 if keys[lo + at] == key else min(99, int(score))
             out.append(Match(percent, source, _follow_case(source, msgid, target), domain,
-                             word_diff(source, msgid), english_differences(source, msgid)))
+                             word_diff(source, msgid),
+                             tuple(english_differences(source, msgid))))
         return out
 
     def _encode(self, key: str, *, grow: bool) -> str:

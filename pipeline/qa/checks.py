@@ -5,20 +5,28 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import polib
 
 from pipeline import patterns
-from pipeline.catalog.entry import DRAFT_SOURCES, has_text, is_fuzzy, unsigned
-from pipeline.catalog.glossary import Glossary, load_glossary
+from pipeline.catalog.entry import DRAFT_SOURCES, has_text, is_draft, is_fuzzy, unsigned
+from pipeline.catalog.glossary import Glossary, SafetyPhrase, load_glossary, load_phrases
 from pipeline.catalog.paths import CatalogInfo, select_domains
 from pipeline.catalog.plurals import check_plural_header
 from pipeline.catalog.pofile import load_catalog
-from pipeline.config import Config, Language
+from pipeline.config import Config, Language, ReviewPolicy
 from pipeline.qa.deception import ascii_digits, decoded, hidden, lookalike_numbers
 from pipeline.qa.findings import ERROR, WARNING, Context, EntryCheck, Finding
-from pipeline.qa.lexicon import ENGLISH, unspelled
+from pipeline.qa.kinds import (
+    check_anatomy,
+    check_hedges,
+    check_polarity,
+    check_quantity,
+    check_quantity_dropped,
+)
+from pipeline.qa.lexicon import ENGLISH, lexicon, unspelled
 from pipeline.qa.meaning import (
     check_list_items,
     check_modality,
@@ -28,6 +36,8 @@ from pipeline.qa.meaning import (
     check_sequence,
 )
 from pipeline.qa.readability import readability_findings
+from pipeline.qa.terms import check_glossary, check_safety
+from pipeline.qa.units import check_units
 from pipeline.visible import refusal
 
 # Every pattern here runs on untrusted text: linear on any input (see ``patterns``).
@@ -82,6 +92,13 @@ def check_numbers(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     # "three" ↔ "3": a number written in words on the other side agrees by value.
     missing = unspelled(missing, entry.msgstr, ctx.lang.base)
     extra = unspelled(extra, entry.msgid, ENGLISH)
+    # A ratio written out ("1:3" ↔ "每3名患者配备1名护士") keeps its parts as numbers.
+    for ratio in [m for m in missing if ":" in m]:
+        parts = ratio.split(":")
+        if all(p in extra for p in parts):
+            missing.remove(ratio)
+            for p in parts:
+                extra.remove(p)
     if missing or extra:
         yield f"numbers differ: missing {missing or '-'}, extra {extra or '-'}"
 
@@ -117,19 +134,6 @@ def check_dnt(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     for term in ctx.glossary.do_not_translate:
         if term in entry.msgid and entry.msgid.count(term) > entry.msgstr.count(term):
             yield f"'{term}' must stay as it is (glossary: do not translate)"
-
-
-def check_glossary(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
-    """A glossary term's preferred translation is missing."""
-    text, out = entry.msgid.casefold(), entry.msgstr.casefold()
-    seen: list[str] = []
-    for term in sorted(ctx.glossary.for_language(ctx.lang.gettext), key=lambda t: -len(t.term)):
-        if term.translation is None or any(term.term.casefold() in s for s in seen):
-            continue
-        if re.search(rf"(?<!\w){re.escape(term.term.casefold())}(?!\w)", text):
-            seen.append(term.term.casefold())
-            if term.translation.casefold() not in out:
-                yield f"'{term.term}' is usually '{term.translation}'"
 
 
 def check_untranslated(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
@@ -184,7 +188,10 @@ def check_sentences(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     """Fewer sentences than the English: one may have been left out."""
     src = len(_SENTENCE_END.findall(entry.msgid.strip()))
     dst = len(_SENTENCE_END.findall(entry.msgstr.strip()))
-    if src >= 2 and dst < src:
+    lex = lexicon(ctx.lang.base)
+    usual = (lex.ratio if lex else 1.0) * len(entry.msgid)
+    # Sentences merged in translation keep their length: only a short text lost one.
+    if src >= 2 and dst < src and len(entry.msgstr) < 0.95 * usual:
         yield f"{dst} sentences where the English has {src}; is one missing?"
 
 
@@ -232,6 +239,13 @@ CHECKS: dict[str, tuple[str, EntryCheck]] = {
     "modality": (WARNING, check_modality),
     "omission": (ERROR, check_omission),
     "list-items": (WARNING, check_list_items),
+    "anatomy": (ERROR, check_anatomy),
+    "polarity": (ERROR, check_polarity),
+    "quantity": (ERROR, check_quantity),
+    "quantity-dropped": (WARNING, check_quantity_dropped),
+    "hedges": (WARNING, check_hedges),
+    "units": (ERROR, check_units),
+    "safety": (ERROR, check_safety),
 }
 """Every entry check by name: (severity, function). Titles are the docstrings."""
 
@@ -253,15 +267,18 @@ def check_header(po: polib.POFile, lang: Language) -> Iterator[tuple[str, str]]:
 
 
 def check_catalog(path: Path, lang: Language, glossary: Glossary,
-                  root: Path | None = None, *, signoff: bool = False) -> list[Finding]:
+                  root: Path | None = None, *, signoff: bool = False,
+                  phrases: tuple[SafetyPhrase, ...] = ()) -> list[Finding]:
     """Every finding in one catalog, in file order."""
     cat = load_catalog(path)
     shown = str(path.relative_to(root)) if root else str(path)
-    ctx = Context(lang, glossary, signoff)
-    findings = [Finding(shown, 1, severity, "header", msg)
+    ctx = Context(lang, glossary, signoff, phrases)
+    findings = [Finding(shown, 1, severity, "header", msg, lang=lang.gettext)
                 for severity, msg in check_header(cat.po, lang)]
+    policy = ReviewPolicy(signoff_required=signoff)
     for entry in cat.entries():
-        findings += check_entry(entry, ctx, shown)
+        findings += [replace(f, lang=lang.gettext, draft=is_draft(entry, policy))
+                     for f in check_entry(entry, ctx, shown)]
     return findings
 
 
@@ -280,6 +297,7 @@ def run_checks(config: Config, languages: Sequence[Language],
                pages: Sequence[str] | None = None) -> list[Finding]:
     """Findings for every existing catalog of the languages (header checks included)."""
     glossary = load_glossary(config.glossary_path)
+    phrases = load_phrases(config.phrases_path)
     names = select_domains(config, pages)
     findings: list[Finding] = []
     for lang in languages:
@@ -287,5 +305,5 @@ def run_checks(config: Config, languages: Sequence[Language],
             info = CatalogInfo(name, lang, config.locale_dir)
             if info.po_path.exists():
                 findings += check_catalog(info.po_path, lang, glossary, config.root,
-                                          signoff=config.require_signoff)
+                                          signoff=config.require_signoff, phrases=phrases)
     return findings + readability_findings(config, languages, names)

@@ -30,6 +30,9 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _ARABIC_PREFIXES = ("و", "ف", "ب", "ل", "ك")
 
 
+_ARABIC_ALLA = re.compile(r"(?<!\w)([وف]?)ألا(?!\w)")
+
+
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 
@@ -69,6 +72,10 @@ class Lexicon:
     """Words that open a list ("such as", "como"): a comma before them starts no item."""
     number_except: tuple[str, ...]
     numbers: dict[tuple[str, ...], int]
+    one: tuple[str, ...]
+    """Phrases that mean the number 1 ("one", "once", "una vez")."""
+    one_weak: tuple[str, ...]
+    """Words that may mean 1 but mostly are articles; ``*``: any text may (Arabic)."""
     ratio: float
     known: frozenset[str]
     """Every single word a list holds (Arabic clitics come off only to reach one)."""
@@ -83,6 +90,8 @@ def normalise(text: str, code: str) -> str:
     text = unicodedata.normalize("NFC", text).lower().replace("’", "'")
     if code == "ar":
         text = _ARABIC_MARKS.sub("", text)
+        # ألا is أن + لا ("that … not"); once the alefs are one, it would read as إلا "except".
+        text = _ARABIC_ALLA.sub(r"\1ان لا", text)
         text = re.sub("[أإآٱ]", "ا", text).replace("ة", "ه").replace("ى", "ي")
     return text
 
@@ -124,8 +133,10 @@ def lexicon(base: str) -> Lexicon | None:
         list_intro=words("list_intro"),
         number_except=words("number_except"),
         numbers=numbers,
+        one=words("one"),
+        one_weak=words("one_weak"),
         ratio=float(raw.get("ratio", 1.0)),
-        known=known | {word for key in numbers for word in key},
+        known=known | {word for key in numbers for word in key} | set(words("whole")),
     )
 
 
@@ -247,12 +258,18 @@ def number_values(text: str, lex: Lexicon) -> tuple[set[int], set[int]]:
         for skip in lex.number_except:
             plain = plain.replace(skip, " ")
         spelled = {v for m in _ZH_NUMERAL.finditer(plain) if (v := _zh_value(m.group(0))) > 1}
+        if any(phrase in plain for phrase in lex.one):
+            spelled.add(1)
+        return digits, spelled
     tokens = words(text, lex)
-    longest = max((len(k) for k in lex.numbers), default=0)
+    table = {**{tuple(p.split()): 1 for p in lex.one}, **lex.numbers}
+    longest = max((len(k) for k in table), default=0)
     i = 0
     while i < len(tokens):
         for size in range(min(longest, len(tokens) - i), 0, -1):
-            value = lex.numbers.get(tuple(tokens[i:i + size]))
+            value = table.get(tuple(tokens[i:i + size]))
+            if value == 1 and tokens[i + size:i + size + 1] in (["of"], ["de"], ["des"]):
+                value = None  # "one of the doctors" picks one out; it counts nothing
             if value is not None:
                 spelled.add(value)
                 i += size
@@ -262,17 +279,34 @@ def number_values(text: str, lex: Lexicon) -> tuple[set[int], set[int]]:
     return digits, spelled
 
 
+def may_be_one(text: str, lex: Lexicon) -> bool:
+    """Whether ``text`` holds a word that can mean 1 (an article: "a", "una", 一), so a 1 on
+    the other side needs no "one" here."""
+    if "*" in lex.one_weak or 1 in number_values(text, lex)[1]:
+        return True
+    if not lex.spaced:
+        return any(w in normalise(text, lex.code) for w in lex.one_weak)
+    return count(text, lex.one_weak, lex) > 0
+
+
 def unspelled(numbers: list[str], other: str, base: str) -> list[str]:
-    """The digit strings among ``numbers`` whose value ``other`` does not spell in words.
+    """The digit strings among ``numbers`` whose value ``other`` does not spell in words;
+    a ratio ("1:3") is spelled when each of its parts is ("uno por cada tres"), and a 1 is
+    answered by a word that can mean one ("una enfermera").
 
     >>> unspelled(["3", "4"], "tres horas", "es")
     ['4']
+    >>> unspelled(["1:3"], "una enfermera por cada tres pacientes", "es")
+    []
     """
     lex = lexicon(base)
     if lex is None or not numbers:
         return numbers
     spelled = number_values(other, lex)[1]
-    return [n for n in numbers if not (n.isdigit() and int(n) in spelled)]
+    if may_be_one(other, lex):
+        spelled.add(1)
+    return [n for n in numbers
+            if not all(p.isdigit() and int(p) in spelled for p in n.split(":"))]
 
 
 def _zh_value(numeral: str) -> int:

@@ -21,14 +21,58 @@ from pipeline.qa.lexicon import (
     Lexicon,
     count,
     lexicon,
+    may_be_one,
     normalise,
     number_values,
     sentences,
     words,
 )
+from pipeline.qa.units import units_named
 
 if TYPE_CHECKING:
     from pipeline.qa.findings import Context
+
+_DIGITS = re.compile(r"\d+(?:[.,:]\d+)*")
+
+
+def english_differences(a: str, b: str) -> list[str]:
+    """How two English texts differ in negation, numbers or units, one line per difference
+    (none: they agree). For drafts from fuzzy memory: the memory's English against the new
+    English, so a match that differs where it matters is flagged, whatever its score.
+
+    >>> english_differences("Do not give 2 tablets.", "Give 2 tablets.")
+    ['negation: the first is negative and the second is not']
+    >>> english_differences("Wait 2 hours.", "Wait two days.")
+    ['units: hour 2 against day 2']
+    >>> english_differences("Take one dose a day.", "Take one dose per day.")
+    []
+    """
+    en = lexicon(ENGLISH)
+    if en is None:
+        return []
+    found = []
+    n_a, n_b = _negations(a, en), _negations(b, en)
+    if bool(n_a) != bool(n_b):
+        found.append("negation: the first is negative and the second is not" if n_a else
+                     "negation: the second is negative and the first is not")
+    elif n_a != n_b:
+        found.append(f"negation: the first negates {n_a} times, the second {n_b}")
+    values_a, values_b = _values(a, en), _values(b, en)
+    if values_a != values_b:
+        found.append(f"numbers: {', '.join(sorted(values_a - values_b)) or '-'} against "
+                     f"{', '.join(sorted(values_b - values_a)) or '-'}")
+    units_a, units_b = sorted(units_named(a, ENGLISH), key=str), sorted(units_named(b, ENGLISH),
+                                                                        key=str)
+    if units_a != units_b:
+        found.append("units: " + " against ".join(
+            ", ".join(f"{u} {v if v is not None else ''}".strip() for u, v in side) or "-"
+            for side in (units_a, units_b)))
+    return found
+
+
+def _values(text: str, lex: Lexicon) -> set[str]:
+    """Numbers as written in digits (ratios whole) and the values of number words."""
+    return set(_DIGITS.findall(text)) | {str(v) for v in number_values(text, lex)[1]}
 
 
 # ---- reading a text ---------------------------------------------------------------
@@ -101,6 +145,11 @@ def check_number_words(entry: polib.POEntry, ctx: Context) -> Iterator[str]:
     if not en_words and not tr_words:
         return
     english, translation = en_digits | en_words, tr_digits | tr_words
+    # A 1 is answered by an article on the other side: "one dose" ↔ "una dosis".
+    if may_be_one(entry.msgstr, tr):
+        translation.add(1)
+    if may_be_one(entry.msgid, en):
+        english.add(1)
     missing = sorted(v for v in english - translation if v in en_words)
     extra = sorted(v for v in translation - english if v in tr_words)
     if missing or extra:

@@ -11,24 +11,24 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from markdown_it.token import Token
 
 from pipeline.qa.deception import deceptive
 from pipeline.source import (
     ALLOWED_SCHEMES,
     COMMENT,
-    SOURCE_MD,
     Document,
     fold,
     image_only,
-    make_markdown,
+    markdown,
     segment_text,
     without_notes,
 )
 
-SAFE_MD = make_markdown(html=False)
+if TYPE_CHECKING:  # markdown-it loads with the first page rendered, not at start-up
+    from markdown_it.token import Token
+
 # The only raw HTML a source page may hold (source.py rejects the rest): notes to editors.
 
 
@@ -74,7 +74,7 @@ def unsafe_target(found: set[tuple[str, str]]) -> str | None:
 
 def parse_translation(text: str, env: dict[str, object]) -> list[Token]:
     """Inline Markdown of a translation, raw HTML disabled."""
-    tokens = SAFE_MD.parseInline(text, copy.copy(env))
+    tokens = markdown(html=False).parseInline(text, copy.copy(env))
     return list(tokens[0].children or []) if tokens else []
 
 
@@ -87,6 +87,8 @@ def _container(stack: list[Token]) -> Token | None:
 
 
 def _wrap(children: list[Token], start: str, end: str) -> list[Token]:
+    from markdown_it.token import Token
+
     open_tok = Token("html_inline", "", 0)
     open_tok.content = start
     close_tok = Token("html_inline", "", 0)
@@ -149,6 +151,8 @@ def isolate_ltr(children: list[Token]) -> list[Token]:
 
 
 def _text(content: str) -> Token:
+    from markdown_it.token import Token
+
     tok = Token("text", "", 0)
     tok.content = content
     return tok
@@ -249,7 +253,8 @@ def render_body(
             out.machine += 1
             children = _mark(children, machine_title)
         tok.children = children
-    out.html = SOURCE_MD.renderer.render(tokens, SOURCE_MD.options, doc.env)
+    md = markdown(html=True)
+    out.html = md.renderer.render(tokens, md.options, doc.env)
     return out
 
 

@@ -128,7 +128,8 @@ def publish(
     check_preview_dir(config, request.preview_dir)
     digests = Digests(config, formats=request.formats, hashes=Hashes())
     renderer = PageRenderer(config, formats=request.formats, assets=digests.assets)
-    pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats))
+    pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats),
+                   preload=("weasyprint",) if "pdf" in request.formats else ())
     try:
         plan, manifests = _plan(digests, request, pool)
         share = None

@@ -7,6 +7,7 @@ builds for it (``run_job`` calls it), so this module imports no other of the pac
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 import signal
@@ -39,11 +40,18 @@ class Workers:
 
     ``job_factory``: a picklable callable that builds, once per worker process, the
     function :func:`run_job` runs there (with fork it is built once, here, before the
-    workers start, so they begin warm)."""
+    workers start, so they begin warm).
 
-    def __init__(self, jobs: int, job_factory: Callable[[], Callable[[Any], Any]] | None = None):
+    ``preload``: modules the job will import that are slow to import (WeasyPrint: half a
+    second of CPU). They are imported once, before any worker starts: here when the
+    workers are forked from this process, in the fork server otherwise, so no worker
+    imports them again."""
+
+    def __init__(self, jobs: int, job_factory: Callable[[], Callable[[Any], Any]] | None = None,
+                 *, preload: Sequence[str] = ()):
         self.jobs = jobs
         self.job_factory = job_factory
+        self.preload = tuple(preload)
         self._pool: Any = None
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], *,
@@ -86,13 +94,21 @@ class Workers:
                 method = "fork" if threads() == 1 else "forkserver"
             else:
                 method = "spawn"
+            if method == "fork":
+                _preload(self.preload)
+                if self.job_factory is not None:
+                    _WORKER = self.job_factory()
+                if threads() > 1:  # an import or the job started a thread: fork is unsafe now
+                    method = "forkserver"
+            context = multiprocessing.get_context(method)
+            if method == "forkserver" and self.preload:
+                # (a fork server already running keeps its own: workers import what it lacks)
+                context.set_forkserver_preload(["__main__", *self.preload])
             args: tuple[Any, ...] = ()
-            if self.job_factory is not None and method == "fork":
-                _WORKER = self.job_factory()
-            elif self.job_factory is not None:
-                args = (self.job_factory,)
+            if method != "fork":
+                args = (self.job_factory, self.preload)
             self._pool = ProcessPoolExecutor(
-                min(self.jobs, work), mp_context=multiprocessing.get_context(method),
+                min(self.jobs, work), mp_context=context,
                 initializer=_start_worker, initargs=args)
         return self._pool
 
@@ -116,11 +132,23 @@ def threads() -> int:
         return threading.active_count()
 
 
-def _start_worker(*factory: Callable[[], Callable[[Any], Any]]) -> None:
+def _start_worker(factory: Callable[[], Callable[[Any], Any]] | None = None,
+                  preload: Sequence[str] = ()) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if factory:
-        _WORKER = factory[0]()
+    _preload(preload)  # already there when inherited from the fork server
+    if factory is not None:
+        _WORKER = factory()
+
+
+def _preload(names: Sequence[str]) -> None:
+    """Import ``names`` ahead of the job. One that fails to import (WeasyPrint without Pango)
+    is left to the job, which imports it again and reports the failure in its own words."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except (ImportError, OSError):
+            continue
 
 
 def _each(fn: Callable[[T], R], batch: list[T]) -> list[R]:

@@ -578,3 +578,224 @@ def test_a_partly_translated_plural_is_kept_as_obsolete_not_dropped() -> None:
     merge(cat, polib.POFile())
     kept = [e for e in cat.po if e.obsolete]
     assert [e.msgstr_plural[0] for e in kept] == ["%(n)s día"]
+
+
+# --- a warm update: what the last update found merged is not parsed again ------------------
+
+WARM_POT = """\
+msgid ""
+msgstr ""
+"POT-Creation-Date: 2025-01-01 00:00+0000\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#: source/pages/a.md:1
+msgid "Call the clinic."
+msgstr ""
+
+#: source/pages/a.md:3
+msgid "Parking is free."
+msgstr ""
+
+#: source/pages/a.md:5
+msgid "Ask your nurse."
+msgstr ""
+"""
+
+
+def warm_project(root: Path) -> Path:
+    """Two domains, Spanish catalogs made by ``update`` and translated, then updated twice
+    (the second run finds nothing to do and records it)."""
+    from conftest import PYPROJECT
+
+    (root / "locale").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    for domain in ("a", "b"):
+        (root / "locale" / f"{domain}.pot").write_text(WARM_POT, encoding="utf-8")
+    config = load_config(root)
+    update(config, list(config.languages))
+    for domain in ("a", "b"):
+        path = root / "locale" / "es" / "LC_MESSAGES" / f"{domain}.po"
+        text = path.read_text("utf-8").replace('msgid "Call the clinic."\nmsgstr ""',
+                                               'msgid "Call the clinic."\nmsgstr "Llame."')
+        path.write_text(text, encoding="utf-8")
+    update(config, list(config.languages))
+    update(config, list(config.languages))
+    return root
+
+
+def merged_catalogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Spy: (language, domain) of every catalog ``update`` merges (rather than skips)."""
+    import pipeline.catalog.merge as merge_module
+
+    seen: list[tuple[str, str]] = []
+    real = merge_module._merged
+
+    def spy(info, template, data):  # type: ignore[no-untyped-def]
+        seen.append((info.lang.gettext, info.domain))
+        return real(info, template, data)
+
+    monkeypatch.setattr(merge_module, "_merged", spy)
+    return seen
+
+
+def test_warm_update_parses_nothing_and_reports_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = warm_project(tmp_path / "site")
+    config = load_config(root)
+    import shutil
+
+    shutil.copytree(root, tmp_path / "cold")
+    shutil.rmtree(tmp_path / "cold" / ".cache")
+    cold = update(load_config(tmp_path / "cold"), list(config.languages))
+    merged = merged_catalogs(monkeypatch)
+    import pipeline.catalog.reads as reads
+
+    monkeypatch.setattr(reads, "parse_catalog", None)  # a parse would fail
+    warm = update(config, list(config.languages))
+    assert merged == []
+    assert [(i.domain, i.changed, i.created, i.kept, i.new) for i in warm] == \
+        [(i.domain, i.changed, i.created, i.kept, i.new) for i in cold] == \
+        [("a", False, False, 3, 0), ("b", False, False, 3, 0)]
+    # the memo lives under .cache/, never in the catalog
+    assert (root / ".cache" / "update" / "es.json").is_file()
+    assert "sha256" not in (root / "locale" / "es" / "LC_MESSAGES" / "a.po").read_text("utf-8")
+
+
+EDITS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "translate": ("po", lambda t: t.replace('msgstr "Llame."', 'msgstr "Llame hoy."')),
+    "untranslate": ("po", lambda t: t.replace('msgstr "Llame."', 'msgstr ""')),
+    "flag fuzzy": ("po", lambda t: t.replace('#: source/pages/a.md:1\n',
+                                             '#: source/pages/a.md:1\n#, fuzzy\n')),
+    "translator comment": ("po", lambda t: t.replace('#: source/pages/a.md:3\n',
+                                                     '# checked by the nurse\n'
+                                                     '#: source/pages/a.md:3\n')),
+    "one byte of space": ("po", lambda t: t + "\n"),
+    "drop an entry": ("po", lambda t: t.replace('#: source/pages/a.md:5\nmsgid "Ask your '
+                                                'nurse."\nmsgstr ""\n', "")),
+    "edit an English string": ("pot", lambda t: t.replace("Parking is free.",
+                                                          "Parking is free for families.")),
+    "new English string": ("pot", lambda t: t if "Wash" in t else t + '\n#: source/pages/'
+                                                'a.md:7\nmsgid "Wash your hands."\nmsgstr ""\n'),
+    "remove an English string": ("pot", lambda t: t.replace('#: source/pages/a.md:1\nmsgid '
+                                                            '"Call the clinic."\nmsgstr ""\n\n',
+                                                            "")),
+    "move a reference": ("pot", lambda t: t.replace("a.md:3", "a.md:4")),
+    "new template date": ("pot", lambda t: t.replace("2025-01-01", "2025-02-01")),
+    "no template date": ("pot", lambda t: t.replace(
+        '"POT-Creation-Date: 2025-01-01 00:00+0000\\n"\n', "")),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(edits=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.sampled_from(["a", "b"])),
+                      min_size=1, max_size=3))
+def test_property_a_changed_template_or_catalog_is_never_skipped(
+    edits: list[tuple[str, str]],
+) -> None:
+    """After any edits of templates or catalogs, a warm update (with the memo) merges every
+    edited catalog (and every catalog of an edited template) and writes exactly what a cold
+    one (no memo) writes, and reports the same; so does the update after it."""
+    import shutil
+    import tempfile
+
+    import pipeline.catalog.merge as merge_module
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = warm_project(Path(tmp) / "warm")
+        edited: set[str] = set()
+        for name, domain in edits:
+            kind, edit = EDITS[name]
+            path = (root / "locale" / f"{domain}.pot" if kind == "pot"
+                    else root / "locale" / "es" / "LC_MESSAGES" / f"{domain}.po")
+            before = path.read_text("utf-8")
+            path.write_text(edit(before), encoding="utf-8")
+            if edit(before) != before:
+                edited.add(domain)
+        shutil.copytree(root, Path(tmp) / "cold")
+        shutil.rmtree(Path(tmp) / "cold" / ".cache")
+        merged: list[str] = []
+        real = merge_module._merged
+
+        def spy(info, template, data):  # type: ignore[no-untyped-def]
+            merged.append(info.domain)
+            return real(info, template, data)
+
+        merge_module._merged = spy
+        try:
+            for _ in range(2):
+                merged.clear()
+                warm = update(load_config(root), [parse_language("es")])
+                assert edited <= set(merged)
+                edited = set()
+                cold = update(load_config(Path(tmp) / "cold"), [parse_language("es")])
+                assert [(*astuple_item(i),) for i in warm] == [(*astuple_item(i),) for i in cold]
+                for domain in ("a", "b"):
+                    rel = Path("locale") / "es" / "LC_MESSAGES" / f"{domain}.po"
+                    assert (root / rel).read_bytes() == (Path(tmp) / "cold" / rel).read_bytes()
+        finally:
+            merge_module._merged = real
+
+
+def astuple_item(item: object) -> tuple[object, ...]:
+    """An UpdateItem without its path (the two projects live in different folders)."""
+    from dataclasses import astuple
+
+    return astuple(item)[:2] + astuple(item)[3:]  # type: ignore[call-overload]
+
+
+def test_a_catalog_saved_while_update_runs_is_merged_again_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every catalog is read before any is written; a translator who saves in between (their
+    editor takes no lock) keeps the edit, and the English change still reaches it."""
+    import pipeline.catalog.merge as merge_module
+
+    root = warm_project(tmp_path / "site")
+    pot = root / "locale" / "a.pot"
+    pot.write_text(pot.read_text("utf-8").replace("Parking is free.", "Parking is free!"),
+                   encoding="utf-8")
+    po = root / "locale" / "es" / "LC_MESSAGES" / "a.po"
+    real = merge_module._finish
+
+    def translator_saves_first(step, templates, memo):  # type: ignore[no-untyped-def]
+        if step.info.domain == "a" and 'msgstr "Llame."' in po.read_text("utf-8"):
+            po.write_text(po.read_text("utf-8").replace('msgstr "Llame."',
+                                                        'msgstr "Llame hoy."'),
+                          encoding="utf-8")
+        return real(step, templates, memo)
+
+    monkeypatch.setattr(merge_module, "_finish", translator_saves_first)
+    items = update(load_config(root), [parse_language("es")])
+    entries = {e.msgid: e for e in polib.pofile(str(po))}
+    assert entries["Call the clinic."].msgstr == "Llame hoy."  # the translator's edit
+    assert "Parking is free!" in entries and "Parking is free." not in entries
+    assert items[0].changed and items[0].kept == 2
+    msgfmt_ok(po)
+
+
+def test_catalogs_past_the_memory_bound_are_merged_again_when_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A huge first update holds no more than HOLD_BYTES of merged catalogs: the rest are
+    merged again at write time, with the same result."""
+    import shutil
+
+    import pipeline.catalog.merge as merge_module
+
+    root = warm_project(tmp_path / "held")
+    for domain in ("a", "b"):
+        pot = root / "locale" / f"{domain}.pot"
+        pot.write_text(pot.read_text("utf-8").replace("Call the clinic.", "Call the clinic today."),
+                       encoding="utf-8")
+    shutil.copytree(root, tmp_path / "bounded")
+    held = update(load_config(root), [parse_language("es")])
+    monkeypatch.setattr(merge_module, "HOLD_BYTES", 0)
+    merged = merged_catalogs(monkeypatch)
+    bounded = update(load_config(tmp_path / "bounded"), [parse_language("es")])
+    assert merged == [("es", "a"), ("es", "b")] * 2  # read and merged, then again to write
+    assert [astuple_item(i) for i in bounded] == [astuple_item(i) for i in held]
+    assert all(i.changed and i.fuzzy == 1 for i in bounded)
+    for domain in ("a", "b"):
+        rel = Path("locale") / "es" / "LC_MESSAGES" / f"{domain}.po"
+        assert (tmp_path / "bounded" / rel).read_bytes() == (root / rel).read_bytes()

@@ -152,7 +152,9 @@ def test_text_changed_after_signoff_is_unreviewed_everywhere(project: Path) -> N
     assert "habrá pocos tumores" not in html
     assert re.search(r'lang="en"[^>]*>\s*' + re.escape(english[:30]), html)
 
-    again = cli(root, "review", "--lang", "es", "--reviewer", "Luis", keys="a\n")
+    # "muchos" → "pocos" is a quantifier error the meaning checks report: accepting asks
+    # for a confirmation ("y").
+    again = cli(root, "review", "--lang", "es", "--reviewer", "Luis", keys="a\ny\n")
     assert "changed since Ana signed it off on" in again.output
     assert "1 accepted" in again.output and reviewed(root) == (87, 0)
     assert signoff(load_catalog(po_path(root)).entries()[4]).name == "Luis"  # type: ignore[union-attr]

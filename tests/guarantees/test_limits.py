@@ -12,8 +12,9 @@ from pipeline.catalog.pofile import load_catalog
 from pipeline.catalog.syntax import MAX_CATALOG_BYTES, MAX_FIELD_CHARS
 from pipeline.config import load_config, parse_language
 from pipeline.errors import CatalogError
+from pipeline.frontmatter import MAX_META_CHARS
 from pipeline.mt.translate import translate
-from pipeline.source import MAX_META_CHARS, MAX_PAGE_BYTES
+from pipeline.source import MAX_PAGE_BYTES
 
 PO = "locale/es/LC_MESSAGES/site.po"
 

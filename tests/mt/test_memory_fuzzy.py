@@ -106,7 +106,7 @@ def test_a_number_or_negation_difference_is_flagged_on_the_draft() -> None:
     memory = Memory()
     memory.add("Do not eat for 6 hours before the scan.", "No coma durante 6 horas antes.", "p")
     m = memory.best("Do not eat for 8 hours before the scan.", 1, 75)[0]
-    assert m.differences == ("numbers: 6 became 8",)
+    assert m.differences[0] == "numbers: 6 against 8"  # qa.meaning.english_differences
     m = memory.best("Do eat for 6 hours before the scan.", 1, 75)[0]
     assert m.differences and m.differences[0].startswith("negation")
     assert memory.best("Do not eat for 6 hours before the scan.", 1, 75)[0].percent == 100

@@ -29,7 +29,9 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "meaning"
 DOMAIN = "paraspinal-sarcoma-treatment"
 LANGS = ("es", "fr", "ar", "zh_Hans", "ca", "gl")
-MEANING = frozenset({"negation", "number-words", "sequence", "modality", "omission", "list-items"})
+MEANING = frozenset({"negation", "number-words", "sequence", "modality", "omission", "list-items",
+                     "anatomy", "polarity", "quantity", "quantity-dropped", "hedges", "units",
+                     "safety"})
 FAMILY = {
     "negation-dropped": "negation", "negation-added": "negation",
     "number-digits": "numbers", "number-words": "numbers", "number-ordinal": "numbers",

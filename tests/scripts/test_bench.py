@@ -140,3 +140,40 @@ def test_scale_tiny_prints_every_phase() -> None:
     assert "union of the two shards: complete: output holds all" in out
     projected = re.findall(r"^ +(\d+) +[\d.]+ (?:s|min) +[\d.]+ (?:s|min)$", out, re.M)
     assert projected == ["1", "2", "4"], out
+
+
+def _tiny(script: str) -> str:
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / script), "--tiny"],
+                          capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
+
+
+def test_nochange_tiny_times_msgmerge_and_a_cold_and_a_warm_update() -> None:
+    """bench/nochange.py: the same already-merged files through msgmerge and through a
+    cold and a warm ``pipeline update`` (each a no-change run, or the bench stops)."""
+    out = _tiny("nochange.py")
+    assert re.search(r"^catalogs: generated: 2 domains × 1 language \(es\)", out, re.M)
+    assert re.search(rf"^  GNU msgmerge --previous, 2 processes +{NUMBER} +{NUMBER}  ", out,
+                     re.M), out
+    for row in ("cold (no memo)", "warm (memo)"):
+        assert re.search(rf"^  pipeline update, {re.escape(row)} +{NUMBER} +{NUMBER}  "
+                         r"\d+\.\d\d× msgmerge \(CPU \d+\.\d\d×\)", out, re.M), out
+
+
+def test_startup_tiny_compares_a_no_op_publish_and_status_with_help() -> None:
+    out = _tiny("startup.py")
+    for row in ("no-op publish --lang es", "pipeline status"):
+        assert re.search(rf"^  {re.escape(row)} +{NUMBER} +{NUMBER}  \d+\.\d\d× --help "
+                         r"\(CPU \d+\.\d\d×; goal ≤ 2\)", out, re.M), out
+    assert re.search(r"^  no-op publish --lang es: (?!.*(weasyprint|markdown_it|yaml))", out,
+                     re.M), out
+
+
+def test_planner_tiny_times_two_sizes_and_profiles_the_larger() -> None:
+    out = _tiny("planner.py")
+    assert re.search(rf"^  no-op publish --all, 4 pages +12 +{NUMBER} +{NUMBER}", out, re.M)
+    assert re.search(rf"^  no-op publish --all, 8 pages +24 +{NUMBER} +{NUMBER}  CPU beyond "
+                     r"start-up ×-?\d+\.\d for ×2 pages", out, re.M), out
+    assert "0 of 24 files written" in out
+    assert "plan_tree" in out  # the profile names the planner's functions

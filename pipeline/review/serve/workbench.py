@@ -27,8 +27,8 @@ from pipeline.fs import locked
 from pipeline.qa.checks import check_entry
 from pipeline.qa.findings import Context
 from pipeline.review.session import Item, Review, provenance
-from pipeline.site.body import SAFE_MD
 from pipeline.source import Document, list_pages, read_page
+from pipeline.source import markdown as parser
 from pipeline.visible import refusal
 
 _WORD = re.compile(r"\s+|\w+|[^\w\s]")
@@ -92,7 +92,7 @@ def plain(markdown: str) -> str:
     'Call St. Jude at 1-866'
     """
     out: list[str] = []
-    for tok in SAFE_MD.parseInline(markdown, {})[0].children or ():
+    for tok in parser(html=False).parseInline(markdown, {})[0].children or ():
         if tok.type in ("text", "code_inline"):
             out.append(tok.content)
         elif tok.type in ("softbreak", "hardbreak"):
