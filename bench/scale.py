@@ -56,13 +56,13 @@ def op_sample(root: str, pages: list[str], langs: list[str]) -> dict[str, Any]:
     from weasyprint import HTML
 
     from pipeline.config import load_config, parse_language
-    from pipeline.site.layout import Publisher, RenderTask
+    from pipeline.site.page_renderer import PageRenderer, RenderTask
     from pipeline.source import read_page
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     config = load_config(Path(root))
-    publisher = Publisher(config, formats=("html", "pdf"))
-    publisher.warm()
+    renderer = PageRenderer(config, formats=("html", "pdf"))
+    renderer.warm()
     everyone = (parse_language(config.source_language), *config.languages)
     rows = []
     first = True
@@ -76,9 +76,9 @@ def op_sample(root: str, pages: list[str], langs: list[str]) -> dict[str, Any]:
             for fmt in ("html", "pdf"):
                 task = RenderTask(lang, doc, (fmt,), everyone, False, config.output_dir)
                 began = time.process_time()
-                publisher.render(task)
+                renderer.render(task)
                 cpu[fmt] = time.process_time() - began
-            html, _ = publisher.render_html(doc, lang, everyone, for_pdf=True)
+            html, _ = renderer.render_html(doc, lang, everyone, for_pdf=True)
             began = time.process_time()
             document = HTML(string=html, base_url=target.as_uri()).render(
                 pdf_variant="pdf/ua-1")

@@ -10,7 +10,7 @@ from pipeline.catalog.entry import has_text, mark_draft, set_provenance
 from pipeline.catalog.merge import nplurals_of
 from pipeline.catalog.pofile import Catalog
 from pipeline.catalog.syntax import MAX_FIELD_CHARS
-from pipeline.mt.engines import Failure, Result
+from pipeline.mt.engines.base import Failure, Result
 from pipeline.visible import refusal
 
 

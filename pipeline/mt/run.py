@@ -18,7 +18,7 @@ from pipeline.config import Language
 from pipeline.errors import EngineError
 from pipeline.mt.cache import Cache
 from pipeline.mt.drafts import bounded, draft, keep_edges, nplurals_in
-from pipeline.mt.engines import Engine, Failure, Result
+from pipeline.mt.engines.base import Engine, Failure, Result
 from pipeline.mt.memory import Memory, draft_note
 from pipeline.mt.protect import (
     Protected,

@@ -16,8 +16,9 @@ from markupsafe import Markup
 
 from pipeline.catalog.extract import SITE_DOMAIN
 from pipeline.config import Language
-from pipeline.site.layout import Publisher, native_name
+from pipeline.site.digests import Digests
 from pipeline.site.manifest import digest
+from pipeline.site.page_renderer import PageRenderer, native_name
 from pipeline.site.plan import TreePlan
 from pipeline.site.templating import template_errors
 
@@ -34,25 +35,25 @@ class IndexFile:
     lang: Language | None = None
 
 
-def index_files(publisher: Publisher, tree: TreePlan,
+def index_files(digests: Digests, tree: TreePlan,
                 titles: Mapping[str, str]) -> list[IndexFile]:
     """The tree's indexes (and sitemap), with the digests that decide a rewrite."""
-    shared = publisher.shared_digest()
+    shared = digests.shared()
     pages = _pages_by_language(tree)
     listing = [f"{lang.gettext}:{p}" for lang in tree.languages for p in pages[lang]]
     names = sorted({p for lang in tree.languages for p in pages[lang]})
     files = [IndexFile("index.html", ROOT, digest(shared, ROOT, str(tree.preview), *listing,
                                                    *(f"{n}\0{titles[n]}" for n in names)))]
     for lang in tree.languages:
-        parts = [f"{p}\0{titles[p]}\0{publisher.catalog_digest(lang, p, SITE_DOMAIN)}"
+        parts = [f"{p}\0{titles[p]}\0{digests.catalogs(lang, p, SITE_DOMAIN)}"
                  for p in pages[lang]]
         files.append(IndexFile(f"{lang.gettext}/index.html", LANGUAGE,
                                digest(shared, LANGUAGE, str(tree.preview), lang.gettext,
                                       ",".join(x.gettext for x in tree.languages), *parts),
                                lang))
-    if publisher.config.base_url and not tree.preview:
+    if digests.config.base_url and not tree.preview:
         files.append(IndexFile("sitemap.xml", SITEMAP,
-                               digest(shared, SITEMAP, publisher.config.base_url, *listing)))
+                               digest(shared, SITEMAP, digests.config.base_url, *listing)))
     return files
 
 
@@ -64,20 +65,20 @@ def _pages_by_language(tree: TreePlan) -> dict[Language, list[str]]:
     return found
 
 
-def render_index(publisher: Publisher, tree: TreePlan, titles: Mapping[str, str],
+def render_index(renderer: PageRenderer, tree: TreePlan, titles: Mapping[str, str],
                  file: IndexFile) -> bytes:
     """The bytes of ``file``."""
     if file.kind == SITEMAP:
-        return sitemap(publisher.config.base_url, tree)
+        return sitemap(renderer.config.base_url, tree)
     if file.kind == LANGUAGE and file.lang is not None:
-        return _language_index(publisher, tree, titles, file.lang)
-    return _root_index(publisher, tree, titles)
+        return _language_index(renderer, tree, titles, file.lang)
+    return _root_index(renderer, tree, titles)
 
 
-def _root_index(publisher: Publisher, tree: TreePlan, titles: Mapping[str, str]) -> bytes:
-    env = publisher.env
+def _root_index(renderer: PageRenderer, tree: TreePlan, titles: Mapping[str, str]) -> bytes:
+    env = renderer.env
     env.install_null_translations(newstyle=True)
-    pdf = "pdf" in publisher.config.formats
+    pdf = "pdf" in renderer.config.formats
     pages = _pages_by_language(tree)
     listed = []
     for name in sorted({p for lang in tree.languages for p in pages[lang]}):
@@ -86,9 +87,9 @@ def _root_index(publisher: Publisher, tree: TreePlan, titles: Mapping[str, str])
                     "pdf": f"{lang.gettext}/{name}.pdf" if pdf else ""}
                    for lang in tree.languages if name in pages[lang]]
         listed.append({"title": titles[name], "languages": entries})
-    context = {"site_name": publisher.config.site_name, "pages": listed,
+    context = {"site_name": renderer.config.site_name, "pages": listed,
                "preview": tree.preview, "indexes": _nav(tree.languages, None, "")}
-    with template_errors(publisher.config.templates_dir, provides=list(context)):
+    with template_errors(renderer.config.templates_dir, provides=list(context)):
         html = env.get_template("index.html").render(context)
     return str(html).encode("utf-8")
 
@@ -99,28 +100,28 @@ def _nav(languages: Sequence[Language], current: Language | None,
              "name": native_name(lang), "current": lang == current} for lang in languages]
 
 
-def _language_index(publisher: Publisher, tree: TreePlan, titles: Mapping[str, str],
+def _language_index(renderer: PageRenderer, tree: TreePlan, titles: Mapping[str, str],
                     lang: Language) -> bytes:
-    env = publisher.env
-    pdf = "pdf" in publisher.config.formats
+    env = renderer.env
+    pdf = "pdf" in renderer.config.formats
     listed = []
     for name in _pages_by_language(tree)[lang]:
-        tr = publisher.translations(lang, name, drafts=tree.preview)
+        tr = renderer.translations(lang, name, drafts=tree.preview)
         title = tr.gettext(titles[name])
         english = tr.english is not None and title == titles[name]
         listed.append({"href": f"{name}.html", "pdf": f"{name}.pdf" if pdf else "",
                        "title": Markup('<span lang="{}">{}</span>').format(tr.english, title)
                        if english else title})
-    tr = publisher.translations(lang, None, drafts=False)
+    tr = renderer.translations(lang, None, drafts=False)
     env.install_gettext_callables(tr.template_gettext, tr.template_ngettext, newstyle=True)
-    context = {"lang": lang, "site_name": publisher.config.site_name,
-               "home_name": publisher.config.site_name or native_name(lang),
+    context = {"lang": lang, "site_name": renderer.config.site_name,
+               "home_name": renderer.config.site_name or native_name(lang),
                "language_name": native_name(lang), "pages": listed, "preview": tree.preview,
                "draft_word": tr.gettext("Draft"),
                "draft": tree.preview and tr.english is not None,
                "indexes": _nav(tree.languages, lang, "../"),
                "switcher_label": tr.gettext("Choose a language")}
-    with template_errors(publisher.config.templates_dir, provides=list(context)):
+    with template_errors(renderer.config.templates_dir, provides=list(context)):
         html = env.get_template("pages.html").render(context)
     return str(html).encode("utf-8")
 

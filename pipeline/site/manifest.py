@@ -32,16 +32,6 @@ from pipeline.site.workers import Workers
 MANIFEST = ".manifest.json"
 # 4: review counts of the page's current English (six states); 5: the assets are listed too
 MANIFEST_FORMAT = 5
-PACKAGE = Path(__file__).resolve().parent.parent
-# The package's own modules whose code decides the bytes of a published file (or whether
-# it is rewritten): a fix in any of them must re-render pages that were "up to date".
-# Paths under ``pipeline/``; a test checks each names a file.
-OUTPUT_CODE = ("config", "source", "patterns", "visible",
-               "catalog/pofile", "catalog/syntax", "catalog/paths", "catalog/entry",
-               "catalog/status", "qa/checks", "qa/deception", "qa/findings",
-               "site/gate", "site/continuity", "site/plan", "site/translations", "site/render",
-               "site/layout", "site/templating", "site/pdf", "site/indexes", "site/manifest",
-               "site/workers", "site/publish", "site/shard")
 
 
 def digest(*parts: bytes | str) -> str:
@@ -83,15 +73,6 @@ class Hashes:
             where = getattr(module, "__file__", None)
             parts.append(self(where) if where else module.__name__)
         return digest(*parts)[:16]
-
-
-def output_code(hashes: Hashes) -> str:
-    """The tool version plus the source of every module in :data:`OUTPUT_CODE` (each file
-    read once per run through ``hashes``): part of every published file's inputs digest."""
-    parts = [__version__]
-    for name in OUTPUT_CODE:
-        parts += [name, hashes(PACKAGE / f"{name}.py")]
-    return digest(*parts)[:16]
 
 
 @dataclass(frozen=True, slots=True)

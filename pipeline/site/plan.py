@@ -20,8 +20,8 @@ from pathlib import Path
 from pipeline.catalog.extract import SITE_DOMAIN
 from pipeline.config import Config, Language, parse_language
 from pipeline.errors import ConfigError, PipelineError
+from pipeline.site.digests import Digests
 from pipeline.site.gate import NOT_READY, STUB, Counts, PageVerdict, judge, page_verdicts
-from pipeline.site.layout import Publisher
 from pipeline.site.manifest import Manifest
 
 PUBLIC, PREVIEW, REFUSED, WITHDRAWN, REMOVED = (
@@ -186,7 +186,7 @@ def _lang(code: str) -> Language:
     return parse_language(code)
 
 
-def plan_tree(config: Config, publisher: Publisher, request: Request, manifest: Manifest, *,
+def plan_tree(config: Config, digests: Digests, request: Request, manifest: Manifest, *,
               root: Path, preview: bool, languages: Sequence[Language],
               pages_of: Mapping[Language, Sequence[Path]],
               stubs: Mapping[Language, Collection[str]] | None = None) -> TreePlan:
@@ -198,23 +198,28 @@ def plan_tree(config: Config, publisher: Publisher, request: Request, manifest: 
     outputs = []
     kept_formats = tuple(dict.fromkeys([*config.formats, *request.formats]))
     keep = {"index.html"} | ({"sitemap.xml"} if config.base_url and not preview else set())
-    keep.update(f"assets/{name}" for name in publisher.assets)
+    keep.update(f"assets/{name}" for name in digests.assets)
     out = os.fspath(root)
+    # each page's languages, found once per page: sets, one pass per language
+    full = {x: {p.stem for p in pages_of[x]} - set(stubs.get(x, ())) for x in languages}
+    offered: dict[str, tuple[Language, ...]] = {}
     for lang in languages:
         keep.add(f"{lang.gettext}/index.html")
+        shown = stubs.get(lang, ())
         for page in pages_of[lang]:
-            stub = page.stem in stubs.get(lang, ())
-            where = tuple(x for x in languages
-                          if page in pages_of[x] and page.stem not in stubs.get(x, ()))
-            digests = publisher.digests(page, lang, preview=preview, languages=where,
-                                        stub=stub)
+            stub = page.stem in shown
+            where = offered.get(page.stem)
+            if where is None:
+                where = offered[page.stem] = tuple(x for x in languages
+                                                   if page.stem in full[x])
+            inputs = digests.page(page, lang, preview=preview, languages=where, stub=stub)
             name = f"{lang.gettext}/{page.stem}"
             keep.update(f"{name}.{fmt}" for fmt in kept_formats)
             todo = tuple(fmt for fmt in request.formats
-                         if manifest.outputs.get(f"{name}.{fmt}") != digests[fmt]
+                         if manifest.outputs.get(f"{name}.{fmt}") != inputs[fmt]
                          or not os.path.exists(f"{out}/{name}.{fmt}"))
             outputs.append(PageOutput(lang, page, where,
-                                      tuple((f, digests[f]) for f in request.formats), todo,
+                                      tuple((f, inputs[f]) for f in request.formats), todo,
                                       stub))
     remove = tuple(sorted(name for name in set(manifest.outputs) - keep
                           if os.path.exists(f"{out}/{name}")))

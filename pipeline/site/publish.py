@@ -22,9 +22,9 @@ from pipeline.catalog.paths import domains
 from pipeline.config import Config, Language
 from pipeline.errors import NotReadyError, PublishError
 from pipeline.site.continuity import public_before, save_published
+from pipeline.site.digests import Digests
 from pipeline.site.gate import STUB, Counts, Verdict, judge, page_verdicts, unsigned_problem
 from pipeline.site.indexes import index_files, render_index
-from pipeline.site.layout import Publisher, RenderTask, make_renderer, native_name
 from pipeline.site.manifest import (
     MANIFEST,
     Hashes,
@@ -33,6 +33,7 @@ from pipeline.site.manifest import (
     catalog_facts,
     count_catalogs,
 )
+from pipeline.site.page_renderer import PageRenderer, RenderTask, make_renderer, native_name
 from pipeline.site.plan import (
     PREVIEW,
     PUBLIC,
@@ -60,7 +61,7 @@ from pipeline.source import Document, list_pages, read_page
 
 __all__ = [
     "MANIFEST", "PREVIEW", "PUBLIC", "REFUSED", "REMOVED", "WITHDRAWN", "Decision", "Hashes",
-    "Manifest", "PublishItem", "PublishReport", "Publisher", "RenderTask", "Translations",
+    "Manifest", "PageRenderer", "PublishItem", "PublishReport", "RenderTask", "Translations",
     "Shard", "TreePlan", "UnionReport", "Workers", "check_union", "gate", "native_name",
     "publish",
 ]
@@ -125,32 +126,33 @@ def publish(
                       tuple(formats or config.formats), preview_dir or config.preview_dir)
     check_request(config, request)
     check_preview_dir(config, request.preview_dir)
-    publisher = Publisher(config, formats=request.formats, hashes=Hashes())
+    digests = Digests(config, formats=request.formats, hashes=Hashes())
+    renderer = PageRenderer(config, formats=request.formats, assets=digests.assets)
     pool = Workers(job_count(jobs), functools.partial(make_renderer, config, request.formats),
                    preload=("weasyprint",) if "pdf" in request.formats else ())
     try:
-        plan, manifests = _plan(publisher, request, pool)
+        plan, manifests = _plan(digests, request, pool)
         share = None
         if shard is not None:
             plan, share = restrict(plan, shard)
         check_trees(plan, manifests, public=config.output_dir)
-        docs, titles = _parse_pages(publisher, plan, manifests, pool)
-        _check_layout(publisher, plan)
+        docs, titles = _parse_pages(digests, plan, manifests, pool)
+        _check_layout(renderer, plan)
         removed: list[Path] = []
 
         def make_room() -> None:  # once a first page is rendered: a bad layout changes nothing
             list_pending(plan, manifests)
             removed.extend(_remove(plan))
-            copy_assets(plan, manifests, publisher.assets, publisher.hashes)
+            copy_assets(plan, manifests, digests.assets, digests.hashes)
 
-        items = _write_pages(publisher, plan, manifests, docs, pool, progress, make_room,
+        items = _write_pages(renderer, plan, manifests, docs, pool, progress, make_room,
                              share)
         if not any(item.written for item in items):
             make_room()
         if shard is not None:
             claim(plan, manifests)
-        _write_indexes(publisher, plan, manifests, titles)
-        _save_manifests(publisher, plan, manifests)
+        _write_indexes(renderer, digests, plan, manifests, titles)
+        _save_manifests(digests, plan, manifests)
         if not request.draft:
             save_published(config, published_now(plan.decisions))
     finally:
@@ -172,13 +174,13 @@ def check_union(config: Config, languages: Sequence[Language], folder: Path, *,
     request = Request(tuple(dict.fromkeys(languages)), every, draft,
                       tuple(formats or config.formats), previews)
     check_request(config, request)
-    publisher = Publisher(config, formats=request.formats, hashes=Hashes())
+    digests = Digests(config, formats=request.formats, hashes=Hashes())
     pool = Workers(1)
-    plan, manifests = _plan(publisher, request, pool, public_root=folder)
-    _, titles = _parse_pages(publisher, plan, manifests, pool)
-    indexes = {tree.root: [(f.name, f.digest) for f in index_files(publisher, tree, titles)]
+    plan, manifests = _plan(digests, request, pool, public_root=folder)
+    _, titles = _parse_pages(digests, plan, manifests, pool)
+    indexes = {tree.root: [(f.name, f.digest) for f in index_files(digests, tree, titles)]
                for tree in plan.trees}
-    return compare(plan, manifests, folder=folder, indexes=indexes, assets=publisher.assets)
+    return compare(plan, manifests, folder=folder, indexes=indexes, assets=digests.assets)
 
 
 def gate(config: Config, lang: Language, *, draft: bool = False) -> Verdict:
@@ -205,10 +207,10 @@ def published_now(decisions: Sequence[Decision]) -> dict[str, list[str]]:
 # --- the plan -------------------------------------------------------------------------------
 
 
-def _plan(publisher: Publisher, request: Request, pool: Workers, *,
+def _plan(digests: Digests, request: Request, pool: Workers, *,
           public_root: Path | None = None) -> tuple[Plan, dict[Path, Manifest]]:
     """Decide every language's fate once, then the files of each tree this run touches."""
-    config = publisher.config
+    config = digests.config
     public_root, preview_root = public_root or config.output_dir, request.preview_dir
     manifests = {root: Manifest.load(root / MANIFEST) for root in (public_root, preview_root)}
     touch_public, touch_previews = not request.draft, request.draft or request.every
@@ -225,7 +227,7 @@ def _plan(publisher: Publisher, request: Request, pool: Workers, *,
         x for x in [*asked, *(configured.get(c) for c in public_langs)]
         if x is not None and x.gettext != config.source_language)) if touch_public else []
     known = {**manifests[preview_root].catalogs, **manifests[public_root].catalogs}
-    counts = count_catalogs(config, to_count, hashes=publisher.hashes, known=known,
+    counts = count_catalogs(config, to_count, hashes=digests.hashes, known=known,
                             workers=pool) if to_count else {}
     if touch_public:
         problem = unsigned_problem(config, {lang: sum(c.unsigned for c in by_page.values())
@@ -244,7 +246,7 @@ def _plan(publisher: Publisher, request: Request, pool: Workers, *,
         if not touched:
             continue
         langs = tree_languages(config, decisions, preview=preview)
-        trees.append(plan_tree(config, publisher, request, manifests[root], root=root,
+        trees.append(plan_tree(config, digests, request, manifests[root], root=root,
                                preview=preview, languages=langs,
                                pages_of=pages_for(decisions, langs, pages),
                                stubs=None if preview else stubs_for(decisions)))
@@ -254,13 +256,13 @@ def _plan(publisher: Publisher, request: Request, pool: Workers, *,
 # --- the steps ------------------------------------------------------------------------------
 
 
-def _parse_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
+def _parse_pages(digests: Digests, plan: Plan, manifests: Mapping[Path, Manifest],
                  pool: Workers) -> tuple[dict[Path, Document], dict[str, str]]:
     """Parse the pages to render and those whose English title no manifest knows: all
     before anything is written, so a broken page stops the run with nothing changed."""
-    pages = list_pages(publisher.config.pages_dir)
-    code = publisher.hashes.code(source)
-    keys = {page: f"{code}:{publisher.hashes(page)}" for page in pages}
+    pages = list_pages(digests.config.pages_dir)
+    code = digests.hashes.code(source)
+    keys = {page: f"{code}:{digests.hashes(page)}" for page in pages}
     rendering = {out.page for tree in plan.trees for out in tree.pages if out.todo}
     facts = {page.stem: fact for tree in plan.trees
              for page in pages if (fact := manifests[tree.root].pages.get(page.stem))
@@ -274,7 +276,7 @@ def _parse_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
     return docs, {name: fact.title for name, fact in facts.items()}
 
 
-def _check_layout(publisher: Publisher, plan: Plan) -> None:
+def _check_layout(renderer: PageRenderer, plan: Plan) -> None:
     """Fonts for every PDF to render and a layout that compiles, before any write."""
     todo = [out for tree in plan.trees for out in tree.pages if out.todo]
     if any("pdf" in out.todo for out in todo):
@@ -282,7 +284,7 @@ def _check_layout(publisher: Publisher, plan: Plan) -> None:
 
         for lang in dict.fromkeys(out.lang for out in todo if "pdf" in out.todo):
             check_fonts(lang)
-    publisher.check_templates()
+    renderer.check_templates()
 
 
 def _remove(plan: Plan) -> list[Path]:
@@ -306,7 +308,7 @@ def _remove(plan: Plan) -> list[Path]:
     return removed
 
 
-def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
+def _write_pages(renderer: PageRenderer, plan: Plan, manifests: Mapping[Path, Manifest],
                  docs: Mapping[Path, Document], pool: Workers,
                  progress: Callable[[PublishItem], None] | None,
                  before_first_write: Callable[[], None],
@@ -316,12 +318,12 @@ def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
                         tree.root, out.stub) for tree, out in outputs if out.todo]
     items: list[PublishItem] = []
     first = True
-    results = pool.map(run_job, tasks, local=publisher.render)
+    results = pool.map(run_job, tasks, local=renderer.render)
     with contextlib.closing(results):
         for tree, out in outputs:
             files = {f.format: f for f in next(results)} if out.todo else {}
             for fmt, inputs in out.digests:
-                target = publisher.target(tree.root, out.lang, out.page.stem, fmt)
+                target = renderer.target(tree.root, out.lang, out.page.stem, fmt)
                 done = files.get(fmt)
                 if done is None:
                     name = f"{out.lang.gettext}/{out.page.stem}.{fmt}"
@@ -344,22 +346,22 @@ def _write_pages(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Mani
     return items
 
 
-def _write_indexes(publisher: Publisher, plan: Plan, manifests: Mapping[Path, Manifest],
-                   titles: Mapping[str, str]) -> None:
+def _write_indexes(renderer: PageRenderer, digests: Digests, plan: Plan,
+                   manifests: Mapping[Path, Manifest], titles: Mapping[str, str]) -> None:
     for tree in plan.trees:
         outputs = manifests[tree.root].outputs
-        for file in index_files(publisher, tree, titles):
+        for file in index_files(digests, tree, titles):
             if outputs.get(file.name) != file.digest or not (tree.root / file.name).exists():
-                _write(tree.root / file.name, render_index(publisher, tree, titles, file))
+                _write(tree.root / file.name, render_index(renderer, tree, titles, file))
                 outputs[file.name] = file.digest
 
 
-def _save_manifests(publisher: Publisher, plan: Plan,
+def _save_manifests(digests: Digests, plan: Plan,
                     manifests: Mapping[Path, Manifest]) -> None:
-    config = publisher.config
+    config = digests.config
     names = set(domains(config))
     counted = [d.lang for d in plan.decisions if d.fate in (PUBLIC, REFUSED, WITHDRAWN)]
-    facts = catalog_facts(config, counted, hashes=publisher.hashes)
+    facts = catalog_facts(config, counted, hashes=digests.hashes)
     for tree in plan.trees:
         manifest = manifests[tree.root]
         # a file listed as pending (no digest) that was never written is not ours

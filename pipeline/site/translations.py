@@ -16,7 +16,7 @@ from pipeline.catalog import entry as entry_state
 from pipeline.catalog.entry import is_stale
 from pipeline.config import ReviewPolicy
 from pipeline.qa.deception import deceptive
-from pipeline.site.render import Choice
+from pipeline.site.body import Choice
 from pipeline.source import Document, fold
 
 __all__ = ["Made", "Translations", "made", "placeholders_match"]
@@ -67,7 +67,7 @@ class Translations:
     """Lookup over one language's page and site catalogs.
 
     ``lookup`` serves the body, which checks each translation itself (see
-    :func:`~pipeline.site.render.render_body`); ``gettext`` and ``template_gettext`` serve the
+    :func:`~pipeline.site.body.render_body`); ``gettext`` and ``template_gettext`` serve the
     title, description and template strings, and check them here: a translation that
     :func:`~pipeline.qa.deception.deceptive` refuses shows the English, with one warning.
     """

@@ -12,7 +12,7 @@ from pipeline.catalog.glossary import Glossary
 from pipeline.config import parse_language
 from pipeline.qa.checks import CHECKS
 from pipeline.qa.findings import Context
-from pipeline.site.render import render_body
+from pipeline.site.body import render_body
 from pipeline.source import Segment, read_page
 
 PAGE = (
@@ -42,7 +42,7 @@ def test_an_inline_note_is_not_part_of_the_msgid(tmp_path: Path) -> None:
 def test_a_translated_page_never_shows_an_inline_note(tmp_path: Path) -> None:
     doc = read_page(page(tmp_path))
     table = {s.text: s.text.upper() for s in doc.segments}
-    from pipeline.site.render import Choice
+    from pipeline.site.body import Choice
 
     out = render_body(doc, lambda t: Choice(table[t]) if t in table else None,
                       drop_comments=True)
@@ -52,7 +52,7 @@ def test_a_translated_page_never_shows_an_inline_note(tmp_path: Path) -> None:
 
 
 def test_identity_translation_reproduces_the_english(tmp_path: Path) -> None:
-    from pipeline.site.render import Choice
+    from pipeline.site.body import Choice
 
     doc = read_page(page(tmp_path))
     english = render_body(doc, drop_comments=True).html

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from pipeline.errors import SourceError
-from pipeline.site.render import Choice, render_body
+from pipeline.site.body import Choice, render_body
 from pipeline.source import Segment, parse_page, read_page
 
 PAGES = sorted((Path(__file__).resolve().parents[1] / "data" / "pages").glob("*.md"))

@@ -10,7 +10,7 @@ from conftest import DATA
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline.site.render import Choice, render_body
+from pipeline.site.body import Choice, render_body
 from pipeline.source import read_page
 
 RUST_BOOK = DATA / "real" / "rust-book-hello-cargo.md"

@@ -14,8 +14,8 @@ from test_architecture import FORBIDDEN, LAYERS, modules
 REPO = Path(__file__).resolve().parents[2]
 MAP = (REPO / "ARCHITECTURE.md").read_text("utf-8")
 TOP = sorted({name.split(".")[1] for name in modules() if name.count(".") >= 1})
-# `catalog.entry`, `site.layout.Publisher`, `pipeline.qa.meaning`: a dotted name whose first
-# part is one of the package's own modules or subpackages
+# `catalog.entry`, `site.page_renderer.PageRenderer`, `pipeline.qa.meaning`: a dotted name whose
+# first part is one of the package's own modules or subpackages
 _FILE_ENDS = r"(?<!\.po)(?<!\.py)(?<!\.md)(?<!\.mo)(?<!\.pot)(?<!\.csv)(?<!\.toml)(?<!\.html)"
 _DOTTED = re.compile(r"\b(?:pipeline\.)?((?:" + "|".join(TOP) + r")(?:\.[A-Za-z_]\w*)+)\b"
                      r"(?!\.?/)" + _FILE_ENDS)

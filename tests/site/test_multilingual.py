@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.site.render import isolate_ltr, parse_translation
+from pipeline.site.body import isolate_ltr, parse_translation
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = "paraspinal-sarcoma-treatment"

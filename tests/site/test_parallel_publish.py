@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-import pipeline.site.layout as layout_module
+import pipeline.site.digests as digests_module
 import pipeline.site.manifest as manifest_module
+import pipeline.site.page_renderer as page_renderer_module
 import pipeline.site.publish as publish_module
 from pipeline.config import Config, load_config, parse_language
 from pipeline.errors import PipelineError, PublishError
@@ -175,7 +176,7 @@ def test_noop_publish_reads_no_page_or_catalog_and_writes_nothing(
     monkeypatch.setattr(manifest_module, "_COUNTS", {})
     monkeypatch.setattr(publish_module, "read_page", forbidden)
     monkeypatch.setattr(manifest_module, "count_catalog", forbidden)
-    monkeypatch.setattr(layout_module, "load_catalog", forbidden)
+    monkeypatch.setattr(page_renderer_module, "load_catalog", forbidden)
     items = run(published, jobs=2)
     assert len(items) == 6 and not any(i.written for i in items)
     assert files(published) == before  # not even the manifest or the index is rewritten
@@ -320,23 +321,47 @@ def test_jobs_must_be_positive(published: Path) -> None:
 
 
 def test_the_output_code_covers_the_modules_that_make_the_output(tmp_path: Path) -> None:
-    from pipeline.site.manifest import OUTPUT_CODE, PACKAGE, Hashes, output_code
+    from pipeline.site.digests import PACKAGE, output_code, output_modules
+    from pipeline.site.manifest import Hashes
 
-    for name in ("site/render", "source", "qa/deception", "site/publish", "site/pdf",
-                 "site/layout", "site/manifest", "site/workers", "site/gate", "site/plan",
-                 "site/indexes", "catalog/entry"):
-        assert name in OUTPUT_CODE
-    assert all((PACKAGE / f"{name}.py").is_file() for name in OUTPUT_CODE)
+    covered = {p.relative_to(PACKAGE).with_suffix("").as_posix() for p in output_modules()}
+    site = {p.relative_to(PACKAGE).with_suffix("").as_posix()
+            for p in (PACKAGE / "site").glob("*.py") if p.name != "__init__.py"}
+    assert site <= covered  # every module of the site package, pdf (imported lazily) too
+    assert {"source", "qa/deception", "catalog/entry", "catalog/tiers", "team"} <= covered
+    assert not any(name.split("/")[0] in ("cli", "review", "mt") for name in covered)
     copy = tmp_path / "pipeline"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     assert output_code(Hashes()) == output_code(Hashes())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(manifest_module, "PACKAGE", copy)
+        patch.setattr(digests_module, "PACKAGE", copy)
         same = output_code(Hashes())
-        render = copy / "site" / "render.py"
-        render.write_text(render.read_text("utf-8") + "\n# a fix\n", encoding="utf-8")
+        body = copy / "site" / "body.py"
+        body.write_text(body.read_text("utf-8") + "\n# a fix\n", encoding="utf-8")
         fixed = output_code(Hashes())
     assert same == output_code(Hashes()) and fixed != same
+
+
+def test_a_module_added_to_the_render_path_is_covered_without_a_list(tmp_path: Path) -> None:
+    from pipeline.site.digests import output_modules
+
+    package = tmp_path / "pkg"
+    files = {
+        "__init__.py": "",
+        "site/__init__.py": "",
+        "site/publish.py": "import os\nfrom pkg.site import layout\n",
+        "site/layout.py": "def render():\n    from .shapes import draw  # lazily\n",
+        "site/shapes.py": "from ..core import colours\n",
+        "core/__init__.py": "",
+        "core/colours.py": "",
+        "core/unused.py": "",
+    }
+    for name, text in files.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text, encoding="utf-8")
+    covered = {p.relative_to(package).as_posix()
+               for p in output_modules(package, "pkg.site.publish")}
+    assert covered == set(files) - {"core/unused.py"}
 
 
 def test_a_change_in_the_pipeline_code_rewrites_every_page(
@@ -353,7 +378,7 @@ def test_a_change_in_the_pipeline_code_rewrites_every_page(
         return read_page(path)
 
     monkeypatch.setattr(publish_module, "read_page", spy)
-    monkeypatch.setattr(manifest_module, "output_code", lambda hashes: "a fixed render.py")
+    monkeypatch.setattr(digests_module, "output_code", lambda hashes: "a fixed render.py")
     items = publish(config, langs, formats=["html"], jobs=1).items
     # every page parsed and rendered again (the same bytes here: the code did not change)
     assert sorted(parsed) == sorted([SEED, OTHER])

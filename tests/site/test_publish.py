@@ -454,17 +454,17 @@ def test_pdf_page_size_letter_from_config(tmp_path: Path) -> None:
 def test_pdf_has_no_attachments_and_fetches_only_project_files(published: Path) -> None:
     from pipeline.config import load_config, parse_language
     from pipeline.site.pdf import make_fetcher, write_pdf
-    from pipeline.site.publish import Publisher
+    from pipeline.site.publish import PageRenderer
     from pipeline.source import read_page
 
     assert attachments(es_pdf(published)) == 0
     config = load_config(published)
-    publisher = Publisher(config, formats=("pdf",))
+    renderer = PageRenderer(config, formats=("pdf",))
     doc = read_page(config.pages_dir / f"{PAGE}.md")
     langs = [parse_language("en"), parse_language("es")]
-    html, _ = publisher.render_html(doc, langs[1], langs, for_pdf=True)
+    html, _ = renderer.render_html(doc, langs[1], langs, for_pdf=True)
     mapping = {str((config.output_dir / "assets" / n).resolve()): p
-               for n, p in publisher.assets.items()}
+               for n, p in renderer.assets.items()}
     fetcher = make_fetcher(config.root / "source", mapping)
     target = es_pdf(published)
     write_pdf(html, target.resolve().as_uri(), fetcher, target)

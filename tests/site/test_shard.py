@@ -13,7 +13,8 @@ from click.testing import CliRunner, Result
 
 from pipeline.cli import cli
 from pipeline.config import load_config
-from pipeline.site.publish import Hashes, Publisher, Request, Workers, _plan
+from pipeline.site.digests import Digests
+from pipeline.site.publish import Hashes, Request, Workers, _plan
 from pipeline.site.shard import Shard, parse_shard, partition, render_cost, restrict
 
 REPO = Path(__file__).resolve().parents[2]
@@ -161,9 +162,9 @@ def test_partition_is_balanced_and_deterministic(tmp_path: Path) -> None:
     for i in range(9):  # pages of different sizes, English only (no template)
         (pages / f"page-{i}.md").write_text(seed[: 800 * (i + 1)], encoding="utf-8")
     config = load_config(root)
-    publisher = Publisher(config, formats=config.formats, hashes=Hashes())
+    digests = Digests(config, formats=config.formats, hashes=Hashes())
     request = Request(tuple(config.languages), True, False, config.formats, config.preview_dir)
-    plan, _ = _plan(publisher, request, Workers(1))
+    plan, _ = _plan(digests, request, Workers(1))
     shares = partition(plan, 3)
     assert shares == partition(plan, 3)
     every = [key for share in shares for key in share]

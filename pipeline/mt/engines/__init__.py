@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
 
-from pipeline.config import Config, Language
+from pipeline.config import Config
 from pipeline.errors import EngineError
+from pipeline.mt.engines.base import Engine, Failure, Progress, Result
 
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A per-entry failure: the entry stays untranslated and is reported."""
-
-    reason: str
-
-
-Result = str | Failure
-Progress = Callable[[int], None]
-
-
-class Engine(Protocol):
-    """Translate protected plain text. Placeholders (``zx0qz``-style words) must pass through."""
-
-    name: str
-
-    @property
-    def version(self) -> str:
-        """Part of the cache key: a new engine version re-translates."""
-        ...
-
-    def supports(self, source: Language, target: Language) -> bool: ...
-
-    def translate_batch(
-        self, texts: Sequence[str], source: Language, target: Language
-    ) -> list[Result]:
-        """One result per text, in order; never raises for a single bad entry."""
-        ...
+__all__ = ["ENGINES", "Engine", "Failure", "Progress", "Result", "get_engine"]
 
 
 def _apertium(config: Config) -> Engine:

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from pipeline.config import Language
 from pipeline.errors import EngineError
-from pipeline.mt.engines import Failure, Result
+from pipeline.mt.engines.base import Failure, Result
 from pipeline.mt.protect import TOKEN_PATTERN
 
 # ISO 639-1 → 639-3 for the languages Apertium names by three letters.

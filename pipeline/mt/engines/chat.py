@@ -31,7 +31,7 @@ from babel import Locale
 from pipeline.catalog.glossary import load_glossary, load_phrases, phrases_for
 from pipeline.config import Language
 from pipeline.errors import EngineError
-from pipeline.mt.engines import Failure, Result
+from pipeline.mt.engines.base import Failure, Result
 
 KEY_VAR = "OPENAI_API_KEY"
 PER_REQUEST = 20

@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus
 
 from pipeline.config import Language
 from pipeline.errors import EngineError
-from pipeline.mt.engines import Failure, Result
+from pipeline.mt.engines.base import Failure, Result
 
 T = TypeVar("T")
 Kind = Literal["rate", "network", "other"]

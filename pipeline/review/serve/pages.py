@@ -27,16 +27,16 @@ class Site:
         self._cache: dict[tuple[bool, str, str, str], str] = {}
         self._pdfs: dict[tuple[bool, str, str], bytes] = {}
         self._refusals: dict[str, str | None] = {}
-        self._publishers: dict[bool, Any] = {}
+        self._renderers: dict[bool, Any] = {}
         self._lock = threading.Lock()
         self.version = 0
 
-    def _publisher(self, draft: bool) -> Any:
-        from pipeline.site.layout import Publisher
+    def _renderer(self, draft: bool) -> Any:
+        from pipeline.site.page_renderer import PageRenderer
 
-        found = self._publishers.get(draft)
+        found = self._renderers.get(draft)
         if found is None:
-            found = self._publishers[draft] = Publisher(self.config, formats=("html",))
+            found = self._renderers[draft] = PageRenderer(self.config, formats=("html",))
             found.check_templates()
         return found
 
@@ -57,18 +57,18 @@ class Site:
             if hit is not None:
                 return hit
             doc = read_page(self.config.pages_dir / f"{page}.md")
-            html_text, _ = self._publisher(draft).render_html(doc, lang, shown, preview=draft)
+            html_text, _ = self._renderer(draft).render_html(doc, lang, shown, preview=draft)
             self._cache[key] = html_text
             return str(html_text)
 
     def assets(self) -> dict[str, Path]:
         with self._lock:
-            found: dict[str, Path] = self._publisher(False).assets
+            found: dict[str, Path] = self._renderer(False).assets
             return found
 
     def render_pdf(self, lang: Language, page: str, *, draft: bool) -> bytes:
         """The page's PDF as ``publish`` would write it (WeasyPrint; nothing is written)."""
-        from pipeline.site.layout import RenderTask
+        from pipeline.site.page_renderer import RenderTask
 
         key = (draft, lang.gettext, page)
         with self._lock:
@@ -79,7 +79,7 @@ class Site:
             # a notional tree root: the PDF's assets are fetched from memory, never from it
             task = RenderTask(lang, doc, ("pdf",), self.languages, draft,
                               self.config.root / ".serve")
-            data = self._publisher(draft).render(task)[0].data
+            data = self._renderer(draft).render(task)[0].data
             self._pdfs[key] = data
             return bytes(data)
 
@@ -109,7 +109,7 @@ class Site:
 
     def forget(self, change: Change) -> None:
         with self._lock:
-            self._publishers.clear()  # a Publisher keeps templates and parsed catalogs
+            self._renderers.clear()  # a PageRenderer keeps templates and parsed catalogs
             self._cache = {k: v for k, v in self._cache.items() if not change.affects(k[1], k[2])}
             self._pdfs = {k: v for k, v in self._pdfs.items() if not change.affects(k[1], k[2])}
             self._refusals = {k: v for k, v in self._refusals.items()

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.site.render import Choice, render_body
+from pipeline.site.body import Choice, render_body
 from pipeline.source import Document, parse_page
 
 PAGE = """\

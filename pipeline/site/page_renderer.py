@@ -1,5 +1,6 @@
-"""The Jinja2 layout around a rendered body: one page in one language as HTML (and PDF),
-with the localized title, alternates, language switcher, dates and draft marks.
+"""The page renderer: the Jinja2 layout around a rendered body (:mod:`pipeline.site.body`),
+one page in one language as HTML (and PDF), with the localized title, alternates, language
+switcher, dates and draft marks.
 
 Template strings and the page title are translations too, and as untrusted as the body.
 Template strings are always *reviewed* text (a draft preview's banner too), else the
@@ -9,10 +10,9 @@ English marked ``lang="en"``; only a preview's page text may show machine drafts
 from __future__ import annotations
 
 import functools
-import os
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,14 +25,13 @@ from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, parse_language
 from pipeline.fs import atomic_write
-from pipeline.site import manifest
 from pipeline.site.about import about_translation
-from pipeline.site.manifest import Hashes, digest
-from pipeline.site.render import Rendered, render_body
+from pipeline.site.body import Rendered, render_body
+from pipeline.site.digests import find_assets
 from pipeline.site.templating import css_string, environment, template_errors
 from pipeline.site.translations import Translations
 from pipeline.source import Document
-from pipeline.team import load_team, team_path
+from pipeline.team import load_team
 
 
 @functools.cache
@@ -78,43 +77,25 @@ WATERMARK = "assets/watermark.svg"  # served to WeasyPrint from memory, never wr
 
 
 def make_renderer(config: Config, formats: tuple[str, ...]) -> Any:
-    """A warm :meth:`Publisher.render` for a worker process (picklable by reference)."""
-    publisher = Publisher(config, formats=formats)
-    publisher.warm()
-    return publisher.render
+    """A warm :meth:`PageRenderer.render` for a worker process (picklable by reference)."""
+    renderer = PageRenderer(config, formats=formats)
+    renderer.warm()
+    return renderer.render
 
 
-class Publisher:
+class PageRenderer:
     """Renders pages for languages; one instance per ``publish`` call (and per worker)."""
 
-    def __init__(self, config: Config, *, formats: Sequence[str], hashes: Hashes | None = None):
+    def __init__(self, config: Config, *, formats: Sequence[str],
+                 assets: dict[str, Path] | None = None):
         self.config = config
         self.formats = tuple(formats)
         self.env = environment(config)
         self.source_lang = parse_language(config.source_language)
-        self.hashes = hashes or Hashes()
-        self.assets = self._assets()
+        self.assets = find_assets(config) if assets is None else assets
         self.team = load_team(config.root)  # who signed: "about this translation"
-        self._shared: str | None = None
         # parsed catalogs; the site catalog of the language being rendered stays in
         self._catalogs: OrderedDict[Path, polib.POFile] = OrderedDict()
-
-    def _assets(self) -> dict[str, Path]:
-        """Files the pages may reference, by their name under ``<tree>/assets/``.
-
-        Every file under the templates and assets folders must be inside the project: a
-        symbolic link to anything else (``/etc/passwd``) is refused, not published."""
-        from pipeline.source import inside_project
-
-        found: dict[str, Path] = {}
-        for folder, pattern in ((self.config.templates_dir, "*.css"),
-                                (self.config.assets_dir, "*")):
-            if folder.is_dir():
-                for path in sorted(folder.rglob("*")):
-                    inside_project(path, self.config.root)
-                    if path.is_file() and path.match(pattern):
-                        found[path.relative_to(folder).as_posix()] = path
-        return found
 
     def copy_assets(self, root: Path) -> None:
         for name, path in self.assets.items():
@@ -156,40 +137,6 @@ class Publisher:
 
         path = self.config.pages_dir / f"{page}.md"
         return path.is_file() and tier(read_page(path).meta, path) == CLINICAL
-
-    def shared_digest(self) -> str:
-        """What every page depends on: the tool's version and output code, settings,
-        templates and assets."""
-        if self._shared is None:
-            root = self.config.root
-            parts: list[bytes | str] = [manifest.output_code(self.hashes),
-                                        repr(replace(self.config, root=Path()))]
-            roster = [team_path(root)] if team_path(root).is_file() else []  # the statement
-            for f in [*self.assets.values(), *sorted(self.config.templates_dir.rglob("*")),
-                      *roster]:
-                # relative: a moved or copied project stays up to date
-                parts += [f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f),
-                          self.hashes(f)]
-            self._shared = digest(*parts)
-        return self._shared
-
-    def catalog_digest(self, lang: Language, *domains: str) -> str:
-        """The bytes of ``lang``'s catalogs of ``domains``, hashed."""
-        locale = os.fspath(self.config.locale_dir)
-        parts: list[bytes | str] = [lang.gettext]
-        if lang.gettext != self.source_lang.gettext:
-            for domain in domains:
-                po = f"{lang.gettext}/LC_MESSAGES/{domain}.po"
-                parts += [po, self.hashes(f"{locale}/{po}")]
-        return digest(*parts)
-
-    def digests(self, page: Path, lang: Language, *, preview: bool,
-                languages: Sequence[Language], stub: bool = False) -> dict[str, str]:
-        """Per format, the hash of everything ``<tree>/<lang>/<page>.<format>`` is made of."""
-        base = digest(self.shared_digest(), str(preview), page.name, self.hashes(page),
-                      self.catalog_digest(lang, page.stem, SITE_DOMAIN),
-                      ",".join(x.gettext for x in languages), *(["stub"] if stub else []))
-        return {fmt: digest(base, fmt) for fmt in self.formats}
 
     def _links(self, name: str, lang: Language, languages: Sequence[Language],
                preview: bool) -> tuple[list[dict[str, str]], str]:
