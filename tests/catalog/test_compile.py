@@ -4,6 +4,7 @@ charset than in UTF-8."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -39,11 +40,32 @@ def msgfmt(po: Path, tmp_path: Path) -> bytes:
     return out.read_bytes()
 
 
+def charset_of(pairs: list[tuple[bytes, bytes]]) -> str:
+    found = re.search(rb"charset=([\w-]+)", pairs[0][1]) if pairs and pairs[0][0] == b"" else None
+    return found.group(1).decode("ascii") if found else "UTF-8"
+
+
+def decoded(pairs: list[tuple[bytes, bytes]]) -> tuple[dict[str, str], str]:
+    """The messages as text, decoded by the file's own header, and the header with its
+    charset left out; the keys must be sorted by their bytes (gettext bisects them)."""
+    keys = [k for k, _ in pairs]
+    assert keys == sorted(keys)
+    charset = charset_of(pairs)
+    text = {k.decode(charset): v.decode(charset) for k, v in pairs}
+    header = re.sub(r"charset=[\w-]+", "charset=", text.pop("", ""))
+    return text, header
+
+
 def same_as_msgfmt(po: Path, tmp_path: Path) -> None:
+    """Our .mo says what GNU msgfmt's says. msgfmt of gettext 0.21 (Debian 12) keeps the
+    catalog's charset, and then the files are equal byte for byte; newer msgfmt (Debian 13)
+    converts to UTF-8, and then every message must decode to the same text."""
     ours = mo_pairs(mo_bytes(parse_catalog(po.read_bytes(), po), GETTEXT)[0])
     theirs = mo_pairs(msgfmt(po, tmp_path))
-    assert [k for k, _ in ours] == [k for k, _ in theirs]  # the same keys, in the same order
-    assert ours == theirs  # every message byte for byte, the header too
+    assert decoded(ours) == decoded(theirs)
+    if charset_of(theirs).lower() == charset_of(ours).lower():
+        assert [k for k, _ in ours] == [k for k, _ in theirs]  # same keys, same order
+        assert ours == theirs  # every message byte for byte, the header too
 
 
 @pytest.mark.parametrize("po", REAL, ids=lambda p: p.name)
@@ -75,7 +97,7 @@ def test_compile_command_on_a_latin1_catalog(project: Path, run: RunCli,
     assert result.exit_code == 0, result.output
     ours = mo_pairs(site.with_suffix(".mo").read_bytes())
     theirs = mo_pairs(msgfmt(site, tmp_path))
-    assert ours[1:] == theirs[1:]
+    assert decoded(ours)[0] == decoded(theirs)[0]
     assert any(b"\xf3" in v for _, v in ours)  # "ó" as one Latin-1 byte, not UTF-8's two
 
 
