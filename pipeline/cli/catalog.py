@@ -102,7 +102,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, html_path: Path 
     # issue 26: per page what it still waits for (risk tiers) and its reading level
     from pipeline.qa.readability import page_notes
 
-    notes = page_notes(state.config, languages)
+    notes = page_notes(state.config, languages, levels=as_json)  # the table shows none
     if as_json:
         click.echo(json.dumps([{**r.as_dict(), **notes.get((r.stats.lang, r.stats.domain), {})}
                                for r in rows if r.stats.domain != "(all)"],

@@ -218,10 +218,11 @@ def levels(config: Config, languages: Sequence[Language],
             if (level := page_level(config, lang, page)) is not None]
 
 
-def page_notes(config: Config, languages: Sequence[Language]) -> dict[tuple[str, str],
-                                                                       dict[str, object]]:
+def page_notes(config: Config, languages: Sequence[Language], *, levels: bool = True
+               ) -> dict[tuple[str, str], dict[str, object]]:
     """For ``status``: per (language, page) what the page still waits for (its risk tier,
-    :mod:`pipeline.catalog.tiers`) and its :class:`Level` (None without a formula's text)."""
+    :mod:`pipeline.catalog.tiers`) and, with ``levels``, its :class:`Level` (None without a
+    formula's text; the formulas load a pronunciation dictionary, a second of start-up)."""
     from pipeline.catalog.paths import domains
     from pipeline.catalog.tiers import page_waits
 
@@ -230,7 +231,7 @@ def page_notes(config: Config, languages: Sequence[Language]) -> dict[tuple[str,
     for lang in languages:
         for page in pages:
             waits = page_waits(config, lang, page)
-            level = page_level(config, lang, page)
+            level = page_level(config, lang, page) if levels else None
             out[(lang.gettext, page)] = {
                 "tier": waits.tier, "waits_for": waits.describe(),
                 "reading_level": level.as_dict() if level else None}
