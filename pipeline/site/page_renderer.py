@@ -24,7 +24,6 @@ from pipeline.catalog.extract import SITE_DOMAIN
 from pipeline.catalog.paths import CatalogInfo
 from pipeline.catalog.pofile import load_catalog
 from pipeline.config import Config, Language, parse_language
-from pipeline.fs import atomic_write
 from pipeline.site.about import about_translation
 from pipeline.site.body import Rendered, render_body
 from pipeline.site.digests import find_assets
@@ -96,10 +95,6 @@ class PageRenderer:
         self.team = load_team(config.root)  # who signed: "about this translation"
         # parsed catalogs; the site catalog of the language being rendered stays in
         self._catalogs: OrderedDict[Path, polib.POFile] = OrderedDict()
-
-    def copy_assets(self, root: Path) -> None:
-        for name, path in self.assets.items():
-            atomic_write(root / "assets" / name, path.read_bytes())
 
     @staticmethod
     def target(root: Path, lang: Language, page: str, fmt: str) -> Path:
